@@ -1,0 +1,1 @@
+"""The command line: a thin shell; each command calls one library function."""
