@@ -32,3 +32,21 @@ def shared_dir() -> Path:
 def workspace(tmp_path: Path) -> Workspace:
     """An empty workspace folder of its own for each test."""
     return Workspace(tmp_path / "ws")
+
+
+def spark_or_skip() -> None:
+    """Spark tests need Java; without it they skip with a reason, unless CI requires them."""
+    from chainbreaker.engines.spark_engine import java_available
+
+    if not java_available():
+        if os.environ.get("CHAINBREAKER_REQUIRE_SPARK") == "1":
+            pytest.fail("CHAINBREAKER_REQUIRE_SPARK=1 but no Java runtime was found for Spark")
+        pytest.skip("Spark needs Java 17 (no java on PATH and no JAVA_HOME)")
+
+
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Runs a test once per engine: DuckDB always, Spark when Java is present."""
+    if request.param == "spark":
+        spark_or_skip()
+    return str(request.param)

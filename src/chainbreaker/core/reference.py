@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import pycountry  # type: ignore[import-untyped]
+import pycountry
 
 
 @cache

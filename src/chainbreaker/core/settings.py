@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(default=DEMO_SECRET, description="signs sessions and CSRF tokens")
     demo_mode: bool = Field(default=False, description="allow the demo secret and demo users")
-    duckdb_memory_limit: str = Field(default="4GB", description="DuckDB memory_limit; beyond it DuckDB spills")
+    duckdb_memory_limit: str = Field(
+        default="4GB", description="DuckDB memory_limit; beyond it DuckDB spills"
+    )
     duckdb_threads: int | None = Field(default=None, description="DuckDB threads; default: all cores")
     spark_master: str = Field(default="local[2]", description="Spark master URL for --engine spark")
     log_level: str = Field(default="INFO")

@@ -37,7 +37,7 @@ def check_identifier(name: str) -> str:
     return name
 
 
-def _literal(value: ParamValue) -> exp.Expression:
+def _literal(value: ParamValue) -> exp.Expr:
     if isinstance(value, list | tuple):
         return exp.Tuple(expressions=[_literal(v) for v in value])
     if isinstance(value, dt.datetime):
@@ -49,7 +49,9 @@ def _literal(value: ParamValue) -> exp.Expression:
     return exp.convert(value)
 
 
-def bind_parameters(sql: str, params: dict[str, ParamValue] | None, dialect: str = "duckdb") -> exp.Expression:
+def bind_parameters(
+    sql: str, params: dict[str, ParamValue] | None, dialect: str = "duckdb"
+) -> exp.Expr:
     """Parse `sql` and replace every `:name` placeholder with a literal of its value.
 
     A placeholder without a value, or a value without a placeholder, is an error: both usually mean a typo
@@ -59,7 +61,7 @@ def bind_parameters(sql: str, params: dict[str, ParamValue] | None, dialect: str
     params = params or {}
     used: set[str] = set()
 
-    def replace(node: exp.Expression) -> exp.Expression:
+    def replace(node: exp.Expression) -> exp.Expr:
         if isinstance(node, exp.Placeholder) and node.name:
             if node.name not in params:
                 raise KeyError(f"no value for parameter :{node.name}")
@@ -138,7 +140,9 @@ class Engine(abc.ABC):
         self._record(step, started, result.num_rows)
         return result
 
-    def create_table(self, name: str, step: str, sql: str, params: dict[str, ParamValue] | None = None) -> None:
+    def create_table(
+        self, name: str, step: str, sql: str, params: dict[str, ParamValue] | None = None
+    ) -> None:
         """Run a named step and keep its result as table `name` for later steps."""
         check_identifier(name)
         final = self._prepare(step, sql, params)
@@ -170,7 +174,9 @@ class Engine(abc.ABC):
     def _record(self, step: str, started: float, rows: int | None) -> None:
         seconds = time.perf_counter() - started
         self.timings.append(StepTiming(step, seconds, rows))
-        log.debug("step done", extra={"engine": self.name, "step": step, "seconds": round(seconds, 3), "rows": rows})
+        log.debug(
+            "step done", extra={"engine": self.name, "step": step, "seconds": round(seconds, 3), "rows": rows}
+        )
 
     def __enter__(self) -> Engine:
         return self

@@ -29,7 +29,8 @@ class DuckDBEngine(Engine):
         result = self.connection.execute(sql)
         if result.description is None:
             return pa.table({})
-        return result.fetch_arrow_table()
+        fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+        return fetch()
 
     def _materialize(self, name: str, sql: str) -> int | None:
         self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
@@ -41,7 +42,9 @@ class DuckDBEngine(Engine):
 
     def _register_parquet(self, name: str, path: Path) -> None:
         pattern = str(path / "*.parquet") if path.is_dir() else str(path)
-        self.connection.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet(?)", [pattern])
+        self.connection.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet(?)", [pattern]
+        )
 
     def _exists(self, name: str) -> bool:
         row = self.connection.execute(

@@ -22,7 +22,9 @@ def export_parquet(workspace: Workspace, tables: tuple[str, ...] | None = None) 
             if name not in present:
                 continue
             target = workspace.parquet_dir / f"{name}.parquet"
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{target}' (FORMAT parquet)")  # path is ours, not user text
+            con.execute(
+                f"COPY (SELECT * FROM {name}) TO '{target}' (FORMAT parquet)"
+            )  # path is ours, not user text
             written[name] = str(target)
     finally:
         con.close()

@@ -47,7 +47,9 @@ class SparkEngine(Engine):
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:  # pragma: no cover - depends on the install
-            raise ConfigurationError("the Spark engine needs pyspark: pip install 'chainbreaker[spark]'") from exc
+            raise ConfigurationError(
+                "the Spark engine needs pyspark: pip install 'chainbreaker[spark]'"
+            ) from exc
         builder = (
             SparkSession.builder.master(master or get_settings().spark_master)
             .appName("chainbreaker")

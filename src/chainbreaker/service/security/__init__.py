@@ -1,0 +1,1 @@
+"""Authentication, sessions, CSRF, login throttling and response headers of the service."""
