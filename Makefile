@@ -45,6 +45,7 @@ unit: $(VENV)/.dev
 test: lint types imports unit
 
 docs: $(VENV)/.dev
+	$(BIN)/python -c "from chainbreaker.core.contract import contract_markdown as m; open('docs/data-contract.md', 'w').write(m())"
 	$(BIN)/chainbreaker indicators docs --out docs/reference/indicators.md
 
 clean:

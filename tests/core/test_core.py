@@ -64,3 +64,12 @@ def test_reference_codes() -> None:
     assert {"BR", "TH", "CI", "XK"} <= country_codes()
     assert {"USD", "BRL", "THB", "AED"} <= currency_codes()
     assert "UK" not in country_codes()
+
+
+def test_contract_reference_page_is_current() -> None:
+    from pathlib import Path
+
+    from chainbreaker.core.contract import contract_markdown
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "data-contract.md"
+    assert page.read_text(encoding="utf-8") == contract_markdown(), "run `make docs` to regenerate"

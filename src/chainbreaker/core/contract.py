@@ -201,3 +201,58 @@ def ddl(table: Table, name: str | None = None) -> str:
     """
     cols = ",\n  ".join(f"{c.name} {c.duckdb_type}" for c in table.columns)
     return f"CREATE TABLE IF NOT EXISTS {name or table.name} (\n  {cols}\n)"
+
+
+_TYPE_TEXT = {
+    ColumnType.STRING: "string",
+    ColumnType.DATE: "date `YYYY-MM-DD`",
+    ColumnType.DATETIME: "datetime `YYYY-MM-DDTHH:MM:SS` (local time)",
+    ColumnType.DECIMAL: "decimal > 0",
+    ColumnType.COUNTRY: "ISO 3166-1 alpha-2",
+    ColumnType.CURRENCY: "ISO 4217",
+    ColumnType.MCC: "4-digit merchant category code",
+    ColumnType.NAICS: "NAICS 2022 code, 2 to 6 digits",
+}
+
+
+def contract_markdown() -> str:
+    """The reference page `docs/data-contract.md`, generated from the tables above so it cannot drift."""
+    lines = [
+        "# Bank data contract (v1) — reference",
+        "",
+        "Generated from `chainbreaker.core.contract` (`make docs`); do not edit by hand.",
+        "A data folder holds one file per table, `NAME.csv` (UTF-8, header row, RFC 4180 quoting) or",
+        "`NAME.parquet`. Extra columns are kept and ignored; optional columns may be absent or empty.",
+        "Other layouts are mapped with a `--mapping` file (see [loading.md](loading.md)).",
+        "",
+    ]
+    for table in TABLES:
+        title = f"## {table.name}" + (" (optional table)" if table.optional_table else "")
+        lines += [title, "", f"Key: {', '.join(table.key)}.", ""]
+        lines += ["| column | type | required | notes |", "|---|---|---|---|"]
+        for col in table.columns:
+            kind = (
+                " or ".join(f"`{v}`" for v in col.values)
+                if col.type is ColumnType.ENUM
+                else _TYPE_TEXT[col.type]
+            )
+            notes = []
+            if col.references:
+                notes.append(f"a `{col.references[0]}.{col.references[1]}`")
+            if col.default:
+                notes.append(f"default {col.default}")
+            lines.append(f"| {col.name} | {kind} | {'yes' if col.required else 'no'} | {'; '.join(notes)} |")
+        lines.append("")
+    lines += [
+        "## Output: alerts (`monitor`)",
+        "",
+        ", ".join(f"`{c}`" for c in ALERT_COLUMNS) + ".",
+        "",
+        "Per-party roll-up: " + ", ".join(f"`{c}`" for c in PARTY_RISK_COLUMNS) + ".",
+        "",
+        "## Output: screening results (`screen`)",
+        "",
+        ", ".join(f"`{c}`" for c in SCREENING_COLUMNS) + ".",
+        "",
+    ]
+    return "\n".join(lines)
