@@ -2,8 +2,61 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from chainbreaker.cli.common import out, progress, user_errors
 
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root app."""
+
+    @app.command()
+    def synth(
+        out_dir: Path = typer.Argument(..., help="folder to write the bank into (created if absent)"),
+        transactions: int = typer.Option(1_000_000, "--transactions", "-n", help="target number of transactions"),
+        seed: int = typer.Option(0, "--seed", "-s", help="random seed: same seed and options, same bytes"),
+        fmt: str = typer.Option("csv", "--format", "-f", help="csv or parquet"),
+        prevalence: float = typer.Option(0.015, "--prevalence", help="share of parties involved in a scheme"),
+        scheme_mix: str = typer.Option(
+            "sex=0.3,massage=0.15,labour=0.25,debt=0.15,structuring=0.15",
+            "--scheme-mix",
+            help="share of rings per scheme (sex, massage, labour, debt, structuring)",
+        ),
+        weak_share: float = typer.Option(0.3, "--weak-share", help="share of rings with weak (fewer, fainter) signals"),
+    ) -> None:
+        """Write a synthetic bank with injected trafficking schemes and its labels.
+
+        Writes parties, accounts, account_holders and transactions in the bank data contract, plus
+        labels.csv, rings.csv and synth_manifest.json. See docs/synthetic-bank.md.
+
+        Example: chainbreaker synth bank/ --transactions 1000000 --seed 7 --format parquet
+        """
+        from chainbreaker.synth import SynthConfig, generate_bank, parse_scheme_mix
+
+        with user_errors():
+            config = SynthConfig(
+                transactions=transactions,
+                seed=seed,
+                format=fmt,  # type: ignore[arg-type]  # validated by SynthConfig
+                prevalence=prevalence,
+                scheme_mix=parse_scheme_mix(scheme_mix),
+                weak_share=weak_share,
+            )
+            with progress() as bar:
+                task = bar.add_task("synthesising transactions", total=transactions)
+
+                def advance(done: int, total: int) -> None:
+                    bar.update(task, completed=min(done, total), total=max(done, total))
+
+                report = generate_bank(out_dir, config, on_progress=advance)
+            rings = ", ".join(f"{k} {v}" for k, v in report.rings.items() if v)
+            out.print(
+                f"wrote {report.rows['transactions']:,} transactions, {report.rows['parties']:,} parties, "
+                f"{report.rows['accounts']:,} accounts to {report.out_dir} in {report.seconds:.1f} s"
+            )
+            out.print(
+                f"rings: {sum(report.rings.values())} ({rings}; {report.weak_rings} weak); "
+                f"labelled parties: {report.labelled_parties} ({report.subjects} subjects, {report.victims} victims)"
+            )

@@ -42,10 +42,38 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 #: Generic legal-form codes `rigour` writes in place of a legal form (lower-cased), plus words that say
 #: "an organisation" without naming which. They weigh little in a comparison.
 LEGAL_FORMS = frozenset(
-    {"llc", "jsc", "soe", "ngo", "lp", "coop", "sp", "gp", "fin", "llp", "rel", "mil", "jv", "ltd", "plc", "inc"}
+    {
+        "llc",
+        "jsc",
+        "soe",
+        "ngo",
+        "lp",
+        "coop",
+        "sp",
+        "gp",
+        "fin",
+        "llp",
+        "rel",
+        "mil",
+        "jv",
+        "ltd",
+        "plc",
+        "inc",
+    }
 )
 ORG_WORDS = frozenset(
-    {"company", "co", "corporation", "corp", "group", "holding", "holdings", "limited", "international", "the"}
+    {
+        "company",
+        "co",
+        "corporation",
+        "corp",
+        "group",
+        "holding",
+        "holdings",
+        "limited",
+        "international",
+        "the",
+    }
 )
 #: Particles that join name parts (Arabic `al`, `bin`; Iberian `de`, `dos`; Dutch `van`) or glue words.
 PARTICLES = frozenset(
@@ -54,6 +82,15 @@ PARTICLES = frozenset(
         "la", "le", "van", "von", "der", "den", "ter", "of", "and", "y", "e", "und", "et", "mc",
     }
 )  # fmt: skip
+#: Name parts so common on lists that sharing them says little (`Mohammad`, `Abdul`): they weigh half.
+COMMON_PARTS = frozenset(
+    {
+        "abd", "abdul", "abdel", "abdal", "abu", "mohammad", "mohammed", "muhammad", "mohamed", "mohamad",
+        "muhammed", "ahmad", "ahmed", "ali", "hassan", "hasan", "hussein", "husain", "mahmoud", "khan", "mir",
+        "shah", "kim", "lee", "li", "wang", "zhang", "chen", "nguyen", "john", "maria", "jose", "mary",
+    }
+)  # fmt: skip
+_PATRONYMIC = re.compile(r"^\w{3,}(ovich|evich|ovych|evych|ovna|evna|ivna|yevich|ievich|oglu|ogly|uly|kyzy)$")
 #: Titles that rigour's prefix list does not strip, seen on sanctions lists and in the 81 Putin spellings.
 EXTRA_TITLES = frozenset(
     {
@@ -81,7 +118,9 @@ def check_name(raw: object, *, field: str = "name", row: int | None = None, file
     """
     text = clean_name(raw)
     if not text:
-        raise InputError("name is empty (or only spaces / control characters)", file=file, row=row, column=field)
+        raise InputError(
+            "name is empty (or only spaces / control characters)", file=file, row=row, column=field
+        )
     if len(text) > MAX_NAME_CHARS:
         raise InputError(
             f"name is {len(text)} characters long, more than {MAX_NAME_CHARS}; is this the right column?",
@@ -119,12 +158,15 @@ class NormalizedName:
 def token_weight(token: str) -> float:
     """How much a token counts: its length, with legal forms, particles and generic words at a fifth.
 
-    Long, rare-looking tokens (surnames) carry a name; `al`, `llc` or `company` do not.
+    Long, rare-looking tokens (surnames) carry a name; `al`, `llc` or `company` do not; very common
+    parts (`Mohammad`, `Abdul`) and patronymics (`Vladimirovich`, often absent on one side) count half.
     """
     if token in LEGAL_FORMS or token in PARTICLES or token in ORG_WORDS:
         return 0.2 * len(token)
     if token.isdigit():
         return 1.0 + 0.5 * len(token)
+    if token in COMMON_PARTS or _PATRONYMIC.match(token):
+        return 0.5 * len(token)
     return float(len(token))
 
 
@@ -145,7 +187,10 @@ def kind_of(schema: str | None) -> str:
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str, kind: str = ANY) -> NormalizedName:
     """Normalise one (already cleaned) name; cached, since lists and books repeat names a lot."""
-    text = ascii_text(name).lower()
+    text = name.lower()
+    if kind in (PERSON, ANY):
+        text = remove_person_prefixes(text)  # before transliteration: `Präsident`, `господин`
+    text = ascii_text(text).lower()
     text = _APOSTROPHES.sub("", text).replace("?", "").replace("&", " and ")
     if kind in (PERSON, ANY):
         text = remove_person_prefixes(text)

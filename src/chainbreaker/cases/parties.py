@@ -1,0 +1,74 @@
+"""Personal details of case parties, read from the workspace only when a person or a report needs them.
+
+The case store keeps party ids, not names: this is the one door through which names, addresses and
+identifiers reach a case page or a report, so access to them can be checked and logged in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from chainbreaker.core.workspace import Workspace
+
+PARTY_COLUMNS = (
+    "party_id",
+    "party_type",
+    "name",
+    "date_of_birth",
+    "nationality",
+    "country",
+    "address",
+    "city",
+    "postal_code",
+    "phone",
+    "email",
+    "occupation",
+    "employer",
+    "industry",
+    "naics",
+    "id_number",
+    "onboarded_at",
+)
+ACCOUNT_COLUMNS = (
+    "account_id",
+    "party_id",
+    "account_type",
+    "opened_at",
+    "closed_at",
+    "currency",
+    "branch",
+    "branch_city",
+    "branch_country",
+)
+
+
+def party_details(workspace: Workspace, party_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Contract columns of the given parties, each with its `accounts` (primary holder) as a list."""
+    ids = sorted(set(party_ids))
+    if not ids:
+        return {}
+    con = workspace.connect(read_only=True)
+    try:
+        tables = {str(r[0]) for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "parties" not in tables:
+            return {}
+        cursor = con.execute(
+            f"SELECT {', '.join(PARTY_COLUMNS)} FROM parties WHERE party_id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids],
+        )
+        result = {str(row[0]): dict(zip(PARTY_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+        for details in result.values():
+            details["accounts"] = []
+        if "accounts" in tables:
+            cursor = con.execute(
+                f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM accounts "
+                "WHERE party_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY account_id",
+                [ids],
+            )
+            for row in cursor.fetchall():
+                account = dict(zip(ACCOUNT_COLUMNS, row, strict=True))
+                result[str(account["party_id"])]["accounts"].append(account)
+        return result
+    finally:
+        con.close()

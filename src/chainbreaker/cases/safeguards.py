@@ -1,0 +1,142 @@
+"""Survivor safeguards: a likely victim is handled as a person to protect, never as a suspect to exit.
+
+Banks "de-risk" trafficking victims: the account is closed, the victim loses the one channel a support
+organisation or law enforcement could reach them through, and the trafficker moves on to another account.
+FinCEN's FIN-2020-A008 also says a potential victim must not be named as the SAR subject. This module holds
+the rules that keep both promises; the workflow and the exporters call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from chainbreaker.core.errors import ConflictError, InputError, PermissionDeniedError
+from chainbreaker.storage.models import ACCOUNT_ACTIONS, PARTY_ROLES, CaseParty
+
+#: Roles allowed to decide that a likely victim's account is closed.
+SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way to handle a likely victim's account other than simply exiting the customer."""
+
+    code: str
+    title: str
+    description: str
+    needs_supervisor: bool = False
+
+
+ALTERNATIVES: tuple[Alternative, ...] = (
+    Alternative(
+        "keep_under_review",
+        "Keep the account open under enhanced review",
+        "Keep the relationship and monitor it closely. The account is often the victim's only lifeline "
+        "and the trail investigators follow; closing it tips off the controller.",
+    ),
+    Alternative(
+        "refer_support_partner",
+        "Refer to a survivor-support partner",
+        "Offer a confidential referral to a specialist anti-trafficking or survivor-support organisation, "
+        "through a channel the controller does not see.",
+    ),
+    Alternative(
+        "offer_basic_account",
+        "Offer a basic account in the person's own name",
+        "As the Survivor Inclusion Initiative does: a no-frills account under the survivor's sole control, "
+        "with flexible identification and address requirements, so they can receive wages safely.",
+    ),
+    Alternative(
+        "close_account",
+        "Close the account (supervisor decision)",
+        "Only when none of the above is possible. Needs a supervisor and a written reason, which is kept "
+        "in the audit log.",
+        needs_supervisor=True,
+    ),
+)
+
+DO_NOT_EXIT = (
+    "Do not simply exit: this case names a likely victim of trafficking. Closing their account rarely "
+    "stops the trafficking and cuts the victim off. Choose one of the alternatives below; closing the "
+    "account needs a supervisor's recorded reason."
+)
+
+
+@dataclass
+class VictimDecision:
+    """What has been decided for one likely victim's account, if anything."""
+
+    party_id: str
+    account_action: str | None
+    decided_by: str | None
+    reason: str | None
+
+
+@dataclass
+class Safeguard:
+    """The "do not simply exit" safeguard as shown on a case page and printed by `cases show`."""
+
+    applies: bool
+    message: str
+    alternatives: list[Alternative] = field(default_factory=list)
+    victims: list[VictimDecision] = field(default_factory=list)
+
+    @property
+    def pending(self) -> list[str]:
+        """Likely victims for whom no account decision has been recorded yet."""
+        return [v.party_id for v in self.victims if v.account_action is None]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pending"] = self.pending
+        return data
+
+
+def safeguard_for(parties: Iterable[CaseParty]) -> Safeguard:
+    """The safeguard of a case from its parties' roles and recorded account decisions."""
+    victims = [
+        VictimDecision(p.party_id, p.account_action, p.account_action_by, p.account_action_reason)
+        for p in parties
+        if p.role == "likely_victim"
+    ]
+    if not victims:
+        return Safeguard(applies=False, message="No party of this case is marked as a likely victim.")
+    return Safeguard(applies=True, message=DO_NOT_EXIT, alternatives=list(ALTERNATIVES), victims=victims)
+
+
+def check_role(role: str) -> str:
+    """A party role from user input, or a clear error listing the allowed ones."""
+    if role not in PARTY_ROLES:
+        raise InputError(f"unknown party role {role!r}; use one of {', '.join(PARTY_ROLES)}")
+    return role
+
+
+def check_account_action(party: CaseParty, action: str, actor_role: str, reason: str | None) -> None:
+    """Refuse an account decision that would break a safeguard, with the rule it breaks."""
+    if action not in ACCOUNT_ACTIONS:
+        raise InputError(f"unknown account action {action!r}; use one of {', '.join(ACCOUNT_ACTIONS)}")
+    if action != "close_account" or party.role != "likely_victim":
+        return
+    if actor_role not in SUPERVISOR_ROLES:
+        raise PermissionDeniedError(
+            f"party {party.party_id} is a likely victim: closing the account needs a supervisor "
+            f"(your role: {actor_role}); consider keeping it under review, a referral or a basic account"
+        )
+    if not reason or not reason.strip():
+        raise InputError(
+            f"party {party.party_id} is a likely victim: closing the account needs a recorded reason",
+            column="reason",
+        )
+
+
+def check_not_filed_as_suspect(parties: Iterable[CaseParty], suspects: Iterable[str]) -> None:
+    """Last line of defence in every exporter: no likely victim may appear as the suspect of a report."""
+    victims = {p.party_id for p in parties if p.role == "likely_victim"}
+    clash = sorted(victims & set(suspects))
+    if clash:
+        raise ConflictError(
+            f"refusing to file likely victim(s) {', '.join(clash)} as suspect; change the role with a "
+            "recorded reason first if the evidence shows otherwise"
+        )

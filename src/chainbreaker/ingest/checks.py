@@ -1,0 +1,174 @@
+"""Per-column rules of the contract, written once as SQL (for millions of rows) and once in Python (for the
+few values a mapping file declares), with the same reasons in both.
+
+The SQL runs inside DuckDB over a staging table of strings, so a 10-million-row file is checked by a
+vectorised engine that streams and spills, not by a Python loop. Values are never pasted into SQL: every
+constant goes through `Params`, which hands out `$pN` placeholders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from chainbreaker.core.contract import Column, ColumnType
+from chainbreaker.core.reference import country_codes, currency_codes
+
+#: Names of the temporary code tables the SQL checks join against (created by the loader).
+COUNTRY_TABLE = "load_ref_country"
+CURRENCY_TABLE = "load_ref_currency"
+
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+REASON_MISSING = "required value is missing"
+REASON_DATE = "not a date YYYY-MM-DD"
+REASON_DATETIME = "not a datetime YYYY-MM-DDTHH:MM:SS"
+REASON_DECIMAL = "not a decimal number (digits, optional point, at most 2 decimals)"
+REASON_NOT_POSITIVE = "amount must be greater than 0"
+REASON_ENUM = "not one of: {values}"
+REASON_COUNTRY = "not an ISO 3166-1 alpha-2 country code"
+REASON_CURRENCY = "not an ISO 4217 currency code"
+REASON_MCC = "not a 4-digit merchant category code"
+REASON_NAICS = "not a NAICS code (2 to 6 digits)"
+
+_DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DATETIME_RE = _DATE_RE + r"T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+_DECIMAL_RE = r"[0-9]{1,16}(\.[0-9]{0,2}0*)?"
+_NUMBER_RE = r"[-+]?[0-9]+(\.[0-9]*)?"
+
+
+@dataclass
+class Params:
+    """Collects bound values for one statement and names their placeholders."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+def reason_for_format(col: Column, fmt: str | None) -> str:
+    if fmt is None:
+        return REASON_DATE if col.type is ColumnType.DATE else REASON_DATETIME
+    kind = "date" if col.type is ColumnType.DATE else "datetime"
+    return f"not a {kind} in the mapped format {fmt}"
+
+
+def normalised_sql(
+    col: Column,
+    source: str | None,
+    params: Params,
+    value_map: dict[str, str] | None = None,
+    default: str | None = None,
+) -> str:
+    """SQL giving the cleaned string of a column: trimmed, empty as NULL, mapped spelling, default.
+
+    Enumerations are lower-cased and codes upper-cased first, since `IN`/`Card`/`us` are the same
+    facts as `in`/`card`/`US`; anything further is the mapping file's job.
+    """
+    expr = "NULL::VARCHAR" if source is None else f"NULLIF(trim({source}), '')"
+    if value_map:
+        whens = " ".join(f"WHEN {params.add(k.strip())} THEN {params.add(v)}" for k, v in value_map.items())
+        expr = f"(CASE {expr} {whens} ELSE {expr} END)"
+    if col.type is ColumnType.ENUM:
+        expr = f"lower({expr})"
+    elif col.type in (ColumnType.COUNTRY, ColumnType.CURRENCY):
+        expr = f"upper({expr})"
+    fallback = default if default is not None else col.default
+    if fallback is not None:
+        expr = f"COALESCE({expr}, {params.add(fallback)})"
+    return expr
+
+
+def reason_sql(col: Column, value: str, params: Params, fmt: str | None = None) -> str:
+    """SQL giving why `value` (a normalised string expression) breaks the contract, or NULL when it is fine."""
+    missing = f"WHEN {value} IS NULL THEN " + (params.add(REASON_MISSING) if col.required else "NULL")
+    checks: list[tuple[str, str]] = []
+    t = col.type
+    if t in (ColumnType.DATE, ColumnType.DATETIME):
+        if fmt is None:
+            shape = _DATE_RE if t is ColumnType.DATE else _DATETIME_RE
+            std = DATE_FORMAT if t is ColumnType.DATE else DATETIME_FORMAT
+            bad = f"NOT regexp_full_match({value}, {params.add(shape)}) OR try_strptime({value}, {params.add(std)}) IS NULL"
+        else:
+            bad = f"try_strptime({value}, {params.add(fmt)}) IS NULL"
+        checks.append((bad, reason_for_format(col, fmt)))
+    elif t is ColumnType.DECIMAL:
+        checks.append(
+            (
+                f"regexp_full_match({value}, {params.add(_NUMBER_RE)}) AND try_cast({value} AS DOUBLE) <= 0",
+                REASON_NOT_POSITIVE,
+            )
+        )
+        checks.append((f"NOT regexp_full_match({value}, {params.add(_DECIMAL_RE)})", REASON_DECIMAL))
+    elif t is ColumnType.ENUM:
+        checks.append(
+            (
+                f"NOT list_contains({params.add(list(col.values))}, {value})",
+                REASON_ENUM.format(values=", ".join(col.values)),
+            )
+        )
+    elif t is ColumnType.COUNTRY:
+        checks.append((f"{value} NOT IN (SELECT code FROM {COUNTRY_TABLE})", REASON_COUNTRY))
+    elif t is ColumnType.CURRENCY:
+        checks.append((f"{value} NOT IN (SELECT code FROM {CURRENCY_TABLE})", REASON_CURRENCY))
+    elif t is ColumnType.MCC:
+        checks.append((f"NOT regexp_full_match({value}, '[0-9]{{4}}')", REASON_MCC))
+    elif t is ColumnType.NAICS:
+        checks.append((f"NOT regexp_full_match({value}, '[0-9]{{2,6}}')", REASON_NAICS))
+    if not checks and not col.required:
+        return "NULL::VARCHAR"
+    whens = " ".join(f"WHEN {cond} THEN {params.add(reason)}" for cond, reason in checks)
+    return f"(CASE {missing} {whens} ELSE NULL END)"
+
+
+def typed_sql(col: Column, value: str, params: Params, fmt: str | None = None) -> str:
+    """SQL turning a checked, normalised string into the column's workspace type.
+
+    The `try_` forms never raise: the expression may be evaluated on rows that failed their checks
+    (they are filtered out afterwards), and one bad row must not abort the load.
+    """
+    t = col.type
+    if t is ColumnType.DATE:
+        return f"CAST(try_strptime({value}, {params.add(fmt or DATE_FORMAT)}) AS DATE)"
+    if t is ColumnType.DATETIME:
+        return f"CAST(try_strptime({value}, {params.add(fmt or DATETIME_FORMAT)}) AS TIMESTAMP)"
+    if t is ColumnType.DECIMAL:
+        return f"TRY_CAST({value} AS DECIMAL(18,2))"
+    return value
+
+
+def python_reason(col: Column, value: str) -> str | None:
+    """The same rules for one value in Python (mapping targets and defaults), or None when it is fine."""
+    v = value.strip()
+    t = col.type
+    if not v:
+        return REASON_MISSING if col.required else None
+    if t is ColumnType.ENUM:
+        return None if v.lower() in col.values else REASON_ENUM.format(values=", ".join(col.values))
+    if t is ColumnType.COUNTRY:
+        return None if v.upper() in country_codes() else REASON_COUNTRY
+    if t is ColumnType.CURRENCY:
+        return None if v.upper() in currency_codes() else REASON_CURRENCY
+    if t is ColumnType.MCC:
+        return None if re.fullmatch(r"[0-9]{4}", v) else REASON_MCC
+    if t is ColumnType.NAICS:
+        return None if re.fullmatch(r"[0-9]{2,6}", v) else REASON_NAICS
+    if t is ColumnType.DECIMAL:
+        if not re.fullmatch(_DECIMAL_RE, v):
+            return REASON_DECIMAL
+        return None if float(v) > 0 else REASON_NOT_POSITIVE
+    if t in (ColumnType.DATE, ColumnType.DATETIME):
+        fmt, shape = (DATE_FORMAT, _DATE_RE) if t is ColumnType.DATE else (DATETIME_FORMAT, _DATETIME_RE)
+        try:
+            dt.datetime.strptime(v, fmt)
+        except ValueError:
+            return reason_for_format(col, None)
+        if not re.fullmatch(shape, v):
+            return reason_for_format(col, None)
+    return None

@@ -1,0 +1,125 @@
+"""Reading one file into a temporary table of strings (`load_raw`, columns c0..cN, rowid in file order).
+
+Everything is read as text first, so a bad value becomes a reject with a reason instead of a failed cast
+that aborts the file. Columns get positional names (c0, c1, ...) so no name from a bank's header is ever
+written into SQL. CSV is read by DuckDB's parallel reader, which streams, spills and records malformed
+lines (wrong column count, unterminated quotes) in a rejects table instead of failing; Parquet is
+streamed batch by batch through Arrow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from chainbreaker.core.errors import ChainbreakerError, InputError
+from chainbreaker.ingest.files import SourceFile
+
+RAW = "load_raw"
+CSV_ERRORS = "load_csv_errors"
+CSV_SCANS = "load_csv_scans"
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A CSV record DuckDB could not split into the header's columns."""
+
+    byte_position: int
+    column: str | None
+    kind: str
+    message: str
+    line_text: str
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What staging produced: `rows` records in `load_raw`, record k having rowid `rowid_base + k`."""
+
+    rows: int
+    rowid_base: int
+    malformed: list[Malformed]
+
+
+def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> Staged:
+    """Fill `load_raw` from the file; return its row count, rowid base and the malformed records left out."""
+    con.execute(f"DROP TABLE IF EXISTS {RAW}")
+    try:
+        if src.kind == "csv":
+            malformed = _stage_csv(con, src)
+        else:
+            _stage_parquet(con, src)
+            malformed = []
+    except duckdb.Error as exc:
+        raise InputError(f"file cannot be read: {exc}", file=str(src.path)) from exc
+    except pa.ArrowException as exc:
+        raise InputError(
+            f"Parquet file cannot be read (truncated or damaged?): {exc}", file=str(src.path)
+        ) from exc
+    count, first, last = con.execute(f"SELECT count(*), min(rowid), max(rowid) FROM {RAW}").fetchone() or (
+        0,
+        0,
+        0,
+    )
+    # Inside a transaction DuckDB numbers new rows from a large offset; only order and contiguity matter.
+    if count and last - first + 1 != count:
+        raise ChainbreakerError(
+            f"{src.path}: staging rows are not numbered contiguously; cannot locate lines"
+        )
+    return Staged(int(count), int(first or 0), malformed)
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, src: SourceFile) -> list[Malformed]:
+    columns = {f"c{i}": "VARCHAR" for i in range(len(src.header))}
+    con.execute(f"DROP TABLE IF EXISTS {CSV_ERRORS}")
+    con.execute(f"DROP TABLE IF EXISTS {CSV_SCANS}")
+    con.execute(
+        f"""
+        CREATE TEMP TABLE {RAW} AS
+        SELECT * FROM read_csv(
+            $path, header = true, auto_detect = false, columns = $columns, delim = $delim,
+            quote = '"', escape = '"', strict_mode = true, null_padding = false,
+            max_line_size = $max_line, store_rejects = true,
+            rejects_table = '{CSV_ERRORS}', rejects_scan = '{CSV_SCANS}'
+        )
+        """,
+        {"path": str(src.path), "columns": columns, "delim": src.delimiter, "max_line": MAX_LINE_BYTES},
+    )
+    rows = con.execute(
+        f"""
+        SELECT line_byte_position, arg_min(column_name, column_idx), string_agg(DISTINCT error_type, ', '),
+               arg_min(error_message, column_idx), any_value(csv_line)
+        FROM {CSV_ERRORS} GROUP BY line_byte_position ORDER BY line_byte_position
+        """
+    ).fetchall()
+    return [Malformed(int(r[0]), r[1], str(r[2]), str(r[3]), str(r[4] or "")) for r in rows]
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, src: SourceFile) -> None:
+    """Stream the used columns as strings; timestamps are written back in the contract's shape."""
+    wanted = sorted(set(src.positions.values()))
+    parquet = pq.ParquetFile(src.path)
+    names = [src.header[i] for i in wanted]
+    schema = pa.schema([(f"c{i}", pa.string()) for i in wanted])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in parquet.iter_batches(batch_size=65_536, columns=names):
+            arrays = []
+            for pos, arr in zip(wanted, batch.columns, strict=True):
+                if pos in src.timestamps:
+                    arrays.append(pc.strftime(arr, format="%Y-%m-%dT%H:%M:%S"))
+                else:
+                    arrays.append(pc.cast(arr, pa.string()))
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+    reader = pa.RecordBatchReader.from_batches(schema, batches())
+    con.register("load_parquet_stream", reader)
+    try:
+        con.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM load_parquet_stream")
+    finally:
+        con.unregister("load_parquet_stream")

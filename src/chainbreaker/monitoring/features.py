@@ -1,0 +1,404 @@
+"""Shared feature tables, built once per run so that each indicator reads small aggregates, not raw rows.
+
+Forty-odd red flags over ten million transactions would cost forty scans if each indicator read the
+transactions itself. Instead one step enriches the transactions (party, counterparty party, MCC basket,
+hour, night flag) and one more groups them per account and month with every count and sum the catalogue
+needs; most indicators then filter that table. The few that need sequences (sweeps within hours, cash just
+under a threshold within 72 hours) read the enriched rows with a narrow filter.
+
+All SQL here is DuckDB dialect with `:name` placeholders; values (MCC lists, patterns, dates) are bound by
+the engine seam, and column names come from the data contract, never from user input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from chainbreaker.core.contract import TABLES_BY_NAME
+from chainbreaker.engines.base import Engine
+
+TRANSFER_CHANNELS = ("p2p", "internal", "wire", "ach", "check", "other")
+
+
+@cache
+def reference() -> dict[str, Any]:
+    """The reviewed reference lists (MCC baskets, patterns, country and sector lists) shipped as data."""
+    text = (resources.files("chainbreaker.monitoring") / "reference.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def basket_codes() -> dict[str, list[str]]:
+    """Every basket as an explicit list of 4-digit MCCs (ranges expanded)."""
+    out: dict[str, list[str]] = {}
+    for name, spec in reference()["baskets"].items():
+        codes = list(spec.get("codes", []))
+        for lo, hi in spec.get("ranges", []):
+            codes.extend(f"{n:04d}" for n in range(int(lo), int(hi) + 1))
+        out[name] = codes
+    return out
+
+
+@dataclass
+class DataProfile:
+    """What the loaded data holds: its time range and which optional columns carry values."""
+
+    first: dt.datetime | None
+    last: dt.datetime | None
+    rows: int
+    present: set[str] = field(default_factory=set)
+    has_holders: bool = False
+
+    def missing(self, required: list[str]) -> list[str]:
+        return [c for c in required if c not in self.present]
+
+
+def profile(engine: Engine) -> DataProfile:
+    """One pass over each table counting non-empty values per column (a column that is all empty is absent)."""
+    present: set[str] = set()
+    rows = 0
+    first = last = None
+    for table in TABLES_BY_NAME.values():
+        if not engine.exists(table.name):
+            continue
+        cols = [c for c in table.column_names if c in set(engine.columns(table.name))]
+        if not cols:
+            continue
+        counts = ", ".join(f"count({c}) AS {c}" for c in cols)
+        extra = ", min(booked_at) AS first_at, max(booked_at) AS last_at" if table.name == "transactions" else ""
+        result = engine.query(
+            f"profile {table.name}", f"SELECT count(*) AS n_rows, {counts}{extra} FROM {table.name}"
+        ).to_pylist()[0]
+        for c in cols:
+            if result[c]:
+                present.add(f"{table.name}.{c}")
+        if table.name == "transactions":
+            rows = int(result["n_rows"])
+            first, last = _naive(result["first_at"]), _naive(result["last_at"])
+    has_holders = engine.exists("account_holders") and any(c.startswith("account_holders.") for c in present)
+    return DataProfile(first, last, rows, present, has_holders)
+
+
+def _naive(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return None
+
+
+def _col(profile_: DataProfile, table: str, column: str, alias: str, sql_type: str = "VARCHAR") -> str:
+    """The column when the data has it, else a typed NULL, so one SQL text serves every data shape."""
+    if f"{table}.{column}" in profile_.present:
+        return f"{alias}.{column}"
+    return f"CAST(NULL AS {sql_type})"
+
+
+def _n(cond: str) -> str:
+    return f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+
+
+def _s(cond: str) -> str:
+    return f"sum(CASE WHEN {cond} THEN amount ELSE 0 END)"
+
+
+def _d(cond: str, what: str) -> str:
+    return f"count(DISTINCT CASE WHEN {cond} THEN {what} END)"
+
+
+def build_features(
+    engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime
+) -> None:
+    """Create the feature tables every indicator reads (see FEATURE_TABLES in catalogue.py)."""
+    ref = reference()
+    baskets = basket_codes()
+    as_of = min(date_to, (prof.last or date_to) + dt.timedelta(seconds=1))
+    p = "parties"
+    engine.create_table(
+        "monitoring_party",
+        "features: parties",
+        f"""
+        SELECT party_id, party_type, name_surname AS surname, home_city, home_country, phone_key, email_key,
+               address_key, id_key, employer_key, industry_key, naics, age, onboarded_at,
+               CASE WHEN party_type = 'organization' AND (
+                      regexp_matches(naics, :front_naics) OR regexp_matches(industry_key, :front_pattern))
+                    THEN 1 ELSE 0 END AS is_front_sector,
+               CASE WHEN party_type = 'organization' AND (
+                      regexp_matches(naics, :labour_naics) OR regexp_matches(industry_key, :labour_pattern))
+                    THEN 1 ELSE 0 END AS is_labour_sector
+        FROM (
+          SELECT x.party_id, x.party_type,
+                 lower(split_part(trim(x.name), ' ', -1)) AS name_surname,
+                 lower(trim({_col(prof, p, "city", "x")})) AS home_city,
+                 upper({_col(prof, p, "country", "x")}) AS home_country,
+                 CASE WHEN length(regexp_replace({_col(prof, p, "phone", "x")}, '[^0-9]', '', 'g')) >= 7
+                      THEN right(regexp_replace({_col(prof, p, "phone", "x")}, '[^0-9]', '', 'g'), 9) END
+                   AS phone_key,
+                 lower(trim({_col(prof, p, "email", "x")})) AS email_key,
+                 CASE WHEN {_col(prof, p, "address", "x")} IS NOT NULL THEN
+                   lower(regexp_replace({_col(prof, p, "address", "x")}, '[^A-Za-z0-9]', '', 'g')) || '|' ||
+                   lower(regexp_replace(coalesce({_col(prof, p, "postal_code", "x")},
+                                                 {_col(prof, p, "city", "x")}, ''), '[^A-Za-z0-9]', '', 'g'))
+                 END AS address_key,
+                 upper(regexp_replace({_col(prof, p, "id_number", "x")}, '[^A-Za-z0-9]', '', 'g')) AS id_key,
+                 lower(regexp_replace({_col(prof, p, "employer", "x")}, '[^A-Za-z0-9]', '', 'g')) AS employer_key,
+                 coalesce(lower({_col(prof, p, "industry", "x")}), '') AS industry_key,
+                 coalesce({_col(prof, p, "naics", "x")}, '') AS naics,
+                 CAST(floor((epoch(:as_of) - epoch(CAST({_col(prof, p, "date_of_birth", "x", "DATE")} AS TIMESTAMP)))
+                            / 31557600) AS INTEGER) AS age,
+                 {_col(prof, p, "onboarded_at", "x", "DATE")} AS onboarded_at
+          FROM parties x
+        ) q
+        """,
+        {
+            "as_of": as_of,
+            "front_pattern": ref["front_industry_pattern"],
+            "labour_pattern": ref["labour_industry_pattern"],
+            "front_naics": "^(" + "|".join(ref["front_naics"]) + ")",
+            "labour_naics": "^(" + "|".join(ref["labour_naics"]) + ")",
+        },
+    )
+    a = "accounts"
+    engine.create_table(
+        "monitoring_accounts",
+        "features: accounts",
+        f"""
+        SELECT a.account_id, a.party_id, a.account_type, a.opened_at,
+               {_col(prof, a, "branch", "a")} AS branch, lower({_col(prof, a, "branch_city", "a")}) AS branch_city
+        FROM accounts a
+        """,
+    )
+    t = "transactions"
+    basket_case = " ".join(f"WHEN t.mcc IN :b_{name} THEN '{name}'" for name in baskets)
+    mcc = _col(prof, t, "mcc", "t")
+    engine.create_table(
+        "monitoring_tx",
+        "features: enriched transactions",
+        f"""
+        SELECT t.txn_id, t.account_id, a.party_id, a.account_type, t.booked_at,
+               date_trunc('month', t.booked_at) AS month,
+               epoch(t.booked_at) AS ts,
+               CAST(extract(hour FROM t.booked_at) AS INTEGER) AS hour,
+               CASE WHEN extract(hour FROM t.booked_at) >= :night_start
+                      OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
+               CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
+               t.cp_account, ca.party_id AS cp_party_id,
+               CASE WHEN t.cp_name_raw IS NOT NULL THEN
+                 trim(regexp_replace(lower(t.cp_name_raw), '[^a-z0-9]+', ' ', 'g')) END AS cp_name,
+               upper(t.cp_country) AS cp_country, t.mcc,
+               CASE {basket_case} ELSE NULL END AS basket,
+               lower(trim(t.city)) AS city, upper(t.country) AS country,
+               coalesce(lower(t.memo), '') AS memo, t.device_id
+        FROM (
+          SELECT t.txn_id, t.account_id, t.booked_at, t.amount, t.direction, t.channel,
+                 {_col(prof, t, "counterparty_account", "t")} AS cp_account,
+                 {_col(prof, t, "counterparty_name", "t")} AS cp_name_raw,
+                 {_col(prof, t, "counterparty_country", "t")} AS cp_country,
+                 {mcc} AS mcc, {_col(prof, t, "city", "t")} AS city, {_col(prof, t, "country", "t")} AS country,
+                 {_col(prof, t, "description", "t")} AS memo, {_col(prof, t, "device_id", "t")} AS device_id
+          FROM transactions t
+          WHERE t.booked_at >= :date_from AND t.booked_at < :date_to
+        ) t
+        JOIN accounts a ON a.account_id = t.account_id
+        LEFT JOIN accounts ca ON ca.account_id = t.cp_account
+        """,
+        {
+            **{f"b_{name}": codes for name, codes in baskets.items()},
+            "night_start": int(ref["night_start_hour"]),
+            "night_end": int(ref["night_end_hour"]),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+    _account_month(engine)
+    _flows(engine)
+    _identifiers(engine, prof)
+    holders_table(engine, prof)
+
+
+def _account_month(engine: Engine) -> None:
+    ref = reference()
+    cash = "channel IN ('cash', 'atm')"
+    xin = "direction = 'in'"
+    xout = "direction = 'out'"
+    xfer = "channel IN ('p2p', 'internal', 'ach', 'wire')"
+    payer = "coalesce(cp_party_id, cp_account, cp_name)"
+    aggregates = {
+        "n_txn": "count(*)",
+        "n_in": _n(xin),
+        "n_out": _n(xout),
+        "sum_in": _s(xin),
+        "sum_out": _s(xout),
+        "cash_in_n": _n(f"{xin} AND {cash}"),
+        "cash_in_sum": _s(f"{xin} AND {cash}"),
+        "cash_out_n": _n(f"{xout} AND {cash}"),
+        "cash_out_sum": _s(f"{xout} AND {cash}"),
+        "cash_atm_n": _n(cash),
+        "night_cash_n": _n(f"{cash} AND is_night = 1"),
+        "atm_cities": _d(cash, "t.city"),
+        "cash_in_cities": _d(f"{xin} AND {cash}", "t.city"),
+        "cash_in_away_cities": _d(f"{xin} AND {cash} AND t.city <> coalesce(p.home_city, '')", "t.city"),
+        "activity_cities": _d("channel IN ('card', 'cash', 'atm')", "t.city"),
+        "ach_n": _n("channel = 'ach'"),
+        "card_out_sum": _s(f"{xout} AND channel = 'card'"),
+        "lodging_n": _n(f"{xout} AND basket = 'lodging'"),
+        "lodging_sum": _s(f"{xout} AND basket = 'lodging'"),
+        "lodging_cities": _d(f"{xout} AND basket = 'lodging'", "t.city"),
+        "travel_n": _n(f"{xout} AND basket = 'long_travel'"),
+        "travel_sum": _s(f"{xout} AND basket = 'long_travel'"),
+        "local_n": _n(f"{xout} AND basket = 'local_transport'"),
+        "fast_food_n": _n(f"{xout} AND basket = 'fast_food'"),
+        "food_sum": _s(f"{xout} AND basket IN ('fast_food', 'restaurant', 'grocery')"),
+        "care_n": _n(f"{xout} AND basket = 'personal_care'"),
+        "care_sum": _s(f"{xout} AND basket = 'personal_care'"),
+        "adult_n": _n(f"{xout} AND basket = 'adult_night'"),
+        "adult_night_n": _n(f"{xout} AND basket = 'adult_night' AND is_night = 1"),
+        "ads_n": _n(f"{xout} AND basket = 'online_ads'"),
+        "ads_sum": _s(f"{xout} AND basket = 'online_ads'"),
+        "ads_multiple_n": _n(
+            f"{xout} AND basket = 'online_ads' AND amount <= 100 "
+            "AND CAST(round(amount * 100) AS BIGINT) % :ad_unit_cents = 0"
+        ),
+        "ads_foreign_n": _n(
+            f"{xout} AND basket = 'online_ads' AND t.country IS NOT NULL AND t.country <> coalesce(p.home_country, '')"
+        ),
+        "crypto_n": _n(f"{xout} AND (basket = 'crypto' OR regexp_matches(coalesce(cp_name, ''), :crypto_pattern))"),
+        "crypto_sum": _s(f"{xout} AND (basket = 'crypto' OR regexp_matches(coalesce(cp_name, ''), :crypto_pattern))"),
+        "crypto_multiple_n": _n(
+            f"{xout} AND (basket = 'crypto' OR regexp_matches(coalesce(cp_name, ''), :crypto_pattern)) "
+            "AND amount <= 100 AND CAST(round(amount * 100) AS BIGINT) % :ad_unit_cents = 0"
+        ),
+        "prepaid_n": _n(f"{xout} AND (basket = 'prepaid' OR regexp_matches(memo, 'prepaid|gift card|vanilla'))"),
+        "prepaid_sum": _s(f"{xout} AND (basket = 'prepaid' OR regexp_matches(memo, 'prepaid|gift card|vanilla'))"),
+        "tppp_n": _n(f"regexp_matches(coalesce(cp_name, ''), :tppp_pattern)"),
+        "wire_n": _n("channel = 'wire'"),
+        "topup_n": _n(f"{xout} AND basket = 'topup'"),
+        "gambling_sum": _s(f"{xout} AND basket = 'gambling'"),
+        "luxury_sum": _s(f"{xout} AND basket = 'luxury'"),
+        "vehicle_sum": _s(f"{xout} AND basket = 'vehicle_assets'"),
+        "recruit_n": _n(f"{xout} AND (basket = 'recruitment' OR regexp_matches(coalesce(cp_name, ''), :recruiter_pattern))"),
+        "recruit_sum": _s(f"{xout} AND (basket = 'recruitment' OR regexp_matches(coalesce(cp_name, ''), :recruiter_pattern))"),
+        "sustenance_sum": _s(
+            f"{xout} AND basket IN ('lodging', 'long_travel', 'local_transport', 'personal_care', 'fast_food', "
+            "'restaurant', 'grocery')"
+        ),
+        "p2p_in_n": _n(f"{xin} AND channel = 'p2p'"),
+        "p2p_in_small_n": _n(f"{xin} AND channel = 'p2p' AND amount < 100"),
+        "p2p_in_payers": _d(f"{xin} AND channel = 'p2p'", payer),
+        "night_p2p_in_n": _n(f"{xin} AND channel = 'p2p' AND is_night = 1"),
+        "night_p2p_payers": _d(f"{xin} AND channel = 'p2p' AND is_night = 1", payer),
+        "xfer_in_mid_n": _n(f"{xin} AND {xfer} AND amount >= 100 AND amount <= 800"),
+        "xfer_in_mid_senders": _d(f"{xin} AND {xfer} AND amount >= 100 AND amount <= 800", payer),
+        "dep_mid_n": _n(f"{xin} AND {cash} AND amount >= 200 AND amount <= 800"),
+        "dep_mid_cities": _d(f"{xin} AND {cash} AND amount >= 200 AND amount <= 800", "t.city"),
+        "wire_out_n": _n(f"{xout} AND channel = 'wire'"),
+        "wire_out_sum": _s(f"{xout} AND channel = 'wire'"),
+        "risky_out_n": _n(f"{xout} AND cp_country IN :high_risk"),
+        "risky_out_sum": _s(f"{xout} AND cp_country IN :high_risk"),
+        "payroll_in_n": _n(f"{xin} AND regexp_matches(memo, :payroll_pattern)"),
+        "payroll_in_sum": _s(f"{xin} AND regexp_matches(memo, :payroll_pattern)"),
+        "payroll_in_payers": _d(f"{xin} AND regexp_matches(memo, :payroll_pattern)", payer),
+        "payroll_out_n": _n(f"{xout} AND regexp_matches(memo, :payroll_pattern)"),
+        "payroll_out_sum": _s(f"{xout} AND regexp_matches(memo, :payroll_pattern)"),
+        "payroll_out_payees": _d(f"{xout} AND regexp_matches(memo, :payroll_pattern)", payer),
+        "offhours_in_n": _n(f"{xin} AND (hour < 7 OR hour >= 21)"),
+        "rent_out_n": _n(f"{xout} AND (regexp_matches(memo, :rent_pattern) OR t.mcc = '6513')"),
+        "rent_out_sum": _s(f"{xout} AND (regexp_matches(memo, :rent_pattern) OR t.mcc = '6513')"),
+        "utilities_sum": _s(f"{xout} AND basket = 'utilities'"),
+        "fee_out_n": _n(f"{xout} AND regexp_matches(memo, :fee_pattern)"),
+        "fee_out_sum": _s(f"{xout} AND regexp_matches(memo, :fee_pattern)"),
+    }
+    select = ",\n               ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
+    engine.create_table(
+        "monitoring_account_month",
+        "features: account-month aggregates",
+        f"""
+        SELECT t.account_id, t.party_id, max(t.account_type) AS account_type, t.month,
+               max(p.party_type) AS party_type, max(p.is_front_sector) AS is_front_sector,
+               max(p.is_labour_sector) AS is_labour_sector,
+               {select}
+        FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
+        GROUP BY t.account_id, t.party_id, t.month
+        """,
+        {
+            "ad_unit_cents": int(ref.get("ad_unit_cents", 300)),
+            "crypto_pattern": ref["crypto_pattern"],
+            "tppp_pattern": ref["tppp_pattern"],
+            "recruiter_pattern": ref["recruiter_pattern"],
+            "high_risk": list(ref["high_risk_countries"]),
+            "payroll_pattern": ref["payroll_pattern"],
+            "rent_pattern": ref["rent_pattern"],
+            "fee_pattern": ref["fee_pattern"],
+        },
+    )
+
+
+def _flows(engine: Engine) -> None:
+    """Money-flow edges per source party, destination and month; inside the bank by party, outside by name."""
+    engine.create_table(
+        "monitoring_flow",
+        "features: money-flow edges",
+        """
+        SELECT party_id, month, dst_key, max(cp_party_id) AS dst_party_id, count(*) AS n, sum(amount) AS total,
+               min(amount) AS min_amount, max(amount) AS max_amount, min(ts) AS first_ts, max(ts) AS last_ts,
+               sum(CASE WHEN channel <> 'ach' THEN 1 ELSE 0 END) AS push_n,
+               sum(CASE WHEN channel <> 'ach' THEN amount ELSE 0 END) AS push_total
+        FROM (
+          SELECT party_id, month, amount, ts, cp_party_id, channel,
+                 CASE WHEN cp_party_id IS NOT NULL THEN 'party:' || cp_party_id
+                      ELSE 'name:' || cp_name END AS dst_key
+          FROM monitoring_tx
+          WHERE direction = 'out' AND channel IN :transfer_channels
+            AND (cp_party_id IS NOT NULL OR (cp_name IS NOT NULL AND cp_name <> ''))
+            AND (cp_party_id IS NULL OR cp_party_id <> party_id)
+        ) f
+        GROUP BY party_id, month, dst_key
+        """,
+        {"transfer_channels": list(TRANSFER_CHANNELS)},
+    )
+
+
+def _identifiers(engine: Engine, prof: DataProfile) -> None:
+    """Identifier graph: (kind, value, party) rows for phone, email, address, id number and device."""
+    device = (
+        "UNION ALL SELECT DISTINCT 'device' AS kind, device_id AS value, party_id FROM monitoring_tx "
+        "WHERE device_id IS NOT NULL AND device_id <> ''"
+        if "transactions.device_id" in prof.present
+        else ""
+    )
+    engine.create_table(
+        "monitoring_identifier",
+        "features: shared identifiers",
+        f"""
+        SELECT kind, value, party_id FROM (
+          SELECT 'phone' AS kind, phone_key AS value, party_id FROM monitoring_party WHERE phone_key IS NOT NULL
+          UNION ALL SELECT 'email', email_key, party_id FROM monitoring_party
+            WHERE email_key IS NOT NULL AND email_key <> ''
+          UNION ALL SELECT 'address', address_key, party_id FROM monitoring_party WHERE address_key IS NOT NULL
+          UNION ALL SELECT 'id_number', id_key, party_id FROM monitoring_party
+            WHERE id_key IS NOT NULL AND id_key <> ''
+          {device}
+        ) i
+        """,
+    )
+
+
+def holders_table(engine: Engine, prof: DataProfile) -> None:
+    """Further holders of accounts (signatories, authorised users), empty when the bank sent none."""
+    if prof.has_holders:
+        sql = """
+        SELECT h.account_id, h.party_id AS holder_party_id, h.role, a.party_id AS owner_party_id
+        FROM account_holders h JOIN accounts a ON a.account_id = h.account_id
+        WHERE h.party_id <> a.party_id
+        """
+    else:
+        sql = """
+        SELECT CAST(NULL AS VARCHAR) AS account_id, CAST(NULL AS VARCHAR) AS holder_party_id,
+               CAST(NULL AS VARCHAR) AS role, CAST(NULL AS VARCHAR) AS owner_party_id
+        FROM accounts WHERE 1 = 0
+        """
+    engine.create_table("monitoring_holder", "features: account holders", sql)

@@ -1,0 +1,249 @@
+"""`run_monitoring`: the whole monitoring job as one library call (the CLI and the demo call only this).
+
+features (shared aggregates, once) -> every enabled indicator (one named step each) -> evidence
+(bounded txn ids) -> roll-up (risk, role, ties) -> alerts.parquet + party_risk.parquet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from chainbreaker.core.errors import InputError
+from chainbreaker.core.logging import get_logger
+from chainbreaker.core.workspace import Workspace
+from chainbreaker.engines import Engine, get_engine
+from chainbreaker.monitoring.catalogue import Catalogue, Indicator, Problem, load_catalogue
+from chainbreaker.monitoring.features import DataProfile, build_features, profile
+from chainbreaker.monitoring.output import (
+    ALERT_SCHEMA,
+    PARTY_RISK_SCHEMA,
+    OutputFormat,
+    alert_rows,
+    party_rows,
+    write_table,
+)
+from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator
+from chainbreaker.monitoring.scoring import FlowTie, PartyRisk, ScoringConfig, score_parties, scoring_config
+
+log = get_logger(__name__)
+
+EARLIEST = dt.datetime(1900, 1, 1)
+LATEST = dt.datetime(2999, 12, 31)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class MonitoringReport:
+    """What a run did: files written, indicators run/skipped/failed, counts and timings."""
+
+    out_dir: Path
+    alerts_path: Path
+    party_risk_path: Path
+    engine: str
+    transactions: int
+    parties: int
+    alerts: int
+    alerted_parties: int
+    likely_subjects: int
+    likely_victims: int
+    runs: list[IndicatorRun]
+    problems: list[Problem]
+    seconds: float
+    feature_seconds: float
+    period: tuple[dt.datetime | None, dt.datetime | None]
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> list[IndicatorRun]:
+        return [r for r in self.runs if r.status == "skipped"]
+
+    @property
+    def failed(self) -> list[IndicatorRun]:
+        return [r for r in self.runs if r.status == "failed"]
+
+    def summary(self) -> str:
+        """A few lines for the terminal or the demo."""
+        ok = sum(1 for r in self.runs if r.status == "ok")
+        lines = [
+            f"monitored {self.transactions:,} transactions of {self.parties:,} parties on {self.engine} "
+            f"in {self.seconds:.1f}s",
+            f"indicators: {ok} ran, {len(self.skipped)} skipped, {len(self.failed) + len(self.problems)} failed",
+            f"alerts: {self.alerts:,} on {self.alerted_parties:,} parties "
+            f"({self.likely_subjects} likely subjects, {self.likely_victims} likely victims)",
+            f"wrote {self.alerts_path} and {self.party_risk_path}",
+        ]
+        for r in self.skipped:
+            lines.append(f"  skipped {r.indicator_id}: {r.message}")
+        for r in self.failed:
+            lines.append(f"  FAILED {r.indicator_id} [{r.step}]: {r.message}")
+        for p in self.problems:
+            lines.append(f"  FAILED {p}")
+        return "\n".join(lines)
+
+
+@dataclass
+class RunResult:
+    """Everything a run computed, before it is written (used by shadow runs and tests)."""
+
+    hits: list[Hit]
+    runs: list[IndicatorRun]
+    parties: dict[str, PartyRisk]
+    indicators: dict[str, Indicator]
+    profile: DataProfile
+    feature_seconds: float
+
+
+def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> tuple[list[str], set[str], list[FlowTie]]:
+    """All party ids, the businesses in labour-risk sectors, and money ties among parties with hits."""
+    rows = engine.query("roll-up: parties", "SELECT party_id, is_labour_sector FROM monitoring_party").to_pylist()
+    party_ids = sorted(str(r["party_id"]) for r in rows)
+    labour = {str(r["party_id"]) for r in rows if r["is_labour_sector"]}
+    hit_parties = sorted({h.party_id for h in hits})
+    if not hit_parties:
+        return party_ids, labour, []
+    engine.register_arrow("monitoring_hit_party", pa.table({"party_id": pa.array(hit_parties, pa.string())}))
+    flow_rows = engine.query(
+        "roll-up: money ties",
+        """
+        SELECT f.party_id AS source, f.dst_party_id AS target, sum(f.total) AS total,
+               max(f.total / m.out_sum) AS share
+        FROM monitoring_flow f
+        JOIN (SELECT party_id, month, sum(sum_out) AS out_sum FROM monitoring_account_month
+              GROUP BY party_id, month) m ON m.party_id = f.party_id AND m.month = f.month
+        WHERE f.dst_party_id IS NOT NULL AND m.out_sum > 0
+          AND f.party_id IN (SELECT party_id FROM monitoring_hit_party)
+          AND f.dst_party_id IN (SELECT party_id FROM monitoring_hit_party)
+        GROUP BY f.party_id, f.dst_party_id
+        HAVING max(f.total / m.out_sum) >= :min_ratio
+        """,
+        {"min_ratio": cfg.network.min_flow_ratio},
+    ).to_pylist()
+    flows = [
+        FlowTie(str(r["source"]), str(r["target"]), round(float(r["total"]), 2), round(float(r["share"]), 4))
+        for r in flow_rows
+    ]
+    flows.sort(key=lambda f: (f.source, f.target))
+    return party_ids, labour, flows
+
+
+def compute(
+    engine: Engine,
+    catalogue: Catalogue,
+    date_from: dt.datetime = EARLIEST,
+    date_to: dt.datetime = LATEST,
+    progress: Progress | None = None,
+    extra: list[Indicator] | None = None,
+) -> tuple[RunResult, dict[str, list[Hit]]]:
+    """Features, indicators, evidence and roll-up on an open engine; `extra` indicators run beside (shadow)."""
+    cfg = scoring_config()
+    started = time.perf_counter()
+    prof = profile(engine)
+    build_features(engine, prof, date_from, date_to)
+    feature_seconds = time.perf_counter() - started
+    enabled = list(catalogue.enabled)
+    total = len(enabled) + len(extra or [])
+    hits: list[Hit] = []
+    runs: list[IndicatorRun] = []
+    for n, ind in enumerate(enabled, start=1):
+        if progress:
+            progress(ind.id, n, total)
+        run, found = run_indicator(engine, ind, prof)
+        runs.append(run)
+        hits.extend(found)
+    shadow: dict[str, list[Hit]] = {}
+    for n, ind in enumerate(extra or [], start=len(enabled) + 1):
+        if progress:
+            progress(f"{ind.id} (shadow)", n, total)
+        run, found = run_indicator(engine, ind, prof)
+        if run.status != "ok":
+            raise InputError(f"the changed indicator failed: {run.message}", file=ind.id, column=run.step or None)
+        shadow[ind.id] = found
+    attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
+    indicators = {i.id: i for i in enabled}
+    party_ids, labour, flows = _party_context(engine, hits, cfg)
+    parties = score_parties(hits, indicators, party_ids, labour, flows, cfg)
+    return RunResult(hits, runs, parties, indicators, prof, feature_seconds), shadow
+
+
+def link_groups(hits: list[Hit]) -> dict[str, list[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for h in hits:
+        if h.link_key:
+            groups[f"{h.indicator_id}|{h.link_key}"].add(h.party_id)
+    return {k: sorted(v) for k, v in groups.items()}
+
+
+def run_monitoring(
+    workspace: Workspace | Path | str,
+    out_dir: Path | str | None = None,
+    engine: str = "duckdb",
+    date_from: dt.date | dt.datetime | None = None,
+    date_to: dt.date | dt.datetime | None = None,
+    fmt: OutputFormat = "parquet",
+    catalogue: Catalogue | None = None,
+    progress: Progress | None = None,
+) -> MonitoringReport:
+    """Run every enabled indicator over the workspace and write alerts and party risk to `out_dir`.
+
+    `out_dir` defaults to `WORKSPACE/monitoring`. `date_to` is inclusive of that whole day.
+    """
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(Path(workspace))
+    ws.require()
+    out = Path(out_dir) if out_dir is not None else ws.root / "monitoring"
+    start = _as_dt(date_from) or EARLIEST
+    end = (_as_dt(date_to) + dt.timedelta(days=1)) if date_to is not None else LATEST
+    if start >= end:
+        raise InputError(f"--from {start.date()} is not before --to {end.date()}")
+    cat = catalogue or load_catalogue()
+    began = time.perf_counter()
+    eng = get_engine(engine, ws)
+    try:
+        result, _ = compute(eng, cat, start, end, progress)
+        timings: dict[str, float] = defaultdict(float)
+        for t in eng.timings:
+            timings[t.step] += t.seconds
+    finally:
+        eng.close()
+    alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
+    alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
+    risk_path = write_table(party_rows(result.parties), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
+    alerted = [p for p in result.parties.values() if p.alerted]
+    report = MonitoringReport(
+        out_dir=out,
+        alerts_path=alerts_path,
+        party_risk_path=risk_path,
+        engine=engine,
+        transactions=result.profile.rows,
+        parties=len(result.parties),
+        alerts=len(alerts),
+        alerted_parties=len(alerted),
+        likely_subjects=sum(1 for p in alerted if p.role == "likely_subject"),
+        likely_victims=sum(1 for p in alerted if p.role == "likely_victim"),
+        runs=result.runs,
+        problems=list(cat.problems),
+        seconds=time.perf_counter() - began,
+        feature_seconds=result.feature_seconds,
+        period=(result.profile.first, result.profile.last),
+        step_seconds=dict(timings),
+    )
+    log.info(
+        "monitoring done",
+        extra={"alerts": report.alerts, "parties": report.alerted_parties, "seconds": round(report.seconds, 2)},
+    )
+    return report
+
+
+def _as_dt(value: dt.date | dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time())

@@ -1,0 +1,212 @@
+"""Run the catalogue's indicators on an engine and collect their hits, one indicator at a time.
+
+Each indicator is its own named step, so a failing one (bad SQL at run time, a column type the engine
+rejects) is reported with its id and the step while the others still run. Hits come back as plain Python
+records: there are few of them (a hit is already an anomaly), and scoring them in Python keeps the two
+engines' results identical once the SQL has run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from chainbreaker.core.errors import EngineError
+from chainbreaker.core.logging import get_logger
+from chainbreaker.engines.base import Engine, ParamValue, bind_parameters
+from chainbreaker.monitoring.catalogue import HIT_COLUMNS, LINK_COLUMNS, Indicator
+from chainbreaker.monitoring.features import DataProfile
+
+log = get_logger(__name__)
+
+Status = Literal["ok", "skipped", "failed"]
+
+
+@dataclass
+class Hit:
+    """One indicator hit on a party (and account, when the red flag is about one account) over a period."""
+
+    indicator_id: str
+    party_id: str
+    account_id: str | None
+    period_start: dt.datetime
+    period_end: dt.datetime
+    strength: float
+    figures: dict[str, Any]
+    link_key: str | None = None
+    link_kind: str | None = None
+    hub_party_id: str | None = None
+    hub_key: str | None = None
+    txn_ids: list[str] = field(default_factory=list)
+    txn_ids_truncated: bool = False
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str, str]:
+        return (
+            self.indicator_id,
+            self.party_id,
+            self.account_id or "",
+            self.period_start.isoformat(),
+            self.link_key or self.hub_key or "",
+        )
+
+
+@dataclass(frozen=True)
+class IndicatorRun:
+    """What happened to one indicator in a run: ran (with its hit count), skipped, or failed, and why."""
+
+    indicator_id: str
+    status: Status
+    hits: int = 0
+    seconds: float = 0.0
+    step: str = ""
+    message: str = ""
+
+
+def _plain(value: Any) -> Any:
+    """Figures as JSON-friendly values, rounded so both engines give the same text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 4)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    raise TypeError(f"period bound is not a date or timestamp: {value!r}")
+
+
+def _hits_from(ind: Indicator, table: pa.Table) -> list[Hit]:
+    missing = [c for c in HIT_COLUMNS if c not in table.column_names]
+    if missing:
+        raise ValueError(f"the result lacks the columns {missing}")
+    hits: list[Hit] = []
+    for row in table.to_pylist():
+        if row["party_id"] is None:
+            continue
+        strength = float(row["strength"] or 0.0)
+        figures = {
+            k: _plain(v) for k, v in row.items() if k not in HIT_COLUMNS and k not in LINK_COLUMNS
+        }
+        hits.append(
+            Hit(
+                indicator_id=ind.id,
+                party_id=str(row["party_id"]),
+                account_id=None if row["account_id"] is None else str(row["account_id"]),
+                period_start=_as_datetime(row["period_start"]),
+                period_end=_as_datetime(row["period_end"]),
+                strength=round(min(1.0, max(0.0, strength)), 4),
+                figures=figures,
+                link_key=row.get("link_key"),
+                link_kind=row.get("link_kind"),
+                hub_party_id=row.get("hub_party_id"),
+                hub_key=row.get("hub_key"),
+            )
+        )
+    hits.sort(key=lambda h: h.sort_key)
+    return hits
+
+
+def run_indicator(
+    engine: Engine, ind: Indicator, prof: DataProfile, overrides: dict[str, ParamValue] | None = None
+) -> tuple[IndicatorRun, list[Hit]]:
+    """Run one indicator; never raises for the indicator's own faults, it reports them instead."""
+    missing = prof.missing(ind.requires)
+    if missing:
+        return IndicatorRun(ind.id, "skipped", step="columns", message=f"data lacks {', '.join(missing)}"), []
+    params: dict[str, ParamValue] = {**ind.defaults, **(overrides or {})}
+    started = time.perf_counter()
+    try:
+        table = engine.query(f"indicator {ind.id}", ind.sql, params)
+    except EngineError as exc:
+        first = str(exc.cause).strip().splitlines()[0] if str(exc.cause).strip() else type(exc.cause).__name__
+        log.warning("indicator failed", extra={"indicator": ind.id, "step": exc.step})
+        return IndicatorRun(ind.id, "failed", seconds=time.perf_counter() - started, step="run", message=first), []
+    try:
+        hits = _hits_from(ind, table)
+    except (ValueError, TypeError) as exc:
+        return IndicatorRun(ind.id, "failed", step="output", message=str(exc)), []
+    return IndicatorRun(ind.id, "ok", hits=len(hits), seconds=time.perf_counter() - started), hits
+
+
+def attach_evidence(engine: Engine, indicators: list[Indicator], hits: list[Hit], limit: int) -> None:
+    """Fill each hit's bounded list of transaction ids from its indicator's evidence condition.
+
+    The transactions of hit parties are first narrowed to one small table, so each indicator's evidence
+    query reads thousands of rows rather than the whole bank.
+    """
+    by_ind = {i.id: i for i in indicators if i.evidence}
+    todo = [h for h in hits if h.indicator_id in by_ind]
+    if not todo:
+        return
+    table = pa.table(
+        {
+            "hit_no": pa.array(range(len(todo)), pa.int64()),
+            "indicator_id": pa.array([h.indicator_id for h in todo], pa.string()),
+            "party_id": pa.array([h.party_id for h in todo], pa.string()),
+            "account_id": pa.array([h.account_id for h in todo], pa.string()),
+            "period_start": pa.array([h.period_start for h in todo], pa.timestamp("us")),
+            "period_end": pa.array([h.period_end for h in todo], pa.timestamp("us")),
+        }
+    )
+    engine.register_arrow("monitoring_hits", table)
+    engine.create_table(
+        "monitoring_hit_tx",
+        "evidence: transactions of hit parties",
+        """
+        SELECT t.* FROM monitoring_tx t
+        WHERE t.party_id IN (SELECT DISTINCT party_id FROM monitoring_hits)
+        """,
+    )
+    for ind_id in sorted({h.indicator_id for h in todo}):
+        ind = by_ind[ind_id]
+        condition = ind.evidence or "TRUE"
+        used = {k: v for k, v in ind.defaults.items() if f":{k}" in condition}
+        # The condition is bound on its own (its parameters are the indicator's), then placed in the query.
+        bound = bind_parameters(f"SELECT 1 FROM monitoring_hit_tx AS t WHERE {condition}", used)
+        where = bound.args["where"].this.sql(dialect="duckdb")
+        sql = f"""
+        SELECT hit_no, txn_id, rn FROM (
+          SELECT h.hit_no, t.txn_id,
+                 row_number() OVER (PARTITION BY h.hit_no ORDER BY t.booked_at, t.txn_id) AS rn
+          FROM monitoring_hits h
+          JOIN monitoring_hit_tx t ON t.party_id = h.party_id
+           AND (h.account_id IS NULL OR t.account_id = h.account_id)
+           AND t.booked_at >= h.period_start AND t.booked_at < h.period_end
+          WHERE h.indicator_id = :indicator_id AND ({where})
+        ) x WHERE rn <= :limit
+        """
+        try:
+            rows = engine.query(f"evidence {ind_id}", sql, {"indicator_id": ind_id, "limit": limit + 1}).to_pylist()
+        except EngineError as exc:
+            log.warning("evidence failed", extra={"indicator": ind_id, "error": str(exc.cause)[:200]})
+            continue
+        grouped: dict[int, list[tuple[int, str]]] = {}
+        for r in rows:
+            grouped.setdefault(int(r["hit_no"]), []).append((int(r["rn"]), str(r["txn_id"])))
+        for hit_no, items in grouped.items():
+            ids = [txn for _, txn in sorted(items)]
+            todo[hit_no].txn_ids = ids[:limit]
+            todo[hit_no].txn_ids_truncated = len(ids) > limit

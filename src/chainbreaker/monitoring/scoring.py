@@ -1,0 +1,262 @@
+"""From indicator hits to a party's risk, role and ties: a roll-up an investigator can follow by hand.
+
+1. Each indicator counts once per party, at its strongest hit: contribution = weight x strength
+   (x the labour-sector multiplier for labour indicators on a business in a high-risk sector, LT-13).
+2. Own risk = 1 - prod(1 - contribution): independent red flags add up, none reaches 1 alone, and the
+   order of indicators does not matter.
+3. Network context: a party tied to a hub whose own risk is high (by money flow or a shared identifier)
+   inherits a share of it: risk = 1 - (1 - own) x (1 - share x hub_risk). The tie is kept and shown.
+4. Role: subject-side indicators (controller, front business, recruiter) against victim-side ones (earnings
+   swept away, young and new, fees paid to an employer). Ties go to "likely victim": FinCEN says a potential
+   victim must not be reported as the subject, so the protective reading wins when evidence is balanced.
+   A party that receives swept earnings from two or more likely victims is a controller, whatever else.
+5. Alerted = risk >= threshold and at least two distinct indicators (or one plus a tie to a risky hub):
+   no single weak red flag alerts on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from chainbreaker.monitoring.catalogue import Indicator
+from chainbreaker.monitoring.runner import Hit
+
+
+class NetworkConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hub_min_risk: float = Field(ge=0, le=1)
+    flow_share: float = Field(ge=0, le=1)
+    identifier_share: float = Field(ge=0, le=1)
+    min_flow_ratio: float = Field(ge=0, le=1)
+
+
+class ScoringConfig(BaseModel):
+    """The roll-up's numbers, from scoring.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    alert_threshold: float = Field(gt=0, le=1)
+    min_indicators: int = Field(ge=1)
+    alone_weight: float = Field(gt=0, le=1)
+    network: NetworkConfig
+    labour_sector_multiplier: float = Field(ge=1)
+    max_evidence_txns: int = Field(ge=1)
+
+
+@cache
+def scoring_config() -> ScoringConfig:
+    text = (resources.files("chainbreaker.monitoring") / "scoring.yaml").read_text(encoding="utf-8")
+    return ScoringConfig.model_validate(yaml.safe_load(text))
+
+
+@dataclass(frozen=True)
+class FlowTie:
+    """Money from `source` to `target` (both parties of the bank) with the largest monthly share it carried."""
+
+    source: str
+    target: str
+    total: float
+    share: float
+
+
+@dataclass
+class PartyRisk:
+    """The roll-up of one party."""
+
+    party_id: str
+    risk_score: float = 0.0
+    own_score: float = 0.0
+    subject_score: float = 0.0
+    victim_score: float = 0.0
+    indicators: list[str] = field(default_factory=list)
+    trafficking_type: str = "general"
+    role: str = "unknown"
+    subrole: str | None = None
+    network_id: str | None = None
+    ties: list[dict[str, Any]] = field(default_factory=list)
+    explanation: str = ""
+    alerted: bool = False
+    contributions: dict[str, float] = field(default_factory=dict)
+
+
+def _combine(values: list[float]) -> float:
+    product = 1.0
+    for v in values:
+        product *= 1.0 - min(1.0, max(0.0, v))
+    return 1.0 - product
+
+
+def score_parties(
+    hits: list[Hit],
+    indicators: dict[str, Indicator],
+    party_ids: list[str],
+    labour_sector: set[str],
+    flows: list[FlowTie],
+    config: ScoringConfig | None = None,
+) -> dict[str, PartyRisk]:
+    """Roll hits up per party; every party of the bank gets a row (risk 0 when nothing hit it)."""
+    cfg = config or scoring_config()
+    best: dict[tuple[str, str], Hit] = {}
+    for h in hits:
+        key = (h.party_id, h.indicator_id)
+        if key not in best or h.strength > best[key].strength:
+            best[key] = h
+    parties = {pid: PartyRisk(pid) for pid in party_ids}
+    for (pid, ind_id), h in best.items():
+        ind = indicators[ind_id]
+        c = ind.weight * h.strength
+        if ind.trafficking_type == "labour" and pid in labour_sector:
+            c = min(1.0, c * cfg.labour_sector_multiplier)
+        parties.setdefault(pid, PartyRisk(pid)).contributions[ind_id] = round(c, 6)
+    victim_feeders: dict[str, set[str]] = defaultdict(set)
+    for p in parties.values():
+        if not p.contributions:
+            continue
+        p.indicators = sorted(p.contributions)
+        p.own_score = _combine(list(p.contributions.values()))
+        p.subject_score = _combine([c for i, c in p.contributions.items() if indicators[i].role == "subject"])
+        p.victim_score = _combine([c for i, c in p.contributions.items() if indicators[i].role == "victim"])
+        by_type: dict[str, float] = defaultdict(float)
+        for i, c in p.contributions.items():
+            by_type[indicators[i].trafficking_type] += c
+        specific = {t: v for t, v in by_type.items() if t != "general"}
+        p.trafficking_type = max(sorted(specific), key=lambda t: specific[t]) if specific else "general"
+
+    # Ties: shared identifiers (parties in the same link group of an indicator) and money flows.
+    neighbours: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    kinds: dict[tuple[str, str], str] = {}
+    for h in hits:
+        if h.link_key:
+            groups[(h.indicator_id, h.link_key)].add(h.party_id)
+            kinds[(h.indicator_id, h.link_key)] = h.link_kind or "identifier"
+    for (ind_id, _key), members in sorted(groups.items()):
+        for a in members:
+            for b in members:
+                if a != b and b not in neighbours[a]:
+                    neighbours[a][b] = {"how": "shared_identifier", "identifier": kinds[(ind_id, _key)],
+                                        "indicator_id": ind_id}
+    flow_pairs: dict[tuple[str, str], float] = {}
+    for h in hits:
+        if h.hub_party_id and h.hub_party_id != h.party_id:
+            share = float(h.figures.get("share") or h.figures.get("sweep_ratio") or 1.0)
+            flow_pairs[(h.party_id, h.hub_party_id)] = max(flow_pairs.get((h.party_id, h.hub_party_id), 0.0), share)
+    for f in flows:
+        if f.share >= cfg.network.min_flow_ratio:
+            flow_pairs[(f.source, f.target)] = max(flow_pairs.get((f.source, f.target), 0.0), f.share)
+    for (src, dst), share in sorted(flow_pairs.items()):
+        tie = {"how": "money_flow", "share": round(min(share, 1.0), 4)}
+        neighbours[src][dst] = {**tie, "direction": "sends_to"}
+        neighbours[dst][src] = {**tie, "direction": "receives_from"}
+        if src in parties and parties[src].victim_score > parties[src].subject_score:
+            victim_feeders[dst].add(src)
+
+    for pid, p in parties.items():
+        if len(victim_feeders.get(pid, ())) >= 2:
+            p.subject_score = max(p.subject_score, p.victim_score + 0.01)
+            p.subrole = "controller"
+        inherited = 0.0
+        ties: list[dict[str, Any]] = []
+        for other, tie in sorted(neighbours.get(pid, {}).items()):
+            hub = parties.get(other)
+            if hub is None or hub.own_score < cfg.network.hub_min_risk:
+                continue
+            share = cfg.network.flow_share if tie["how"] == "money_flow" else cfg.network.identifier_share
+            inherited = max(inherited, share * hub.own_score)
+            ties.append({"party_id": other, **tie, "hub_risk": round(hub.own_score, 4)})
+        p.ties = ties
+        p.risk_score = round(_combine([p.own_score, inherited]), 4) if (p.contributions or inherited) else 0.0
+        if p.victim_score > 0 and p.victim_score >= p.subject_score:
+            p.role = "likely_victim"
+            p.subrole = None
+        elif p.subject_score > 0:
+            p.role = "likely_subject"
+            if p.subrole is None:
+                subject_inds = [i for i in p.contributions if indicators[i].role == "subject"]
+                top = max(sorted(subject_inds), key=lambda i: p.contributions[i])
+                p.subrole = indicators[top].subrole
+        elif inherited > 0 or p.contributions:
+            p.role = "unknown"
+        strong_alone = any(c >= cfg.alone_weight for c in p.contributions.values())
+        enough = len(p.contributions) >= cfg.min_indicators or strong_alone or (p.contributions and inherited > 0)
+        p.alerted = bool(p.risk_score >= cfg.alert_threshold and enough)
+        p.own_score = round(p.own_score, 4)
+        p.subject_score = round(p.subject_score, 4)
+        p.victim_score = round(p.victim_score, 4)
+    _networks(parties, neighbours)
+    for p in parties.values():
+        p.explanation = explain_party(p, indicators)
+    return parties
+
+
+def _networks(parties: dict[str, PartyRisk], neighbours: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Connected components of ties among parties with any hit; a network id names each one of size >= 2."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, others in neighbours.items():
+        for b in others:
+            if parties.get(a) and parties.get(b) and (parties[a].contributions or parties[b].contributions):
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = defaultdict(list)
+    for x in list(parent):
+        members[find(x)].append(x)
+    for root, group in members.items():
+        if len(group) < 2:
+            continue
+        net = "NET-" + hashlib.sha1(root.encode(), usedforsecurity=False).hexdigest()[:10]
+        for x in group:
+            parties[x].network_id = net
+
+
+def explain_party(p: PartyRisk, indicators: dict[str, Indicator]) -> str:
+    """One paragraph an investigator reads first: role, why, ties, and how to handle the party."""
+    if not p.contributions and not p.ties:
+        return "No red flags in the period."
+    parts = []
+    ordered = sorted(p.contributions, key=lambda i: (-p.contributions[i], i))
+    flags = "; ".join(f"{i} {indicators[i].title} (+{p.contributions[i]:.2f})" for i in ordered[:6])
+    if p.role == "likely_victim":
+        parts.append(
+            "Likely VICTIM: protect, do not exit the relationship or report as the subject; "
+            "name in the narrative only."
+        )
+    elif p.role == "likely_subject":
+        parts.append(f"Likely SUBJECT ({p.subrole}).")
+    else:
+        parts.append("Role unclear: review before any action.")
+    parts.append(f"Risk {p.risk_score:.2f} from {len(p.contributions)} red flag(s): {flags}.")
+    if p.ties:
+        shown = ", ".join(
+            f"{t['party_id']} ({t['how'].replace('_', ' ')}"
+            + (f", {t['identifier']}" if "identifier" in t else f", {t.get('direction', '')} {t['share']:.0%}")
+            + f", hub risk {t['hub_risk']:.2f})"
+            for t in p.ties[:5]
+        )
+        parts.append(f"Tied to: {shown}.")
+    if not p.alerted:
+        parts.append("Below the alert rule (needs risk >= threshold and two red flags or a risky tie).")
+    return " ".join(parts)
+
+
+def ties_json(p: PartyRisk) -> str:
+    return json.dumps(p.ties, sort_keys=True)

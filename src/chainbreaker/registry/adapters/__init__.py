@@ -1,0 +1,1 @@
+"""One module per source, named after it; each exposes `read(path, dataset) -> SourceRead`."""

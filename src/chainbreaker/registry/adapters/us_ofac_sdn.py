@@ -1,0 +1,15 @@
+"""OFAC SDN list, legacy CSV set (`sdn.csv`, `add.csv`, `alt.csv`, `sdn_comments.csv`).
+
+Publisher key: `ent_num` (our `source_id`), kept as the OFAC search page in `sourceUrl`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chainbreaker.registry.adapters._ofac import SDN, read_set
+from chainbreaker.registry.model import SourceRead
+
+
+def read(path: Path, dataset: str) -> SourceRead:
+    return read_set(path, dataset, SDN)

@@ -1,0 +1,159 @@
+"""The narrative of a report, written from the evidence: who, what, when, how much, and why it is suspicious.
+
+FinCEN's SAR narrative, goAML's `reason` and the HTML report all use these paragraphs. Likely victims are
+described as victims, never as subjects (FIN-2020-A008); their details are limited to what an investigator
+needs to find and protect them (name and account), never their address, birth date or identity documents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+from chainbreaker.cases.safeguards import ALTERNATIVES
+from chainbreaker.reports.facts import ReportFacts
+
+MAX_LISTED_TRANSACTIONS = 25
+
+
+def _money(amount: Decimal | float, currency: str = "USD") -> str:
+    return f"{Decimal(str(amount)):,.2f} {currency}"
+
+
+def _figures(evidence: dict[str, Any]) -> str:
+    skip = {"txn_ids", "transactions", "sample_txn_ids", "txns", "related_party_ids", "party_ids", "explanation"}
+    parts = [
+        f"{k.replace('_', ' ')} {v}"
+        for k, v in evidence.items()
+        if k not in skip and isinstance(v, int | float | str) and not isinstance(v, bool) and len(str(v)) < 60
+    ]
+    return "; ".join(parts[:8])
+
+
+def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
+    """The narrative as paragraphs of plain text, most important first."""
+    kind = facts.trafficking_label or "human trafficking (type not established)"
+    period = (
+        f" between {facts.period_start:%Y-%m-%d} and {facts.period_end:%Y-%m-%d}"
+        if facts.period_start and facts.period_end
+        else ""
+    )
+    out: list[str] = []
+    opening = (
+        f"{key_term + '. ' if key_term else ''}This report concerns suspected {kind.upper()}. "
+        f"Case {facts.reference} groups {len(facts.alerts)} alert(s) on {len(facts.parties)} "
+        f"part{'y' if len(facts.parties) == 1 else 'ies'} that form one network{period}, "
+        f"with {len(facts.transactions())} transaction(s) totalling {_money(facts.total_amount)} as evidence."
+    )
+    out.append(opening)
+    for number, subject in enumerate(facts.subjects, start=1):
+        role = subject.sub_role.replace("_", " ") if subject.sub_role else "subject"
+        accounts = ", ".join(a["account_id"] for a in subject.accounts) or "no account on file"
+        line = (
+            f"Subject {number}: {subject.name} (customer {subject.party_id}, likely {role}; accounts {accounts})."
+        )
+        if subject.explanation:
+            line += f" Monitoring: {subject.explanation}."
+        if subject.indicators:
+            line += f" Indicators: {', '.join(subject.indicators)}."
+        out.append(line)
+    by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for alert in facts.alerts:
+        by_indicator[alert["indicator_id"]].append(alert)
+    for indicator, alerts in sorted(by_indicator.items()):
+        lines = []
+        for alert in alerts:
+            party = facts.party(alert["party_id"])
+            who = f"{party.name} ({alert['party_id']})" if party and party.role != "likely_victim" else alert["party_id"]
+            figures = _figures(alert["evidence"])
+            span = (
+                f" from {alert['period_start']:%Y-%m-%d} to {alert['period_end']:%Y-%m-%d}"
+                if alert["period_start"] and alert["period_end"]
+                else ""
+            )
+            lines.append(f"{who}{span}, score {alert['score']:.2f}" + (f" ({figures})" if figures else ""))
+        out.append(f"Red flag {indicator} ({alerts[0]['trafficking_type']}): " + "; ".join(lines) + ".")
+    transactions = facts.transactions()
+    if transactions:
+        channels = Counter(t["channel"] for t in transactions)
+        total_by_channel: dict[str, Decimal] = defaultdict(Decimal)
+        for t in transactions:
+            total_by_channel[t["channel"]] += Decimal(str(t["amount"]))
+        mix = ", ".join(
+            f"{channels[c]} {c} ({_money(total_by_channel[c])})" for c in sorted(channels, key=lambda c: -channels[c])
+        )
+        out.append(f"Evidence transactions by channel: {mix}.")
+        listed = []
+        for t in transactions[:MAX_LISTED_TRANSACTIONS]:
+            other = facts.party(t["counterparty_party_id"])
+            if other is not None:
+                cp = f"{'likely victim' if other.role == 'likely_victim' else other.name} ({other.party_id})"
+            else:
+                cp = t["counterparty_name"] or t["merchant_name"] or ""
+            where = ", ".join(x for x in (t["city"], t["counterparty_country"] or t["country"]) if x)
+            listed.append(
+                f"{t['booked_at']:%Y-%m-%d %H:%M} {t['txn_id']} account {t['account_id']} {t['direction']} "
+                f"{_money(t['amount'], t['currency'])} by {t['channel']}"
+                + (f" {'to' if t['direction'] == 'out' else 'from'} {cp}" if cp else "")
+                + (f" in {where}" if where else "")
+                + f" [{', '.join(t['indicators'])}]"
+            )
+        more = len(transactions) - len(listed)
+        out.append(
+            "Transactions: " + "; ".join(listed) + (f"; and {more} more in the case file." if more > 0 else ".")
+        )
+    for victim in facts.victims:
+        accounts = ", ".join(a["account_id"] for a in victim.accounts) or "no account on file"
+        decision = next((a.title for a in ALTERNATIVES if a.code == victim.account_action), None)
+        out.append(
+            f"Likely victim (not a subject of this report): {victim.name}, customer {victim.party_id}, "
+            f"account(s) {accounts}."
+            + (f" Monitoring: {victim.explanation}." if victim.explanation else "")
+            + (f" The institution's safeguard decision: {decision.lower()}." if decision else "")
+        )
+    for hit in facts.hits:
+        out.append(
+            f"List match: {hit['party_id'] or 'a counterparty'} resembles {hit['entity_name']} on {hit['dataset']} "
+            f"(source id {hit['source_id']}, score {hit['score']:.2f})"
+            + (f": {hit['explanation']}" if hit["explanation"] else "")
+            + "."
+        )
+    edges = [e for e in facts.network.get("edges", []) if isinstance(e, dict)]
+    if edges:
+        kinds = Counter(str(e.get("kind")) for e in edges)
+        out.append(
+            "Network ties: "
+            + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items()))
+            + " link the parties of this case."
+        )
+    if key_term:
+        out.append(f"{key_term}.")
+    return out
+
+
+def text(facts: ReportFacts, key_term: str | None = None) -> str:
+    """The narrative as one text with blank lines between paragraphs."""
+    return "\n\n".join(paragraphs(facts, key_term))
+
+
+def split(narrative: str, size: int, parts: int) -> list[str]:
+    """Cut a narrative into at most `parts` chunks of at most `size` characters, on paragraph or word limits."""
+    chunks: list[str] = []
+    rest = narrative
+    while rest and len(chunks) < parts:
+        if len(rest) <= size:
+            chunks.append(rest)
+            rest = ""
+            break
+        cut = rest.rfind("\n\n", 0, size)
+        if cut < size // 2:
+            cut = rest.rfind(" ", 0, size)
+        if cut <= 0:
+            cut = size
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest and chunks:
+        note = " [narrative continues in the case file]"
+        chunks[-1] = chunks[-1][: size - len(note)].rstrip() + note
+    return chunks

@@ -1,0 +1,214 @@
+"""The in-memory name index and the `Screener`: load the registry once, then screen names in milliseconds.
+
+The service keeps one `Screener` per workspace (`Screener.from_workspace(ws)`) and calls `screen_one` per
+request. The index holds every normalised listed name with its blocking keys; candidate selection follows
+exactly the rule of the SQL job in `job.py` (same keys, same integer weights, same tie-break), so a name
+gets the same hits from the service, from `chainbreaker screen` on DuckDB and on Spark.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from chainbreaker.core.errors import InputError
+from chainbreaker.core.workspace import Workspace
+from chainbreaker.screening.algorithm import DEFAULT_THRESHOLD, normalize_all, score_pair
+from chainbreaker.screening.blocking import (
+    CANDIDATES_PER_QUERY,
+    MIN_SHARED_SHARE,
+    blocking_keys,
+    identifier_keys,
+    max_key_frequency,
+)
+from chainbreaker.screening.entities import load_entities
+from chainbreaker.screening.features import parse_partial_date
+from chainbreaker.screening.normalize import NormalizedName, check_name
+from chainbreaker.screening.types import ListedEntity, Match, Query
+
+#: Integer scale of key weights, so sums are exact and ties break the same way on every engine.
+WEIGHT_SCALE = 1000
+MIN_SHARED_PERCENT = round(MIN_SHARED_SHARE * 100)
+
+
+def int_weight(document_frequency: int, total_names: int) -> int:
+    """The integer rarity weight of a key carried by `document_frequency` of `total_names` names."""
+    return round(WEIGHT_SCALE * math.log(1.0 + total_names / max(1, document_frequency)))
+
+
+@dataclass
+class NameIndex:
+    """Listed names, their entities and the postings of their blocking keys."""
+
+    entities: list[ListedEntity]
+    names: list[NormalizedName] = field(default_factory=list)
+    name_entity: list[int] = field(default_factory=list)
+    name_keys: list[frozenset[str]] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
+    max_df: int = 0
+
+    @classmethod
+    def build(cls, entities: Sequence[ListedEntity]) -> NameIndex:
+        index = cls(list(entities))
+        postings: dict[str, list[int]] = defaultdict(list)
+        for entity_idx, entity in enumerate(index.entities):
+            seen: set[tuple[str, ...]] = set()
+            id_keys = identifier_keys(entity.identifiers)
+            for norm in normalize_all(entity.names, entity.schema):
+                if norm.tokens in seen:
+                    continue
+                seen.add(norm.tokens)
+                name_idx = len(index.names)
+                index.names.append(norm)
+                index.name_entity.append(entity_idx)
+                keys = blocking_keys(norm) | id_keys
+                id_keys = frozenset()  # the entity's first name carries its identifiers
+                index.name_keys.append(keys)
+                for key in keys:
+                    postings[key].append(name_idx)
+        total = len(index.names)
+        index.max_df = max_key_frequency(total)
+        index.postings = dict(postings)
+        index.weights = {key: int_weight(len(ids), total) for key, ids in postings.items()}
+        return index
+
+    @property
+    def unknown_weight(self) -> int:
+        """Weight of a query key no listed name has: as rare as a key can be."""
+        return int_weight(1, len(self.names))
+
+    def names_keys(self, name_idx: int) -> frozenset[str]:
+        """The blocking keys of one listed name."""
+        return self.name_keys[name_idx]
+
+    def key_rows(self) -> Iterable[tuple[int, str]]:
+        """(name_idx, key) for every blockable key, the table the SQL job joins on."""
+        for key, ids in self.postings.items():
+            if len(ids) <= self.max_df:
+                for name_idx in ids:
+                    yield name_idx, key
+
+    def candidates(self, keys: frozenset[str]) -> list[int]:
+        """Name indexes worth scoring for a query with these keys (the rule of `job.CANDIDATE_SQL`)."""
+        total = sum(self.weights.get(k, self.unknown_weight) for k in keys if not k.startswith("i:"))
+        shared: dict[int, int] = defaultdict(int)
+        for key in keys:
+            ids = self.postings.get(key)
+            if ids is None or len(ids) > self.max_df:
+                continue
+            weight = self.weights[key]
+            for name_idx in ids:
+                shared[name_idx] += weight
+        by_id: set[int] = set()
+        for key in keys:
+            if key.startswith("i:") and key in self.postings and len(self.postings[key]) <= self.max_df:
+                by_id.update(self.postings[key])
+        kept = [(w, i) for i, w in shared.items() if w * 100 >= MIN_SHARED_PERCENT * total or i in by_id]
+        kept.sort(key=lambda item: (-item[0], item[1]))
+        return [i for _, i in kept[:CANDIDATES_PER_QUERY]]
+
+    def score(
+        self, query: Query, query_names: tuple[NormalizedName, ...], name_ids: Iterable[int]
+    ) -> list[Match]:
+        """Score a query against the entities of the candidate names (each entity once, on those names)."""
+        by_entity: dict[int, list[NormalizedName]] = {}
+        for name_idx in name_ids:
+            by_entity.setdefault(self.name_entity[name_idx], []).append(self.names[name_idx])
+        matches = []
+        for entity_idx, names in by_entity.items():
+            match = score_pair(query, query_names, self.entities[entity_idx], tuple(names))
+            if match is not None:
+                matches.append(match)
+        return matches
+
+
+def rank(matches: Iterable[Match], threshold: float, limit: int | None = None) -> list[Match]:
+    """Hits at or above the threshold, best first (ties by entity id, so the order is stable)."""
+    kept = sorted((m for m in matches if m.score >= threshold), key=lambda m: (-m.score, m.entity_id))
+    return kept[:limit] if limit is not None else kept
+
+
+def prepare_query(query: Query) -> tuple[NormalizedName, ...]:
+    """Normalised names of a query; raises InputError for a name that cannot be screened."""
+    check_name(query.name)
+    return normalize_all([query.name], query.schema)
+
+
+def query_keys(query: Query) -> frozenset[str]:
+    """Blocking keys of a query; empty for a name that cannot be screened (it is rejected elsewhere)."""
+    try:
+        names = prepare_query(query)
+    except InputError:
+        return frozenset()
+    return frozenset().union(*(blocking_keys(n) for n in names)) | identifier_keys(query.identifiers)
+
+
+class Screener:
+    """Screens names against an index loaded once; cheap to call many times.
+
+    Example:
+        screener = Screener.from_workspace(Workspace(Path("ws")))
+        for match in screener.screen_one("Vladimir Putin", schema="Person", birth_date="1952-10-07"):
+            print(match.score, match.entity_name, match.explanation)
+    """
+
+    def __init__(self, entities: Sequence[ListedEntity], threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.index = NameIndex.build(entities)
+        self.threshold = threshold
+
+    @classmethod
+    def from_workspace(
+        cls, workspace: Workspace, threshold: float = DEFAULT_THRESHOLD, datasets: list[str] | None = None
+    ) -> Screener:
+        """Load the active entities of the workspace's registry into memory."""
+        con = workspace.require().connect(read_only=True)
+        try:
+            return cls(load_entities(con, datasets=datasets), threshold)
+        finally:
+            con.close()
+
+    def screen(self, query: Query, limit: int | None = 10, threshold: float | None = None) -> list[Match]:
+        """Hits of one query, best first."""
+        query_names = prepare_query(query)
+        keys = query_keys(query)
+        matches = self.index.score(query, query_names, self.index.candidates(keys))
+        return rank(matches, self.threshold if threshold is None else threshold, limit)
+
+    def screen_one(
+        self,
+        name: str,
+        schema: str | None = None,
+        birth_date: str | None = None,
+        country: str | None = None,
+        id_number: str | None = None,
+        limit: int = 10,
+        threshold: float | None = None,
+    ) -> list[Match]:
+        """Screen one name (with what else is known) and return up to `limit` hits with per-feature scores.
+
+        An empty or unusable name raises `InputError` with the reason; an impossible date of birth is
+        ignored for scoring and reported in each hit's explanation.
+        """
+        dob = birth_date.strip() if birth_date else None
+        query = Query(
+            query_id="query",
+            name=name,
+            schema=schema,
+            birth_date=dob,
+            countries=(country,) if country else (),
+            identifiers=(id_number,) if id_number else (),
+        )
+        hits = self.screen(query, limit=limit, threshold=threshold)
+        if dob and parse_partial_date(dob) is None:
+            note = f"; date of birth {dob!r} is not a valid date and was ignored"
+            hits = [_with_note(h, note) for h in hits]
+        return hits
+
+
+def _with_note(match: Match, note: str) -> Match:
+    from dataclasses import replace
+
+    return replace(match, explanation=match.explanation + note)

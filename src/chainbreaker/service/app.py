@@ -1,0 +1,114 @@
+"""The app factory: `create_app(settings, workspace)` builds one FastAPI app for one workspace.
+
+It refuses unsafe configuration before anything listens (the demo secret outside demo mode, a short
+secret, a wildcard origin), brings the case store's schema up to date, and wires the middleware in a
+fixed order: security headers outermost (so even errors carry them), then CORS for the exact allowed
+origins only, then the signed session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from chainbreaker import __version__
+from chainbreaker.core.errors import ConfigurationError
+from chainbreaker.core.settings import DEMO_SECRET, Settings
+from chainbreaker.core.workspace import Workspace
+from chainbreaker.service import errors
+from chainbreaker.service.context import ServiceContext
+from chainbreaker.service.options import ServiceOptions
+from chainbreaker.service.security.headers import SecurityHeadersMiddleware
+from chainbreaker.service.security.sessions import SessionMiddleware
+from chainbreaker.service.security.throttle import LoginThrottle
+from chainbreaker.storage import make_engine, session_factory, upgrade
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MIN_SECRET_LENGTH = 32
+
+
+def check_settings(settings: Settings) -> None:
+    """Fail closed: a service that anyone could forge sessions for must not start."""
+    if settings.demo_mode:
+        return
+    if settings.secret_key == DEMO_SECRET:
+        raise ConfigurationError(
+            "refusing to start with the demo secret outside demo mode; set CHAINBREAKER_SECRET_KEY "
+            "to a long random value (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    if len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"CHAINBREAKER_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters outside demo mode"
+        )
+
+
+def build_context(settings: Settings, workspace: Workspace, options: ServiceOptions) -> ServiceContext:
+    from chainbreaker.service.jobs import JobRunner
+
+    engine = make_engine(workspace.cases_url(settings))
+    upgrade(engine)
+    ctx = ServiceContext(
+        settings=settings,
+        workspace=workspace,
+        options=options,
+        engine=engine,
+        sessions=session_factory(engine),
+        throttle=LoginThrottle(options.login_max_failures, options.login_window_seconds),
+    )
+    ctx.jobs = JobRunner(ctx)
+    return ctx
+
+
+def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions | None = None) -> FastAPI:
+    """The service for one workspace; raises `ConfigurationError` instead of starting unsafely."""
+    check_settings(settings)
+    options = options or ServiceOptions()
+    ctx = build_context(settings, workspace, options)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ctx.close()
+
+    app = FastAPI(
+        title="chainbreaker",
+        version=__version__,
+        summary="Screening, alerts, cases and reports against the money flows of human trafficking.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI would load its assets from a CDN; the spec is served as JSON only
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    app.state.templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
+    errors.install(app)
+
+    from chainbreaker.service.routes import include_routers
+
+    include_routers(app)
+    app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret=settings.secret_key,
+        max_age=options.session_max_age_seconds,
+        secure=options.secure_cookies,
+    )
+    if options.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(options.allowed_origins),
+            allow_credentials=False,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "x-api-key", "content-type"],
+        )
+    app.add_middleware(
+        SecurityHeadersMiddleware, hsts=options.secure_cookies, extra=dict(options.extra_headers)
+    )
+    return app

@@ -1,0 +1,38 @@
+"""Every router of the service, in one list, so the app factory and the tests see the same set."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from chainbreaker.service.api import alerts as api_alerts
+from chainbreaker.service.api import cases as api_cases
+from chainbreaker.service.api import dashboard as api_dashboard
+from chainbreaker.service.api import indicators as api_indicators
+from chainbreaker.service.api import me as api_me
+from chainbreaker.service.api import registry as api_registry
+from chainbreaker.service.api import screening as api_screening
+from chainbreaker.service.web import alerts as web_alerts
+from chainbreaker.service.web import auth as web_auth
+from chainbreaker.service.web import cases as web_cases
+from chainbreaker.service.web import pages as web_pages
+from chainbreaker.service.web import screening as web_screening
+
+ROUTERS: tuple[APIRouter, ...] = (
+    api_me.router,
+    api_dashboard.router,
+    api_screening.router,
+    api_alerts.router,
+    api_cases.router,
+    api_registry.router,
+    api_indicators.router,
+    web_auth.router,
+    web_pages.router,
+    web_alerts.router,
+    web_cases.router,
+    web_screening.router,
+)
+
+
+def include_routers(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)

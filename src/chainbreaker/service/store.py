@@ -1,0 +1,56 @@
+"""The service's own rows: background screening jobs and analysts' alert reviews.
+
+They live in the case store (migration `0002_service`), carry `org_id` like every other row, and are
+declared on their own metadata so the case models stay untouched.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from chainbreaker.storage.clock import utcnow
+from chainbreaker.storage.models import NAMING_CONVENTION
+
+JOB_STATUSES = ("queued", "running", "finished", "failed")
+REVIEW_DECISIONS = ("relevant", "not_suspicious", "needs_more_information")
+
+
+class ServiceBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ScreeningJob(ServiceBase):
+    """A CSV of names being screened in the background; results are a file written at the end."""
+
+    __tablename__ = "service_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    filename: Mapped[str] = mapped_column(String(200))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    threshold: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AlertReview(ServiceBase):
+    """An analyst's recorded look at one alert: the decision and why (append-only, newest counts)."""
+
+    __tablename__ = "service_alert_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    alert_pk: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
