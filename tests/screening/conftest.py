@@ -54,8 +54,24 @@ def write_entities(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[object, 
     for entity_id, schema, caption, names, dataset, source_id, countries, dobs, ids in rows:
         con.execute(
             "INSERT INTO registry_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [entity_id, schema, caption, names, dataset, source_id, ["sanction"], countries, dobs, ids,
-             json.dumps({"name": names}), now, now, now, "2026-01-01", True],
+            [
+                entity_id,
+                schema,
+                caption,
+                names,
+                dataset,
+                source_id,
+                ["sanction"],
+                countries,
+                dobs,
+                ids,
+                json.dumps({"name": names}),
+                now,
+                now,
+                now,
+                "2026-01-01",
+                True,
+            ],
         )
 
 
@@ -77,7 +93,10 @@ def screening_ws(workspace: Workspace) -> Workspace:
         write_entities(con, ENTITIES)
         write_parties(con, PARTIES_ROWS)
         con.execute(ddl(TRANSACTIONS))
-        for txn_id, cp_name, cp_country in (("T1", "Sea Princess Shipping", "PA"), ("T2", "Joao Pereira", "BR")):
+        for txn_id, cp_name, cp_country in (
+            ("T1", "Sea Princess Shipping", "PA"),
+            ("T2", "Joao Pereira", "BR"),
+        ):
             con.execute(
                 "INSERT INTO transactions (txn_id, account_id, booked_at, amount, direction, channel, "
                 "counterparty_name, counterparty_country) VALUES (?, 'A1', TIMESTAMP '2025-01-01 10:00:00', "

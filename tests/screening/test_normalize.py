@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from chainbreaker.core.errors import InputError
+from chainbreaker.screening.index import prepare_query
 from chainbreaker.screening.normalize import MAX_NAME_CHARS, ORG, PERSON, check_name, normalize_name
+from chainbreaker.screening.types import Query
 
 
 @pytest.mark.parametrize(
@@ -24,9 +26,9 @@ def test_normalize_name(raw: str, kind: str, tokens: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\x00\x01\x02", "\t\n", None, "!!!", "x" * (MAX_NAME_CHARS + 1)])
-def test_check_name_refuses_unusable_names_with_a_reason(raw: object) -> None:
+def test_unusable_names_are_refused_with_a_reason(raw: object) -> None:
     with pytest.raises(InputError) as err:
-        check_name(raw)
+        prepare_query(Query("q", raw))  # type: ignore[arg-type]
     assert "name" in str(err.value)
 
 

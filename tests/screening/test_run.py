@@ -20,7 +20,9 @@ def test_default_output_is_parquet_in_the_contract(screening_ws: Workspace) -> N
     table = pq.read_table(report.out)
     assert tuple(table.column_names) == SCREENING_COLUMNS
     row = next(r for r in table.to_pylist() if r["query_id"] == "P1")
-    assert row["dataset"] == "un_sc_sanctions" and row["source_id"] == "6908555" and 0.8 <= row["score"] <= 1.0
+    assert (
+        row["dataset"] == "un_sc_sanctions" and row["source_id"] == "6908555" and 0.8 <= row["score"] <= 1.0
+    )
     assert row["explanation"].startswith("name-v1:")
 
 
@@ -78,7 +80,9 @@ def test_false_positive_is_suppressed_until_the_customer_changes(screening_ws: W
     con.execute("UPDATE parties SET country = 'KZ' WHERE party_id = 'P6'")
     con.close()
     third = screen_workspace(screening_ws)
-    assert any(m.query_id == "P6" and m.entity_id == "ofac-5" for m in third.matches) and third.suppressed == 0
+    assert (
+        any(m.query_id == "P6" and m.entity_id == "ofac-5" for m in third.matches) and third.suppressed == 0
+    )
 
 
 def test_false_positive_comes_back_when_the_entity_changes(screening_ws: Workspace) -> None:

@@ -15,7 +15,9 @@ def test_screen_one_gives_scores_per_feature_and_an_explanation(screening_ws: Wo
     assert [h.entity_id for h in hits] == ["un-1"]
     hit = hits[0]
     assert hit.score == 1.0
-    assert hit.features["name"] == 1.0 and hit.features["birth_date"] == 1.0 and hit.features["country"] == 1.0
+    assert (
+        hit.features["name"] == 1.0 and hit.features["birth_date"] == 1.0 and hit.features["country"] == 1.0
+    )
     assert hit.algorithm == "name-v1"
     assert "date of birth agrees" in hit.explanation
     assert hit.dataset == "un_sc_sanctions" and hit.source_id == "6908555"

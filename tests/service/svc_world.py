@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from chainbreaker.cases.builder import build_cases
+from chainbreaker.core.contract import ACCOUNT_HOLDERS as HOLDERS_T
 from chainbreaker.core.contract import ACCOUNTS as ACCOUNTS_T
 from chainbreaker.core.contract import PARTIES as PARTIES_T
 from chainbreaker.core.contract import TRANSACTIONS as TRANSACTIONS_T
@@ -26,6 +27,7 @@ from chainbreaker.core.settings import Settings
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry.model import EntityBuilder, SourceRead
 from chainbreaker.registry.store import RegistryStore
+from chainbreaker.reports.demo import write_demo_reporting
 from chainbreaker.service import accounts
 from chainbreaker.service.app import create_app
 from chainbreaker.service.options import ServiceOptions
@@ -74,11 +76,11 @@ SECOND_EDITION = [
 
 
 PARTIES = [
-    # party_id, type, name, dob, country
-    ("P1", "person", "Carlos Mendes", "1975-03-02", "BR"),
-    ("P2", "person", "Ana Lima", "2001-07-19", "BR"),
-    ("P3", "person", "Rosa Pereira", "1999-11-30", "PY"),
-    ("P4", "organization", "Boa Noite Massagens Ltda", None, "BR"),
+    # party_id, type, name, dob, country, id_number, industry
+    ("P1", "person", "Carlos Mendes", "1975-03-02", "BR", "123.456.789-09", None),
+    ("P2", "person", "Ana Lima", "2001-07-19", "BR", "987.654.321-00", None),
+    ("P3", "person", "Rosa Pereira", "1999-11-30", "PY", "4.567.890", None),
+    ("P4", "organization", "Boa Noite Massagens Ltda", None, "BR", "12.345.678/0001-95", "personal services"),
 ]
 
 
@@ -86,16 +88,18 @@ def build_bank(workspace: Workspace, alerts_dir: Path) -> None:
     """A tiny bank: a controller, two likely victims and a front business, and the alerts on them."""
     con = workspace.connect()
     try:
-        for table in (PARTIES_T, ACCOUNTS_T, TRANSACTIONS_T):
+        for table in (PARTIES_T, ACCOUNTS_T, HOLDERS_T, TRANSACTIONS_T):
             con.execute(ddl(table))
-        for pid, ptype, name, dob, country in PARTIES:
+        for pid, ptype, name, dob, country, id_number, industry in PARTIES:
             con.execute(
-                "INSERT INTO parties (party_id, party_type, name, date_of_birth, country) VALUES (?, ?, ?, ?, ?)",
-                [pid, ptype, name, dob, country],
+                "INSERT INTO parties (party_id, party_type, name, date_of_birth, nationality, country, id_number, "
+                "industry, city, address, onboarded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Sao Paulo', 'Rua Augusta 100', DATE '2024-01-01')",
+                [pid, ptype, name, dob, country if ptype == "person" else None, country, id_number, industry],
             )
             con.execute(
                 "INSERT INTO accounts (account_id, party_id, account_type, opened_at, currency) "
-                "VALUES (?, ?, 'checking', DATE '2024-01-01', 'BRL')",
+                "VALUES (?, ?, 'checking', DATE '2024-01-01', 'USD')",
                 [f"A{pid[1:]}", pid],
             )
         txns = [
@@ -108,11 +112,13 @@ def build_bank(workspace: Workspace, alerts_dir: Path) -> None:
         for tid, acc, at, amount, direction, channel, cp in txns:
             con.execute(
                 "INSERT INTO transactions (txn_id, account_id, booked_at, amount, currency, direction, channel, "
-                "counterparty_account) VALUES (?, ?, CAST(? AS TIMESTAMP), CAST(? AS DECIMAL(18,2)), 'BRL', ?, ?, ?)",
+                "counterparty_account) VALUES (?, ?, CAST(? AS TIMESTAMP), CAST(? AS DECIMAL(18,2)), 'USD', ?, ?, ?)",
                 [tid, acc, at, amount, direction, channel, cp],
             )
+        con.execute("INSERT INTO account_holders VALUES ('A4', 'P1', 'signatory')")
     finally:
         con.close()
+    write_demo_reporting(workspace, [p[0] for p in PARTIES])
     alerts_dir.mkdir(parents=True, exist_ok=True)
     alerts = [
         (

@@ -358,9 +358,14 @@ class _Builder:
             "version": case.version,
         }
         audit.record(
-            self.session, self.org_id, self.actor, "case.created" if created else "case.updated", "case",
-            case.reference, details,
-        )  # fmt: skip
+            self.session,
+            self.org_id,
+            self.actor,
+            "case.created" if created else "case.updated",
+            "case",
+            case.reference,
+            details,
+        )
         for item in rescored:
             audit.record(
                 self.session, self.org_id, self.actor, "alert.rescored", "case", case.reference, item
@@ -526,7 +531,9 @@ class _Builder:
     def _refresh(self, case: Case, edges: list[Edge]) -> None:
         """Recompute the case's title, type, score, period, network and summary from its contents."""
         kinds = {a.trafficking_type for a in case.alerts} - {"general"}
-        case.trafficking_type = "mixed" if len(kinds) > 1 else kinds.pop() if kinds else "general"
+        derived = "mixed" if len(kinds) > 1 else kinds.pop() if kinds else "general"
+        if derived != "general" or "trafficking_type_set_by" not in (case.summary or {}):
+            case.trafficking_type = derived  # an analyst's decision stands until typed alerts arrive
         scores = [a.score for a in case.alerts] + [p.risk_score or 0.0 for p in case.parties]
         scores += [h.score for h in case.hits]
         case.risk_score = round(max(scores, default=0.0), 4)
@@ -554,7 +561,9 @@ class _Builder:
             ],
             "edges": sorted(merged.values(), key=lambda e: (e["source"], e["target"], e["kind"])),
         }
+        decided = {k: v for k, v in (case.summary or {}).items() if k == "trafficking_type_set_by"}
         case.summary = {
+            **decided,
             "indicators": dict(sorted(indicators.items())),
             "roles": dict(sorted(roles.items())),
             "alerts": len(case.alerts),
@@ -570,13 +579,17 @@ class _Builder:
         kind = label.get(case.trafficking_type, "Trafficking risk")
         what = "network" if len(case.parties) > 1 else "party" if case.parties else "listed counterparty"
         top = ", ".join(i for i, _ in indicators.most_common(3))
-        hits = f", {len(case.hits)} list match(es)" if case.hits else ""
+        hits = f", {_count(len(case.hits), 'list match', 'list matches')}" if case.hits else ""
         case.title = (
-            f"{kind} {what}: {len(case.parties)} parties, {len(case.alerts)} alerts"
+            f"{kind} {what}: {_count(len(case.parties), 'party', 'parties')}, {_count(len(case.alerts), 'alert')}"
             + (f" ({top})" if top else "")
             + hits
         )[:300]
         case.updated_at = utcnow()
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def build_cases(

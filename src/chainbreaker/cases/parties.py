@@ -44,13 +44,16 @@ ACCOUNT_COLUMNS = (
 
 
 def party_details(workspace: Workspace, party_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Contract columns of the given parties, each with its `accounts` (primary holder) as a list."""
+    """Contract columns of the given parties, with `accounts` (as primary holder) and `holders` (other parties
+    holding a role on those accounts: signatories, authorised users)."""
     ids = sorted(set(party_ids))
     if not ids:
         return {}
     con = workspace.connect(read_only=True)
     try:
-        tables = {str(r[0]) for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = {
+            str(r[0]) for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         if "parties" not in tables:
             return {}
         cursor = con.execute(
@@ -69,6 +72,16 @@ def party_details(workspace: Workspace, party_ids: Iterable[str]) -> dict[str, d
             for row in cursor.fetchall():
                 account = dict(zip(ACCOUNT_COLUMNS, row, strict=True))
                 result[str(account["party_id"])]["accounts"].append(account)
+        for details in result.values():
+            details["holders"] = []
+        if {"accounts", "account_holders"} <= tables:
+            cursor = con.execute(
+                "SELECT a.party_id, h.party_id FROM account_holders h JOIN accounts a ON h.account_id = a.account_id "
+                "WHERE a.party_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1, 2",
+                [ids],
+            )
+            for owner, holder in cursor.fetchall():
+                result[str(owner)]["holders"].append(str(holder))
         return result
     finally:
         con.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from chainbreaker.core.errors import ConflictError, InputError, PermissionDeniedError
 from chainbreaker.storage.models import ACCOUNT_ACTIONS, PARTY_ROLES, CaseParty
@@ -131,7 +131,14 @@ def check_account_action(party: CaseParty, action: str, actor_role: str, reason:
         )
 
 
-def check_not_filed_as_suspect(parties: Iterable[CaseParty], suspects: Iterable[str]) -> None:
+class HasRole(Protocol):
+    """Anything with a party id and a role (a stored CaseParty or a report's party)."""
+
+    party_id: str
+    role: str
+
+
+def check_not_filed_as_suspect(parties: Iterable[HasRole], suspects: Iterable[str]) -> None:
     """Last line of defence in every exporter: no likely victim may appear as the suspect of a report."""
     victims = {p.party_id for p in parties if p.role == "likely_victim"}
     clash = sorted(victims & set(suspects))

@@ -62,11 +62,12 @@ def check_version(case: Case, expected_version: int | None) -> None:
 @contextmanager
 def guarded(case: Case) -> Iterator[None]:
     """Turn the database's lost-update detection into the same clear ConflictError."""
+    reference = case.reference  # read now: after a failed flush the row cannot be read until rollback
     try:
         yield
     except StaleDataError as exc:
         raise ConflictError(
-            f"case {case.reference} was changed by someone else while you were editing it; "
+            f"case {reference} was changed by someone else while you were editing it; "
             "reload it and apply your change again"
         ) from exc
 
@@ -259,3 +260,42 @@ def record_account_action(
         },
     )
     return party
+
+
+def set_trafficking_type(
+    session: Session,
+    org_id: str,
+    ref: str | int,
+    trafficking_type: str,
+    actor: str,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> Case:
+    """Record the analyst's decision that a case is sex or labour trafficking (Key 10a: reports must say which).
+
+    Monitoring types a case from its indicators; when only general indicators fired, the analyst decides.
+    A later `cases build` keeps the decision unless new typed alerts arrive.
+    """
+    if trafficking_type not in ("sex", "labour", "mixed"):
+        raise InputError(f"unknown trafficking type {trafficking_type!r}; use sex, labour or mixed")
+    if not reason or not reason.strip():
+        raise InputError("setting the trafficking type needs a reason", column="reason")
+    case = get_case(session, org_id, ref)
+    check_version(case, expected_version)
+    previous = case.trafficking_type
+    with guarded(case):
+        case.trafficking_type = trafficking_type
+        case.summary = {**case.summary, "trafficking_type_set_by": actor}
+        case.updated_at = utcnow()
+        session.flush()
+    audit.record(
+        session,
+        org_id,
+        actor,
+        "case.trafficking_type",
+        "case",
+        case.reference,
+        {"from": previous, "to": trafficking_type, "version": case.version},
+    )
+    return case

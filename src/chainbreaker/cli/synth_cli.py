@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -14,17 +15,26 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def synth(
-        out_dir: Path = typer.Argument(..., help="folder to write the bank into (created if absent)"),
-        transactions: int = typer.Option(1_000_000, "--transactions", "-n", help="target number of transactions"),
-        seed: int = typer.Option(0, "--seed", "-s", help="random seed: same seed and options, same bytes"),
-        fmt: str = typer.Option("csv", "--format", "-f", help="csv or parquet"),
-        prevalence: float = typer.Option(0.015, "--prevalence", help="share of parties involved in a scheme"),
-        scheme_mix: str = typer.Option(
-            "sex=0.3,massage=0.15,labour=0.25,debt=0.15,structuring=0.15",
-            "--scheme-mix",
-            help="share of rings per scheme (sex, massage, labour, debt, structuring)",
-        ),
-        weak_share: float = typer.Option(0.3, "--weak-share", help="share of rings with weak (fewer, fainter) signals"),
+        out_dir: Annotated[Path, typer.Argument(help="folder to write the bank into (created if absent)")],
+        transactions: Annotated[
+            int, typer.Option("--transactions", "-n", help="target number of transactions")
+        ] = 1_000_000,
+        seed: Annotated[
+            int, typer.Option("--seed", "-s", help="random seed: same seed and options, same bytes")
+        ] = 0,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="csv or parquet")] = "csv",
+        prevalence: Annotated[
+            float, typer.Option("--prevalence", help="share of parties involved in a scheme")
+        ] = 0.015,
+        scheme_mix: Annotated[
+            str,
+            typer.Option(
+                "--scheme-mix", help="share of rings per scheme (sex, massage, labour, debt, structuring)"
+            ),
+        ] = "sex=0.3,massage=0.15,labour=0.25,debt=0.15,structuring=0.15",
+        weak_share: Annotated[
+            float, typer.Option("--weak-share", help="share of rings with weak (fewer, fainter) signals")
+        ] = 0.3,
     ) -> None:
         """Write a synthetic bank with injected trafficking schemes and its labels.
 

@@ -42,6 +42,8 @@ class SourceFile:
     ignored: tuple[str, ...] = ()
     #: Parquet only: positions whose Arrow type is a timestamp (written back as YYYY-MM-DDTHH:MM:SS)
     timestamps: frozenset[int] = field(default_factory=frozenset)
+    #: CSV only: physical lines in the file (a last line without a line break counts)
+    lines: int = 0
 
 
 def discover(data_dir: Path, mapping: Mapping) -> list[tuple[Table, Path]]:
@@ -76,7 +78,7 @@ _DEFAULT_SUFFIXES = (".csv", ".parquet", "-*.csv", "-*.parquet")
 def inspect_file(table: Table, path: Path, tm: TableMapping) -> SourceFile:
     """Hash the file, prove it is readable (and UTF-8 for CSV) and match its columns to the contract."""
     kind: Kind = "parquet" if path.suffix.lower() == ".parquet" else "csv"
-    digest, size = _hash_and_check(path, utf8=kind == "csv")
+    digest, size, lines = _hash_and_check(path, utf8=kind == "csv")
     timestamps: frozenset[int] = frozenset()
     if kind == "csv":
         header = _csv_header(path, tm.delimiter)
@@ -86,15 +88,21 @@ def inspect_file(table: Table, path: Path, tm: TableMapping) -> SourceFile:
         timestamps = frozenset(i for i, f in enumerate(schema) if pa.types.is_timestamp(f.type))
     positions = _match_columns(table, path, header, tm)
     ignored = tuple(h for i, h in enumerate(header) if i not in positions.values())
-    return SourceFile(table, path, kind, digest, size, header, positions, tm.delimiter, ignored, timestamps)
+    return SourceFile(
+        table, path, kind, digest, size, header, positions, tm.delimiter, ignored, timestamps, lines
+    )
 
 
-def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int]:
-    """SHA-256 of the bytes and, for CSV, a strict UTF-8 decode: one streaming pass, constant memory."""
+def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int, int]:
+    """SHA-256, size and line count of the bytes and, for CSV, a strict UTF-8 decode.
+
+    One streaming pass, constant memory; the line count later tells whether every record is one line.
+    """
     sha = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     size = 0
     newlines = 0
+    last = b""
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(CHUNK):
@@ -107,6 +115,7 @@ def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int]:
                         raise _not_utf8(path, line, size + exc.start) from exc
                     newlines += chunk.count(b"\n")
                 size += len(chunk)
+                last = chunk[-1:]
             if utf8:
                 try:
                     decoder.decode(b"", final=True)
@@ -116,7 +125,8 @@ def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int]:
                     ) from exc
     except OSError as exc:
         raise InputError(f"file cannot be read: {exc.strerror or exc}", file=str(path)) from exc
-    return sha.hexdigest(), size
+    lines = newlines + (1 if size and last != b"\n" else 0)
+    return sha.hexdigest(), size, lines
 
 
 def _not_utf8(path: Path, line: int, offset: int) -> InputError:

@@ -19,9 +19,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import json
 import secrets
 import time
 from collections.abc import Callable
+from collections.abc import Mapping as ParamMap
 from pathlib import Path
 
 import duckdb
@@ -34,19 +36,18 @@ from chainbreaker.core.logging import get_logger
 from chainbreaker.core.reference import country_codes, currency_codes
 from chainbreaker.core.settings import Settings, get_settings
 from chainbreaker.core.workspace import Workspace
-from chainbreaker.ingest.checks import (
-    COUNTRY_TABLE,
-    CURRENCY_TABLE,
-    Params,
-    normalised_sql,
-    reason_sql,
-    typed_sql,
-)
+from chainbreaker.ingest.checks import COUNTRY_TABLE, CURRENCY_TABLE
 from chainbreaker.ingest.files import SourceFile, discover, inspect_file
-from chainbreaker.ingest.lines import lines_at_offsets, lines_of_records
+from chainbreaker.ingest.lines import (
+    fields_at_lines,
+    lines_at_offsets,
+    lines_of_records,
+    lines_of_simple_records,
+)
 from chainbreaker.ingest.mapping import Mapping, TableMapping, load_mapping, mapping_digest
+from chainbreaker.ingest.projection import build_projection
 from chainbreaker.ingest.report import FileReport, LoadReport
-from chainbreaker.ingest.staging import RAW, Malformed, Staged, stage
+from chainbreaker.ingest.staging import STAGE, Staged, stage
 from chainbreaker.ingest.store import REJECT_CSV_COLUMNS, earlier_load, ensure_tables
 
 log = get_logger(__name__)
@@ -56,7 +57,7 @@ ProgressHook = Callable[[str, float, str], None]
 
 #: The loader keeps DuckDB well below the 2 GB it promises for a 10-million-row load; DuckDB spills beyond.
 LOAD_MEMORY_LIMIT_BYTES = 1 << 30
-STEPS = 7
+STEPS = 6
 
 REASON_REFERENCE = (
     "{column} {value_kind} is not in {table} (neither in the workspace nor earlier in this load)"
@@ -200,97 +201,29 @@ def _load_one(
     if previous is not None:
         return FileReport(table.name, file, src.sha256, skipped=True, skipped_because=previous)
 
-    step(0, f"reading {src.path.name}")
-    con.execute("SET preserve_insertion_order = true")  # staging rowids must follow the file's order
-    staged = stage(con, src)
-    con.execute("SET preserve_insertion_order = false")  # the rest is set logic; order would cost memory
-    n_raw, malformed = staged.rows, staged.malformed
-    n = _NormalisedRows(src, tm, staged.rowid_base)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE load_bad (ord BIGINT, col VARCHAR, reason VARCHAR, problems VARCHAR, dup_of BIGINT)"
-    )
+    step(0, f"reading and checking {src.path.name}")
+    staged = stage(con, src, build_projection(src, tm, keep_raw=src.kind == "parquet"))
+    checks = _Checks(con, table)
 
-    step(1, "checking values")
-    n.run(
-        con,
-        f"""
-        INSERT INTO load_bad
-        SELECT ord, {n.first_column}, {n.first_reason}, {n.all_problems}, NULL FROM n
-        WHERE {n.first_reason} IS NOT NULL
-        """,
-    )
-
-    step(2, "checking references")
+    step(1, "checking references")
     for col in table.columns:
-        if col.references is None:
-            continue
-        ref_table, ref_col = col.references
-        reason = REASON_REFERENCE.format(column=col.name, value_kind="value", table=ref_table)
-        n.run(
-            con,
-            f"""
-            INSERT INTO load_bad
-            SELECT n.ord, $col, $reason, NULL, NULL FROM n
-            WHERE NOT EXISTS (SELECT 1 FROM load_bad b WHERE b.ord = n.ord)
-              AND NOT EXISTS (SELECT 1 FROM {ref_table} t WHERE t.{ref_col} = n.{col.name})
-            """,
-            {"col": col.name, "reason": reason},
-        )
+        if col.references is not None:
+            checks.references(col.name, *col.references)
 
-    step(3, "checking duplicate keys")
-    keys = table.key
-    on = " AND ".join(f"d.{k} = n.{k}" for k in keys)
-    n.run(
-        con,
-        f"""
-        INSERT INTO load_bad
-        SELECT n.ord, $col, $reason, NULL, d.first_ord
-        FROM n JOIN (
-            SELECT {", ".join(keys)}, min(ord) AS first_ord FROM n
-            WHERE NOT EXISTS (SELECT 1 FROM load_bad b WHERE b.ord = n.ord)
-            GROUP BY ALL HAVING count(*) > 1
-        ) d ON {on}
-        WHERE n.ord <> d.first_ord AND NOT EXISTS (SELECT 1 FROM load_bad b WHERE b.ord = n.ord)
-        """,
-        {"col": keys[0], "reason": REASON_DUPLICATE},
-    )
-    same = " AND ".join(f"t.{c.name} IS NOT DISTINCT FROM {n.typed(c.name)}" for c in table.columns)
-    on_t = " AND ".join(f"t.{k} = n.{k}" for k in keys)
-    n.run(
-        con,
-        f"""
-        CREATE OR REPLACE TEMP TABLE load_match AS
-        SELECT n.ord, ({same}) AS same FROM n JOIN {table.name} t ON {on_t}
-        WHERE NOT EXISTS (SELECT 1 FROM load_bad b WHERE b.ord = n.ord)
-        """,
-    )
-    con.execute(
-        "INSERT INTO load_bad SELECT ord, $col, $reason, NULL, NULL FROM load_match WHERE NOT same",
-        {"col": keys[0], "reason": REASON_CONFLICT},
-    )
+    step(2, "checking duplicate keys")
+    checks.duplicates_in_file()
+    checks.keys_in_workspace()
 
-    step(4, "inserting")
-    cols = ", ".join(c.name for c in table.columns)
-    typed = ", ".join(n.typed(c.name) for c in table.columns)
-    n.run(
-        con,
-        f"""
-        INSERT INTO {table.name} ({cols})
-        SELECT {typed} FROM n
-        WHERE NOT EXISTS (SELECT 1 FROM load_bad b WHERE b.ord = n.ord)
-          AND NOT EXISTS (SELECT 1 FROM load_match m WHERE m.ord = n.ord)
-        """,
-    )
+    step(3, "inserting")
+    inserted = checks.insert()
 
-    step(5, "recording rejects")
-    bad = _count(con, "SELECT count(*) FROM load_bad")
-    present = _count(con, "SELECT count(*) FROM load_match WHERE same")
-    _record_rejects(con, src, load_id, staged, bad)
+    step(4, "recording rejects")
+    column_bad = _count(con, f"SELECT count(*) FROM {STAGE} WHERE _reason IS NOT NULL")
+    _record_rejects(con, src, load_id, staged, column_bad + checks.bad)
 
-    read = n_raw + len(malformed)
-    rejected = bad + len(malformed)
-    inserted = n_raw - bad - present
-    accepted = inserted + present
+    read = staged.rows + len(staged.malformed)
+    rejected = column_bad + checks.bad + len(staged.malformed)
+    accepted = inserted + checks.present
     if read != accepted + rejected:  # cannot happen by construction; a loud stop beats a silent miscount
         raise ChainbreakerError(f"{file}: counting error read={read} accepted={accepted} rejected={rejected}")
     con.execute(
@@ -312,93 +245,135 @@ def _load_one(
             "ignored": ",".join(src.ignored),
         },
     )
-    for temp in (RAW, "load_bad", "load_match", "load_lines"):
+    for temp in (STAGE, "load_bad", "load_match", "load_lines"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
-    step(6, "done")
+    step(STEPS - 1, "done")
     return FileReport(
         table.name, file, src.sha256, read, accepted, rejected, inserted, ignored_columns=src.ignored
     )
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: ParamMap[str, object] | None = None) -> int:
+    row = con.execute(sql, dict(params or {})).fetchone()
     return int(row[0]) if row else 0
 
 
-class _NormalisedRows:
-    """The `n` CTE: one row per staged record, its contract columns cleaned, plus each column's reason.
+class _Checks:
+    """The row checks that need more than the row itself, over `load_stage` (alias `s`).
 
-    It is recomputed by each statement instead of stored: string clean-up is cheap next to writing a
-    second copy of a 10-million-row table, and DuckDB drops the columns a statement does not use.
+    Rows failing them go to `load_bad(ord, col, reason, problems, dup_of)`; rows whose key is already in
+    the workspace with identical values go to `load_match` with `same = true`. The anti-joins against
+    these tables are only written into the SQL when the tables are non-empty, which keeps the common case
+    (a clean file) a straight scan.
     """
 
-    def __init__(self, src: SourceFile, tm: TableMapping, rowid_base: int) -> None:
-        self.table: Table = src.table
-        self.tm = tm
-        self.params = Params()
-        selects = [f"rowid - {self.params.add(rowid_base)} AS ord"]
-        for col in self.table.columns:
-            pos = src.positions.get(col.name)
-            source = f"c{pos}" if pos is not None else None
-            selects.append(
-                f"{normalised_sql(col, source, self.params, tm.values.get(col.name), tm.defaults.get(col.name))}"
-                f" AS {col.name}"
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: Table) -> None:
+        self.con = con
+        self.table = table
+        self.bad = 0
+        self.present = 0
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE load_bad "
+            "(rid BIGINT, col VARCHAR, reason VARCHAR, problems VARCHAR, dup_of_rid BIGINT)"
+        )
+
+    def _good(self) -> str:
+        """FROM and WHERE selecting the staged rows `s` that passed every check so far.
+
+        Explicit ANTI JOINs on rowid: a correlated NOT EXISTS made DuckDB build a hash table of every
+        staged row (measured: the insert took twice as long).
+        """
+        anti = " ANTI JOIN load_bad b ON b.rid = s.rowid" if self.bad else ""
+        return f"{STAGE} s{anti} WHERE s._reason IS NULL"
+
+    def _reject(self, sql: str, params: dict[str, object]) -> None:
+        self.con.execute(sql, params)
+        self.bad = _count(self.con, "SELECT count(*) FROM load_bad")
+
+    def references(self, column: str, ref_table: str, ref_column: str) -> None:
+        good = self._good().replace(
+            " WHERE ", f" ANTI JOIN {ref_table} t ON t.{ref_column} = s.{column} WHERE ", 1
+        )
+        self._reject(
+            f"INSERT INTO load_bad SELECT s.rowid, $col, $reason, NULL, NULL FROM {good}",
+            {
+                "col": column,
+                "reason": REASON_REFERENCE.format(column=column, value_kind="value", table=ref_table),
+            },
+        )
+
+    def duplicates_in_file(self) -> None:
+        keys = self.table.key
+        on = " AND ".join(f"d.{k} = s.{k}" for k in keys)
+        good = self._good()
+        self._reject(
+            f"""
+            INSERT INTO load_bad
+            WITH d AS (
+                SELECT {", ".join(f"s.{k} AS {k}" for k in keys)}, min(s.rowid) AS first_rid
+                FROM {good} GROUP BY ALL HAVING count(*) > 1
             )
-        reasons = [
-            f"{reason_sql(col, col.name, self.params, tm.formats.get(col.name))} AS r__{col.name}"
-            for col in self.table.columns
-        ]
-        typed = [
-            f"{typed_sql(c, c.name, self.params, tm.formats.get(c.name))} AS t__{c.name}"
-            for c in self.table.columns
-        ]
-        self.cte = (
-            f"WITH n0 AS (SELECT {', '.join(selects)} FROM {RAW}), "
-            f"n AS (SELECT *, {', '.join(reasons + typed)} FROM n0)"
-        )
-        names = [c.name for c in self.table.columns]
-        self.first_reason = f"COALESCE({', '.join(f'r__{c}' for c in names)})"
-        self.first_column = "CASE " + " ".join(f"WHEN r__{c} IS NOT NULL THEN '{c}'" for c in names) + " END"
-        self.all_problems = (
-            "concat_ws('; ', "
-            + ", ".join(f"CASE WHEN r__{c} IS NOT NULL THEN '{c}: ' || r__{c} END" for c in names)
-            + ")"
+            SELECT s.rowid, $col, $reason, NULL, d.first_rid
+            FROM {good.replace(" WHERE ", f" JOIN d ON {on} WHERE ", 1)} AND s.rowid <> d.first_rid
+            """,
+            {"col": keys[0], "reason": REASON_DUPLICATE},
         )
 
-    def typed(self, column: str) -> str:
-        return f"n.t__{column}"
+    def keys_in_workspace(self) -> None:
+        """Keys already stored: identical rows are accepted as present, differing ones rejected."""
+        name = self.table.name
+        if _count(self.con, f"SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT 1)") == 0:
+            return
+        same = " AND ".join(f"t.{c.name} IS NOT DISTINCT FROM s.{c.name}" for c in self.table.columns)
+        on = " AND ".join(f"t.{k} = s.{k}" for k in self.table.key)
+        good = self._good().replace(" WHERE ", f" JOIN {name} t ON {on} WHERE ", 1)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE load_match AS SELECT s.rowid AS rid, ({same}) AS same FROM {good}"
+        )
+        self.present = _count(self.con, "SELECT count(*) FROM load_match WHERE same")
+        self._reject(
+            "INSERT INTO load_bad SELECT rid, $col, $reason, NULL, NULL FROM load_match WHERE NOT same",
+            {"col": self.table.key[0], "reason": REASON_CONFLICT},
+        )
 
-    def run(self, con: duckdb.DuckDBPyConnection, sql: str, extra: dict[str, object] | None = None) -> None:
-        """Run `sql` with the CTE in front; CREATE TABLE ... AS and INSERT take the WITH after their head."""
-        head, _, body = sql.strip().partition("SELECT")
-        params = dict(self.params.values)
-        params.update(extra or {})
-        con.execute(f"{head} {self.cte} SELECT {body}", params)
+    def insert(self) -> int:
+        cols = ", ".join(f"s.{c.name}" for c in self.table.columns)
+        good = self._good()
+        if self.present:
+            good = good.replace(" WHERE ", " ANTI JOIN load_match m ON m.rid = s.rowid WHERE ", 1)
+        names = ", ".join(c.name for c in self.table.columns)
+        return _count(self.con, f"INSERT INTO {self.table.name} ({names}) SELECT {cols} FROM {good}")
 
 
 def _record_rejects(
     con: duckdb.DuckDBPyConnection, src: SourceFile, load_id: str, staged: Staged, bad: int
 ) -> None:
-    """Rejected rows to the `rejects` table, each with its line (CSV) or 1-based row (Parquet)."""
+    """Rejected rows to the `rejects` table, each with its line (CSV) or 1-based row (Parquet) and raw row."""
     malformed = staged.malformed
     base = {"load_id": load_id, "table": src.table.name, "file": str(src.path)}
     if bad:
-        _fill_lines(con, src, malformed)
-        columns = sorted(set(src.positions.values())) if src.kind == "parquet" else range(len(src.header))
-        raw_params = {f"h{i}": src.header[i] for i in columns}
-        raw_json = "json_object(" + ", ".join(f"$h{i}, r.c{i}" for i in columns) + ")"
+        _fill_lines(con, src, staged)
+        params: dict[str, object] = base | {"base": staged.rowid_base}
+        if src.kind == "parquet":
+            columns = sorted(set(src.positions.values()))
+            params |= {f"h{i}": src.header[i] for i in columns}
+            raw_sql = "json_object(" + ", ".join(f"$h{i}, r.c{i}" for i in columns) + ")"
+            raw_join = f"JOIN {STAGE} r ON r.rowid = b.ord + $base"
+        else:
+            raw_sql, raw_join = "l.raw", ""
         con.execute(
             f"""
             INSERT INTO rejects
             SELECT $load_id, $table, $file, l.line, b.col,
-                   b.reason || CASE WHEN b.dup_of IS NULL THEN '' ELSE ' (first at row ' || coalesce(l2.line::VARCHAR, '?') || ')' END,
-                   b.problems, {raw_json}, current_localtimestamp()
-            FROM load_bad b
-            JOIN {RAW} r ON r.rowid = b.ord + $rowid_base
+                   b.reason || CASE WHEN b.dup_of IS NULL THEN ''
+                                    ELSE ' (first at row ' || coalesce(l2.line::VARCHAR, '?') || ')' END,
+                   b.problems, {raw_sql}, current_localtimestamp()
+            FROM ({_BAD_ROWS}) b
+            {raw_join}
             LEFT JOIN load_lines l ON l.ord = b.ord
             LEFT JOIN load_lines l2 ON l2.ord = b.dup_of
             """,
-            base | raw_params | {"rowid_base": staged.rowid_base},
+            params,
         )
     if malformed:
         lines = lines_at_offsets(src.path, (m.byte_position for m in malformed))
@@ -424,6 +399,15 @@ def _record_rejects(
             con.unregister("load_malformed")
 
 
+#: Every rejected staged row: failed column checks (in the stage) and later checks (in load_bad).
+_BAD_ROWS = f"""
+    SELECT rowid - $base AS ord, _col AS col, _reason AS reason, _problems AS problems, NULL::BIGINT AS dup_of
+    FROM {STAGE} WHERE _reason IS NOT NULL
+    UNION ALL
+    SELECT rid - $base, col, reason, problems, dup_of_rid - $base FROM load_bad
+"""
+
+
 def _header_name(src: SourceFile, staged_column: str | None) -> str | None:
     """DuckDB names the positional staging column (c3); the user knows the header's name."""
     if staged_column and staged_column.startswith("c") and staged_column[1:].isdigit():
@@ -432,38 +416,58 @@ def _header_name(src: SourceFile, staged_column: str | None) -> str | None:
     return staged_column
 
 
-def _fill_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, malformed: list[Malformed]) -> None:
-    """`load_lines(ord, line)` for the rejected ordinals (and the first occurrences of duplicates)."""
+def _fill_lines(con: duckdb.DuckDBPyConnection, src: SourceFile, staged: Staged) -> None:
+    """`load_lines(ord, line, raw)` for the rejected ordinals (and the first occurrences of duplicates)."""
+    wanted_sql = (
+        f"SELECT ord FROM ({_BAD_ROWS}) UNION SELECT dup_of FROM ({_BAD_ROWS}) WHERE dup_of IS NOT NULL"
+    )
+    base = {"base": staged.rowid_base}
     if src.kind == "parquet":
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE load_lines AS SELECT ord, ord + 1 AS line FROM "
-            "(SELECT ord FROM load_bad UNION SELECT dup_of FROM load_bad WHERE dup_of IS NOT NULL)"
+            f"CREATE OR REPLACE TEMP TABLE load_lines AS SELECT ord, ord + 1 AS line, NULL AS raw FROM ({wanted_sql})",
+            base,
         )
         return
-    wanted = [
-        int(r[0])
-        for r in con.execute(
-            "SELECT ord FROM load_bad UNION SELECT dup_of FROM load_bad WHERE dup_of IS NOT NULL ORDER BY 1"
-        ).fetchall()
-    ]
-    skip = set(lines_at_offsets(src.path, (m.byte_position for m in malformed)).values())
+    wanted = [int(r[0]) for r in con.execute(wanted_sql + " ORDER BY 1", base).fetchall()]
+    skip = set(lines_at_offsets(src.path, (m.byte_position for m in staged.malformed)).values())
     ords: list[int] = []
     lines: list[int] = []
+    raws: list[str] = []
     try:
-        for ordinal, line in lines_of_records(src.path, src.delimiter, wanted, skip):
-            ords.append(ordinal)
-            lines.append(line)
-    except (OSError, csv.Error) as exc:
+        if src.lines == 1 + staged.rows + len(staged.malformed):
+            # every record is exactly one line: compute lines, then read only those lines' fields
+            located = dict(lines_of_simple_records(wanted, skip))
+            by_line = {line: k for k, line in located.items()}
+            for line, fields in fields_at_lines(src.path, src.delimiter, by_line):
+                ords.append(by_line[line])
+                lines.append(line)
+                raws.append(_raw_json(src, fields))
+        else:  # blank lines or quoted line breaks: count records with a CSV parser
+            for ordinal, line, fields in lines_of_records(src.path, src.delimiter, wanted, skip):
+                ords.append(ordinal)
+                lines.append(line)
+                raws.append(_raw_json(src, fields))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(
             f"file changed or became unreadable while loading: {exc}", file=str(src.path)
         ) from exc
-    con.register(
-        "load_lines_arrow", pa.table({"ord": pa.array(ords, pa.int64()), "line": pa.array(lines, pa.int64())})
+    found = pa.table(
+        {
+            "ord": pa.array(ords, pa.int64()),
+            "line": pa.array(lines, pa.int64()),
+            "raw": pa.array(raws, pa.string()),
+        }
     )
+    con.register("load_lines_arrow", found)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE load_lines AS SELECT * FROM load_lines_arrow")
     finally:
         con.unregister("load_lines_arrow")
+
+
+def _raw_json(src: SourceFile, fields: list[str]) -> str:
+    """The raw row as a JSON object keyed by the file's own header (extra columns included)."""
+    return json.dumps(dict(zip(src.header, fields, strict=False)), ensure_ascii=False)
 
 
 def _write_rejects_csv(ws: Workspace, load_id: str) -> Path:

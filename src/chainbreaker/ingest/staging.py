@@ -1,4 +1,4 @@
-"""Reading one file into a temporary table of strings (`load_raw`, columns c0..cN, rowid in file order).
+"""Reading one file into the staging table `load_stage` (rowid in file order), checked and typed on the way.
 
 Everything is read as text first, so a bad value becomes a reject with a reason instead of a failed cast
 that aborts the file. Columns get positional names (c0, c1, ...) so no name from a bank's header is ever
@@ -19,8 +19,9 @@ import pyarrow.parquet as pq
 
 from chainbreaker.core.errors import ChainbreakerError, InputError
 from chainbreaker.ingest.files import SourceFile
+from chainbreaker.ingest.projection import Projection
 
-RAW = "load_raw"
+STAGE = "load_stage"
 CSV_ERRORS = "load_csv_errors"
 CSV_SCANS = "load_csv_scans"
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -46,14 +47,19 @@ class Staged:
     malformed: list[Malformed]
 
 
-def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> Staged:
-    """Fill `load_raw` from the file; return its row count, rowid base and the malformed records left out."""
-    con.execute(f"DROP TABLE IF EXISTS {RAW}")
+def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> Staged:
+    """Fill `load_stage` from the file; return its row count, rowid base and the malformed records left out.
+
+    Insertion order is preserved here (and only here): rowid order is file order, which is how a
+    rejected row is traced back to its line.
+    """
+    con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    con.execute("SET preserve_insertion_order = true")
     try:
         if src.kind == "csv":
-            malformed = _stage_csv(con, src)
+            malformed = _stage_csv(con, src, projection)
         else:
-            _stage_parquet(con, src)
+            _stage_parquet(con, src, projection)
             malformed = []
     except duckdb.Error as exc:
         raise InputError(f"file cannot be read: {exc}", file=str(src.path)) from exc
@@ -61,7 +67,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> Staged:
         raise InputError(
             f"Parquet file cannot be read (truncated or damaged?): {exc}", file=str(src.path)
         ) from exc
-    count, first, last = con.execute(f"SELECT count(*), min(rowid), max(rowid) FROM {RAW}").fetchone() or (
+    count, first, last = con.execute(f"SELECT count(*), min(rowid), max(rowid) FROM {STAGE}").fetchone() or (
         0,
         0,
         0,
@@ -74,21 +80,24 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> Staged:
     return Staged(int(count), int(first or 0), malformed)
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, src: SourceFile) -> list[Malformed]:
+def _stage_csv(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> list[Malformed]:
     columns = {f"c{i}": "VARCHAR" for i in range(len(src.header))}
     con.execute(f"DROP TABLE IF EXISTS {CSV_ERRORS}")
     con.execute(f"DROP TABLE IF EXISTS {CSV_SCANS}")
     con.execute(
         f"""
-        CREATE TEMP TABLE {RAW} AS
-        SELECT * FROM read_csv(
-            $path, header = true, auto_detect = false, columns = $columns, delim = $delim,
-            quote = '"', escape = '"', strict_mode = true, null_padding = false,
-            max_line_size = $max_line, store_rejects = true,
-            rejects_table = '{CSV_ERRORS}', rejects_scan = '{CSV_SCANS}'
-        )
+        CREATE TEMP TABLE {STAGE} AS
+        WITH src_rows AS (
+            SELECT * FROM read_csv(
+                $path, header = true, auto_detect = false, columns = $columns, delim = $delim,
+                quote = '"', escape = '"', strict_mode = true, null_padding = false,
+                max_line_size = $max_line, store_rejects = true,
+                rejects_table = '{CSV_ERRORS}', rejects_scan = '{CSV_SCANS}'
+            )
+        ), {projection.sql}
         """,
-        {"path": str(src.path), "columns": columns, "delim": src.delimiter, "max_line": MAX_LINE_BYTES},
+        projection.params
+        | {"path": str(src.path), "columns": columns, "delim": src.delimiter, "max_line": MAX_LINE_BYTES},
     )
     rows = con.execute(
         f"""
@@ -100,7 +109,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, src: SourceFile) -> list[Malforme
     return [Malformed(int(r[0]), r[1], str(r[2]), str(r[3]), str(r[4] or "")) for r in rows]
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, src: SourceFile) -> None:
+def _stage_parquet(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> None:
     """Stream the used columns as strings; timestamps are written back in the contract's shape."""
     wanted = sorted(set(src.positions.values()))
     parquet = pq.ParquetFile(src.path)
@@ -120,6 +129,9 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, src: SourceFile) -> None:
     reader = pa.RecordBatchReader.from_batches(schema, batches())
     con.register("load_parquet_stream", reader)
     try:
-        con.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM load_parquet_stream")
+        con.execute(
+            f"CREATE TEMP TABLE {STAGE} AS WITH src_rows AS (SELECT * FROM load_parquet_stream), {projection.sql}",
+            projection.params,
+        )
     finally:
         con.unregister("load_parquet_stream")

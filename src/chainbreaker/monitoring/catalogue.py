@@ -42,6 +42,7 @@ FEATURE_TABLES = (
     "monitoring_identifier",
     "monitoring_accounts",
     "monitoring_holder",
+    "monitoring_span",
 )
 
 ParamDefault = int | float | str | list[str]
@@ -93,6 +94,11 @@ class Indicator(BaseModel):
     )
     subrole: Literal["controller", "front_business", "recruiter", "structurer"] | None = None
     weight: float = Field(gt=0, le=1, description="how much one full-strength hit adds to the party's risk")
+    family: str | None = Field(
+        default=None,
+        description="red flags that describe one behaviour (e.g. the itinerant circuit) share a family, so that "
+        "together they count as one strong flag rather than several independent ones",
+    )
     enabled: bool = True
     description: str
     parameters: dict[str, Parameter] = Field(default_factory=dict)

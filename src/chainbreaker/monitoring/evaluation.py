@@ -1,12 +1,12 @@
 """Back-testing: how well party risk finds labelled subjects and victims within an alert budget.
 
 The budget is the share of all parties a bank can review (1% by default): k = ceil(budget x parties).
-- precision: share of the k riskiest parties that are labelled (subject or victim);
-- subject recall: share of labelled subjects among the k riskiest parties, ranked by risk, that the roll-up
-  also calls likely subjects (a subject ranked high but called a victim is not counted as found);
-- victim recall: the same for victims called likely victims;
-- subject average precision: over the top k of the subject list (parties called likely subjects, by
-  risk), sum of precision at each hit / min(subjects, k); the victim figure likewise.
+Subjects and victims need opposite handling, so each has its own review list of k parties:
+- the subject list: parties the roll-up calls likely subjects, by risk; subject recall = labelled subjects
+  in its top k / all labelled subjects (a subject called a victim is not found); subject precision = those
+  found / k; subject average precision = sum of precision at each found subject in the top k / min(subjects, k);
+- the victim list likewise, for parties called likely victims;
+- precision: share of the k riskiest parties overall (any role) that are labelled subject or victim.
 Labels: roles `controller`, `front_business`, `recruiter`, `structurer`, `money_mule` are subjects,
 `victim` is a victim (docs/synthetic-bank.md); any other labelled role counts as neither.
 """
@@ -122,8 +122,8 @@ def evaluate_rows(risk: list[dict[str, Any]], labels: dict[str, str], budget: fl
     subject_ap, _ = _ap(subject_list, subjects, k)
     victim_ap, _ = _ap(victim_list, victims, k)
     top_set = set(top)
-    subj_found = {p for p in top_set & subjects if called(p, "likely_subject")}
-    vict_found = {p for p in top_set & victims if called(p, "likely_victim")}
+    subj_found = set(subject_list[:k]) & subjects
+    vict_found = set(victim_list[:k]) & victims
     involved = subjects | victims
     return Evaluation(
         parties=n,
@@ -132,7 +132,7 @@ def evaluate_rows(risk: list[dict[str, Any]], labels: dict[str, str], budget: fl
         subjects=len(subjects),
         victims=len(victims),
         precision=round(len(top_set & involved) / k, 4),
-        subject_precision=round(len(top_set & subjects) / k, 4),
+        subject_precision=round(len(subj_found) / k, 4),
         subject_recall=round(len(subj_found) / len(subjects), 4) if subjects else 0.0,
         subject_average_precision=round(subject_ap, 4),
         victim_recall=round(len(vict_found) / len(victims), 4) if victims else 0.0,

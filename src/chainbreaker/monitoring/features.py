@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import pyarrow as pa
 import yaml
 
 from chainbreaker.core.contract import TABLES_BY_NAME
@@ -99,11 +100,11 @@ def _col(profile_: DataProfile, table: str, column: str, alias: str, sql_type: s
 
 
 def _n(cond: str) -> str:
-    return f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+    return f"count(*) FILTER (WHERE {cond})"
 
 
 def _s(cond: str) -> str:
-    return f"sum(CASE WHEN {cond} THEN amount ELSE 0 END)"
+    return f"coalesce(sum(amount) FILTER (WHERE {cond}), 0)"
 
 
 def _d(cond: str, what: str) -> str:
@@ -173,60 +174,121 @@ def build_features(
         """,
     )
     t = "transactions"
-    basket_case = " ".join(f"WHEN t.mcc IN :b_{name} THEN '{name}'" for name in baskets)
-    mcc = _col(prof, t, "mcc", "t")
+    # Small lookup tables first: the MCC basket of each code, and flags of each distinct memo and counterparty
+    # name. Regular expressions then run once per distinct text, not once per transaction.
+    codes = [(code, name) for name, members in baskets.items() for code in members]
+    seen: set[str] = set()
+    unique = [(c, n) for c, n in codes if not (c in seen or seen.add(c))]  # first basket wins
+    engine.register_arrow(
+        "monitoring_mcc",
+        pa.table({"mcc": [c for c, _ in unique], "basket": [n for _, n in unique]}),
+    )
+    memo = _col(prof, t, "description", "x")
+    engine.create_table(
+        "monitoring_memo",
+        "features: memo flags",
+        f"""
+        SELECT memo_raw, lower(memo_raw) AS memo,
+               CASE WHEN regexp_matches(lower(memo_raw), :payroll_pattern) THEN 1 ELSE 0 END AS is_payroll,
+               CASE WHEN regexp_matches(lower(memo_raw), :rent_pattern) THEN 1 ELSE 0 END AS is_rent,
+               CASE WHEN regexp_matches(lower(memo_raw), :fee_pattern) THEN 1 ELSE 0 END AS is_fee,
+               CASE WHEN regexp_matches(lower(memo_raw), 'prepaid|gift card|vanilla') THEN 1 ELSE 0 END AS is_prepaid
+        FROM (SELECT DISTINCT {memo} AS memo_raw FROM transactions x) m
+        WHERE memo_raw IS NOT NULL
+        """,
+        {"payroll_pattern": ref["payroll_pattern"], "rent_pattern": ref["rent_pattern"], "fee_pattern": ref["fee_pattern"]},
+    )
+    cpn = _col(prof, t, "counterparty_name", "x")
+    engine.create_table(
+        "monitoring_cpname",
+        "features: counterparty-name flags",
+        f"""
+        SELECT name_raw, name,
+               CASE WHEN regexp_matches(name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
+               CASE WHEN regexp_matches(name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
+               CASE WHEN regexp_matches(name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter
+        FROM (
+          SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name
+          FROM (SELECT DISTINCT {cpn} AS name_raw FROM transactions x) d
+          WHERE name_raw IS NOT NULL
+        ) n
+        """,
+        {
+            "crypto_pattern": ref["crypto_pattern"],
+            "tppp_pattern": ref["tppp_pattern"],
+            "recruiter_pattern": ref["recruiter_pattern"],
+        },
+    )
     engine.create_table(
         "monitoring_tx",
         "features: enriched transactions",
         f"""
-        SELECT t.txn_id, t.account_id, a.party_id, a.account_type, t.booked_at,
+        SELECT t.txn_id, t.account_id, a.party_id, t.booked_at,
                date_trunc('month', t.booked_at) AS month,
                epoch(t.booked_at) AS ts,
                CAST(extract(hour FROM t.booked_at) AS INTEGER) AS hour,
                CASE WHEN extract(hour FROM t.booked_at) >= :night_start
                       OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
                CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
-               t.cp_account, ca.party_id AS cp_party_id,
-               CASE WHEN t.cp_name_raw IS NOT NULL THEN
-                 trim(regexp_replace(lower(t.cp_name_raw), '[^a-z0-9]+', ' ', 'g')) END AS cp_name,
-               upper(t.cp_country) AS cp_country, t.mcc,
-               CASE {basket_case} ELSE NULL END AS basket,
+               ca.party_id AS cp_party_id,
+               CASE WHEN ca.party_id IS NOT NULL THEN 'party:' || ca.party_id
+                    WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
+                    WHEN n.name IS NOT NULL AND n.name <> '' THEN 'name:' || n.name END AS cp_key,
+               upper(t.cp_country) AS cp_country, t.mcc, b.basket,
                lower(trim(t.city)) AS city, upper(t.country) AS country,
-               coalesce(lower(t.memo), '') AS memo, t.device_id
+               coalesce(m.is_payroll, 0) AS is_payroll, coalesce(m.is_rent, 0) AS is_rent,
+               coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
+               coalesce(n.is_crypto, 0) AS is_crypto, coalesce(n.is_tppp, 0) AS is_tppp,
+               coalesce(n.is_recruiter, 0) AS is_recruiter,
+               CASE WHEN m.is_payroll = 1 THEN m.memo END AS payroll_memo
         FROM (
-          SELECT t.txn_id, t.account_id, t.booked_at, t.amount, t.direction, t.channel,
-                 {_col(prof, t, "counterparty_account", "t")} AS cp_account,
-                 {_col(prof, t, "counterparty_name", "t")} AS cp_name_raw,
-                 {_col(prof, t, "counterparty_country", "t")} AS cp_country,
-                 {mcc} AS mcc, {_col(prof, t, "city", "t")} AS city, {_col(prof, t, "country", "t")} AS country,
-                 {_col(prof, t, "description", "t")} AS memo, {_col(prof, t, "device_id", "t")} AS device_id
-          FROM transactions t
-          WHERE t.booked_at >= :date_from AND t.booked_at < :date_to
+          SELECT x.txn_id, x.account_id, x.booked_at, x.amount, x.direction, x.channel,
+                 {_col(prof, t, "counterparty_account", "x")} AS cp_account,
+                 {cpn} AS cp_name_raw,
+                 {_col(prof, t, "counterparty_country", "x")} AS cp_country,
+                 {_col(prof, t, "mcc", "x")} AS mcc, {_col(prof, t, "city", "x")} AS city,
+                 {_col(prof, t, "country", "x")} AS country,
+                 {memo} AS memo_raw
+          FROM transactions x
+          WHERE x.booked_at >= :date_from AND x.booked_at < :date_to
         ) t
         JOIN accounts a ON a.account_id = t.account_id
         LEFT JOIN accounts ca ON ca.account_id = t.cp_account
+        LEFT JOIN monitoring_mcc b ON b.mcc = t.mcc
+        LEFT JOIN monitoring_memo m ON m.memo_raw = t.memo_raw
+        LEFT JOIN monitoring_cpname n ON n.name_raw = t.cp_name_raw
         """,
         {
-            **{f"b_{name}": codes for name, codes in baskets.items()},
             "night_start": int(ref["night_start_hour"]),
             "night_end": int(ref["night_end_hour"]),
             "date_from": date_from,
             "date_to": date_to,
         },
     )
+    engine.create_table(
+        "monitoring_span",
+        "features: time span",
+        """
+        SELECT min(booked_at) AS first_at, max(booked_at) AS last_at, count(*) AS n FROM monitoring_tx
+        """,
+    )
     _account_month(engine)
     _flows(engine)
-    _identifiers(engine, prof)
+    _identifiers(engine, prof, date_from, date_to)
     holders_table(engine, prof)
 
 
 def _account_month(engine: Engine) -> None:
+    """Per account and month: every count and sum the catalogue needs, in one grouped pass.
+
+    Distinct counts (cities, payers) are computed from small pre-grouped tables rather than with
+    `count(DISTINCT ...)` over the raw rows, which DuckDB evaluates with one hash table per aggregate.
+    """
     ref = reference()
     cash = "channel IN ('cash', 'atm')"
     xin = "direction = 'in'"
     xout = "direction = 'out'"
     xfer = "channel IN ('p2p', 'internal', 'ach', 'wire')"
-    payer = "coalesce(cp_party_id, cp_account, cp_name)"
     aggregates = {
         "n_txn": "count(*)",
         "n_in": _n(xin),
@@ -239,15 +301,10 @@ def _account_month(engine: Engine) -> None:
         "cash_out_sum": _s(f"{xout} AND {cash}"),
         "cash_atm_n": _n(cash),
         "night_cash_n": _n(f"{cash} AND is_night = 1"),
-        "atm_cities": _d(cash, "t.city"),
-        "cash_in_cities": _d(f"{xin} AND {cash}", "t.city"),
-        "cash_in_away_cities": _d(f"{xin} AND {cash} AND t.city <> coalesce(p.home_city, '')", "t.city"),
-        "activity_cities": _d("channel IN ('card', 'cash', 'atm')", "t.city"),
         "ach_n": _n("channel = 'ach'"),
         "card_out_sum": _s(f"{xout} AND channel = 'card'"),
         "lodging_n": _n(f"{xout} AND basket = 'lodging'"),
         "lodging_sum": _s(f"{xout} AND basket = 'lodging'"),
-        "lodging_cities": _d(f"{xout} AND basket = 'lodging'", "t.city"),
         "travel_n": _n(f"{xout} AND basket = 'long_travel'"),
         "travel_sum": _s(f"{xout} AND basket = 'long_travel'"),
         "local_n": _n(f"{xout} AND basket = 'local_transport'"),
@@ -266,74 +323,95 @@ def _account_month(engine: Engine) -> None:
         "ads_foreign_n": _n(
             f"{xout} AND basket = 'online_ads' AND t.country IS NOT NULL AND t.country <> coalesce(p.home_country, '')"
         ),
-        "crypto_n": _n(f"{xout} AND (basket = 'crypto' OR regexp_matches(coalesce(cp_name, ''), :crypto_pattern))"),
-        "crypto_sum": _s(f"{xout} AND (basket = 'crypto' OR regexp_matches(coalesce(cp_name, ''), :crypto_pattern))"),
-        "crypto_multiple_n": _n(
-            f"{xout} AND (basket = 'crypto' OR regexp_matches(coalesce(cp_name, ''), :crypto_pattern)) "
-            "AND amount <= 100 AND CAST(round(amount * 100) AS BIGINT) % :ad_unit_cents = 0"
-        ),
-        "prepaid_n": _n(f"{xout} AND (basket = 'prepaid' OR regexp_matches(memo, 'prepaid|gift card|vanilla'))"),
-        "prepaid_sum": _s(f"{xout} AND (basket = 'prepaid' OR regexp_matches(memo, 'prepaid|gift card|vanilla'))"),
-        "tppp_n": _n(f"regexp_matches(coalesce(cp_name, ''), :tppp_pattern)"),
-        "wire_n": _n("channel = 'wire'"),
+        "crypto_n": _n(f"{xout} AND (basket = 'crypto' OR is_crypto = 1)"),
+        "crypto_sum": _s(f"{xout} AND (basket = 'crypto' OR is_crypto = 1)"),
+        "prepaid_n": _n(f"{xout} AND (basket = 'prepaid' OR is_prepaid = 1)"),
+        "prepaid_sum": _s(f"{xout} AND (basket = 'prepaid' OR is_prepaid = 1)"),
+        "tppp_n": _n("is_tppp = 1"),
         "topup_n": _n(f"{xout} AND basket = 'topup'"),
         "gambling_sum": _s(f"{xout} AND basket = 'gambling'"),
         "luxury_sum": _s(f"{xout} AND basket = 'luxury'"),
         "vehicle_sum": _s(f"{xout} AND basket = 'vehicle_assets'"),
-        "recruit_n": _n(f"{xout} AND (basket = 'recruitment' OR regexp_matches(coalesce(cp_name, ''), :recruiter_pattern))"),
-        "recruit_sum": _s(f"{xout} AND (basket = 'recruitment' OR regexp_matches(coalesce(cp_name, ''), :recruiter_pattern))"),
+        "recruit_n": _n(f"{xout} AND (basket = 'recruitment' OR is_recruiter = 1)"),
+        "recruit_sum": _s(f"{xout} AND (basket = 'recruitment' OR is_recruiter = 1)"),
         "sustenance_sum": _s(
             f"{xout} AND basket IN ('lodging', 'long_travel', 'local_transport', 'personal_care', 'fast_food', "
             "'restaurant', 'grocery')"
         ),
         "p2p_in_n": _n(f"{xin} AND channel = 'p2p'"),
         "p2p_in_small_n": _n(f"{xin} AND channel = 'p2p' AND amount < 100"),
-        "p2p_in_payers": _d(f"{xin} AND channel = 'p2p'", payer),
         "night_p2p_in_n": _n(f"{xin} AND channel = 'p2p' AND is_night = 1"),
-        "night_p2p_payers": _d(f"{xin} AND channel = 'p2p' AND is_night = 1", payer),
         "xfer_in_mid_n": _n(f"{xin} AND {xfer} AND amount >= 100 AND amount <= 800"),
-        "xfer_in_mid_senders": _d(f"{xin} AND {xfer} AND amount >= 100 AND amount <= 800", payer),
         "dep_mid_n": _n(f"{xin} AND {cash} AND amount >= 200 AND amount <= 800"),
-        "dep_mid_cities": _d(f"{xin} AND {cash} AND amount >= 200 AND amount <= 800", "t.city"),
         "wire_out_n": _n(f"{xout} AND channel = 'wire'"),
         "wire_out_sum": _s(f"{xout} AND channel = 'wire'"),
         "risky_out_n": _n(f"{xout} AND cp_country IN :high_risk"),
         "risky_out_sum": _s(f"{xout} AND cp_country IN :high_risk"),
-        "payroll_in_n": _n(f"{xin} AND regexp_matches(memo, :payroll_pattern)"),
-        "payroll_in_sum": _s(f"{xin} AND regexp_matches(memo, :payroll_pattern)"),
-        "payroll_in_payers": _d(f"{xin} AND regexp_matches(memo, :payroll_pattern)", payer),
-        "payroll_out_n": _n(f"{xout} AND regexp_matches(memo, :payroll_pattern)"),
-        "payroll_out_sum": _s(f"{xout} AND regexp_matches(memo, :payroll_pattern)"),
-        "payroll_out_payees": _d(f"{xout} AND regexp_matches(memo, :payroll_pattern)", payer),
+        "payroll_in_n": _n(f"{xin} AND is_payroll = 1"),
+        "payroll_in_sum": _s(f"{xin} AND is_payroll = 1"),
+        "payroll_out_n": _n(f"{xout} AND is_payroll = 1"),
+        "payroll_out_sum": _s(f"{xout} AND is_payroll = 1"),
         "offhours_in_n": _n(f"{xin} AND (hour < 7 OR hour >= 21)"),
-        "rent_out_n": _n(f"{xout} AND (regexp_matches(memo, :rent_pattern) OR t.mcc = '6513')"),
-        "rent_out_sum": _s(f"{xout} AND (regexp_matches(memo, :rent_pattern) OR t.mcc = '6513')"),
+        "rent_out_n": _n(f"{xout} AND (is_rent = 1 OR t.mcc = '6513')"),
+        "rent_out_sum": _s(f"{xout} AND (is_rent = 1 OR t.mcc = '6513')"),
         "utilities_sum": _s(f"{xout} AND basket = 'utilities'"),
-        "fee_out_n": _n(f"{xout} AND regexp_matches(memo, :fee_pattern)"),
-        "fee_out_sum": _s(f"{xout} AND regexp_matches(memo, :fee_pattern)"),
+        "fee_out_n": _n(f"{xout} AND is_fee = 1"),
+        "fee_out_sum": _s(f"{xout} AND is_fee = 1"),
+        "first_at": "min(booked_at)",
+        "last_at": "max(booked_at)",
+    }
+    city_flags = {
+        "atm_cities": cash,
+        "cash_in_cities": f"{xin} AND {cash}",
+        "cash_in_away_cities": f"{xin} AND {cash} AND t.city <> coalesce(p.home_city, '')",
+        "activity_cities": "channel IN ('card', 'cash', 'atm')",
+        "lodging_cities": f"{xout} AND basket = 'lodging'",
+        "dep_mid_cities": f"{xin} AND {cash} AND amount >= 200 AND amount <= 800",
+    }
+    payer_flags = {
+        "p2p_in_payers": f"{xin} AND channel = 'p2p'",
+        "night_p2p_payers": f"{xin} AND channel = 'p2p' AND is_night = 1",
+        "xfer_in_mid_senders": f"{xin} AND {xfer} AND amount >= 100 AND amount <= 800",
     }
     select = ",\n               ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
+    city_max = ", ".join(f"max(CASE WHEN {c} THEN 1 ELSE 0 END) AS {n}" for n, c in city_flags.items())
+    city_sum = ", ".join(f"sum({n}) AS {n}" for n in city_flags)
+    payer_max = ", ".join(f"max(CASE WHEN {c} THEN 1 ELSE 0 END) AS {n}" for n, c in payer_flags.items())
+    payer_sum = ", ".join(f"sum({n}) AS {n}" for n in payer_flags)
     engine.create_table(
         "monitoring_account_month",
         "features: account-month aggregates",
         f"""
-        SELECT t.account_id, t.party_id, max(t.account_type) AS account_type, t.month,
-               max(p.party_type) AS party_type, max(p.is_front_sector) AS is_front_sector,
-               max(p.is_labour_sector) AS is_labour_sector,
-               {select}
-        FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
-        GROUP BY t.account_id, t.party_id, t.month
+        WITH main AS (
+          SELECT t.account_id, t.party_id, t.month,
+                 {select}
+          FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
+          GROUP BY t.account_id, t.party_id, t.month
+        ), cities AS (
+          SELECT account_id, month, {city_sum} FROM (
+            SELECT t.account_id, t.month, t.city, {city_max}
+            FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
+            WHERE t.city IS NOT NULL AND t.channel IN ('card', 'cash', 'atm')
+            GROUP BY t.account_id, t.month, t.city
+          ) c GROUP BY account_id, month
+        ), payers AS (
+          SELECT account_id, month, {payer_sum} FROM (
+            SELECT t.account_id, t.month, t.cp_key, {payer_max}
+            FROM monitoring_tx t
+            WHERE t.direction = 'in' AND t.cp_key IS NOT NULL AND t.channel IN ('p2p', 'internal', 'ach', 'wire')
+            GROUP BY t.account_id, t.month, t.cp_key
+          ) y GROUP BY account_id, month
+        )
+        SELECT m.*, a.account_type, p.party_type, p.is_front_sector, p.is_labour_sector,
+               {", ".join(f"coalesce(c.{n}, 0) AS {n}" for n in city_flags)},
+               {", ".join(f"coalesce(y.{n}, 0) AS {n}" for n in payer_flags)}
+        FROM main m
+        LEFT JOIN monitoring_accounts a ON a.account_id = m.account_id
+        LEFT JOIN monitoring_party p ON p.party_id = m.party_id
+        LEFT JOIN cities c ON c.account_id = m.account_id AND c.month = m.month
+        LEFT JOIN payers y ON y.account_id = m.account_id AND y.month = m.month
         """,
-        {
-            "ad_unit_cents": int(ref.get("ad_unit_cents", 300)),
-            "crypto_pattern": ref["crypto_pattern"],
-            "tppp_pattern": ref["tppp_pattern"],
-            "recruiter_pattern": ref["recruiter_pattern"],
-            "high_risk": list(ref["high_risk_countries"]),
-            "payroll_pattern": ref["payroll_pattern"],
-            "rent_pattern": ref["rent_pattern"],
-            "fee_pattern": ref["fee_pattern"],
-        },
+        {"ad_unit_cents": int(ref.get("ad_unit_cents", 300)), "high_risk": list(ref["high_risk_countries"])},
     )
 
 
@@ -348,12 +426,9 @@ def _flows(engine: Engine) -> None:
                sum(CASE WHEN channel <> 'ach' THEN 1 ELSE 0 END) AS push_n,
                sum(CASE WHEN channel <> 'ach' THEN amount ELSE 0 END) AS push_total
         FROM (
-          SELECT party_id, month, amount, ts, cp_party_id, channel,
-                 CASE WHEN cp_party_id IS NOT NULL THEN 'party:' || cp_party_id
-                      ELSE 'name:' || cp_name END AS dst_key
+          SELECT party_id, month, amount, ts, cp_party_id, channel, cp_key AS dst_key
           FROM monitoring_tx
-          WHERE direction = 'out' AND channel IN :transfer_channels
-            AND (cp_party_id IS NOT NULL OR (cp_name IS NOT NULL AND cp_name <> ''))
+          WHERE direction = 'out' AND channel IN :transfer_channels AND cp_key IS NOT NULL
             AND (cp_party_id IS NULL OR cp_party_id <> party_id)
         ) f
         GROUP BY party_id, month, dst_key
@@ -362,14 +437,18 @@ def _flows(engine: Engine) -> None:
     )
 
 
-def _identifiers(engine: Engine, prof: DataProfile) -> None:
+def _identifiers(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
     """Identifier graph: (kind, value, party) rows for phone, email, address, id number and device."""
-    device = (
-        "UNION ALL SELECT DISTINCT 'device' AS kind, device_id AS value, party_id FROM monitoring_tx "
-        "WHERE device_id IS NOT NULL AND device_id <> ''"
-        if "transactions.device_id" in prof.present
-        else ""
-    )
+    device = ""
+    params: dict[str, Any] = {}
+    if "transactions.device_id" in prof.present:
+        device = """
+          UNION ALL SELECT DISTINCT 'device' AS kind, x.device_id AS value, a.party_id
+          FROM transactions x JOIN accounts a ON a.account_id = x.account_id
+          WHERE x.device_id IS NOT NULL AND x.device_id <> ''
+            AND x.booked_at >= :date_from AND x.booked_at < :date_to
+        """
+        params = {"date_from": date_from, "date_to": date_to}
     engine.create_table(
         "monitoring_identifier",
         "features: shared identifiers",
@@ -384,6 +463,7 @@ def _identifiers(engine: Engine, prof: DataProfile) -> None:
           {device}
         ) i
         """,
+        params,
     )
 
 

@@ -19,7 +19,7 @@ from chainbreaker.core.errors import InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines import Engine, get_engine
-from chainbreaker.monitoring.catalogue import Catalogue, Indicator, Problem, load_catalogue
+from chainbreaker.monitoring.catalogue import Catalogue, Indicator, Problem, load_catalogue, load_indicator_file
 from chainbreaker.monitoring.features import DataProfile, build_features, profile
 from chainbreaker.monitoring.output import (
     ALERT_SCHEMA,
@@ -38,6 +38,32 @@ EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(2999, 12, 31)
 
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ShadowDiff:
+    """A changed indicator run beside the current one (Marble-style shadow run): what it would change."""
+
+    indicator_id: str
+    current_version: int | None
+    changed_version: int
+    current_hits: int
+    changed_hits: int
+    gained: list[tuple[str, str]]  # (party_id, role) alerted only with the change
+    lost: list[tuple[str, str]]  # (party_id, role) alerted only without it
+    path: Path | None = None
+
+    def summary(self) -> str:
+        lines = [
+            f"shadow run of {self.indicator_id} v{self.changed_version} beside v{self.current_version}: "
+            f"hits {self.current_hits} -> {self.changed_hits}; alerted parties gained {len(self.gained)}, "
+            f"lost {len(self.lost)}"
+        ]
+        lines += [f"  + {pid} ({role})" for pid, role in self.gained[:20]]
+        lines += [f"  - {pid} ({role})" for pid, role in self.lost[:20]]
+        if self.path:
+            lines.append(f"  full list: {self.path}")
+        return "\n".join(lines)
 
 
 @dataclass
@@ -60,6 +86,7 @@ class MonitoringReport:
     feature_seconds: float
     period: tuple[dt.datetime | None, dt.datetime | None]
     step_seconds: dict[str, float] = field(default_factory=dict)
+    shadow: ShadowDiff | None = None
 
     @property
     def skipped(self) -> list[IndicatorRun]:
@@ -86,6 +113,8 @@ class MonitoringReport:
             lines.append(f"  FAILED {r.indicator_id} [{r.step}]: {r.message}")
         for p in self.problems:
             lines.append(f"  FAILED {p}")
+        if self.shadow:
+            lines.append(self.shadow.summary())
         return "\n".join(lines)
 
 
@@ -190,10 +219,13 @@ def run_monitoring(
     fmt: OutputFormat = "parquet",
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
+    compare: Path | str | None = None,
 ) -> MonitoringReport:
     """Run every enabled indicator over the workspace and write alerts and party risk to `out_dir`.
 
-    `out_dir` defaults to `WORKSPACE/monitoring`. `date_to` is inclusive of that whole day.
+    `out_dir` defaults to `WORKSPACE/monitoring`. `date_to` is inclusive of that whole day. With `compare`
+    (a changed indicator file) that indicator also runs in shadow: the outputs stay those of the current
+    catalogue, and the report lists the alerted parties the change would gain and lose.
     """
     ws = workspace if isinstance(workspace, Workspace) else Workspace(Path(workspace))
     ws.require()
@@ -203,10 +235,14 @@ def run_monitoring(
     if start >= end:
         raise InputError(f"--from {start.date()} is not before --to {end.date()}")
     cat = catalogue or load_catalogue()
+    changed = load_indicator_file(Path(compare)) if compare is not None else None
     began = time.perf_counter()
     eng = get_engine(engine, ws)
     try:
-        result, _ = compute(eng, cat, start, end, progress)
+        result, shadow_hits = compute(eng, cat, start, end, progress, extra=[changed] if changed else None)
+        shadow = None
+        if changed is not None:
+            shadow = shadow_diff(eng, result, changed, shadow_hits[changed.id])
         timings: dict[str, float] = defaultdict(float)
         for t in eng.timings:
             timings[t.step] += t.seconds
@@ -233,12 +269,44 @@ def run_monitoring(
         feature_seconds=result.feature_seconds,
         period=(result.profile.first, result.profile.last),
         step_seconds=dict(timings),
+        shadow=shadow,
     )
+    if shadow is not None:
+        shadow.path = _write_shadow(shadow, out)
     log.info(
         "monitoring done",
         extra={"alerts": report.alerts, "parties": report.alerted_parties, "seconds": round(report.seconds, 2)},
     )
     return report
+
+
+def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: list[Hit]) -> ShadowDiff:
+    """Score the run again with the changed indicator's hits in place of the current ones, and compare."""
+    current = result.indicators.get(changed.id)
+    kept = [h for h in result.hits if h.indicator_id != changed.id]
+    indicators = {**result.indicators, changed.id: changed}
+    cfg = scoring_config()
+    party_ids, labour, flows = _party_context(engine, kept + hits, cfg)
+    after = score_parties(kept + hits, indicators, party_ids, labour, flows, cfg)
+    before = result.parties
+    gained = sorted((p, after[p].role) for p in after if after[p].alerted and not (p in before and before[p].alerted))
+    lost = sorted((p, before[p].role) for p in before if before[p].alerted and not (p in after and after[p].alerted))
+    return ShadowDiff(
+        indicator_id=changed.id,
+        current_version=current.version if current else None,
+        changed_version=changed.version,
+        current_hits=sum(1 for h in result.hits if h.indicator_id == changed.id),
+        changed_hits=len(hits),
+        gained=gained,
+        lost=lost,
+    )
+
+
+def _write_shadow(diff: ShadowDiff, out: Path) -> Path:
+    rows = [{"party_id": p, "change": "gained", "role": r} for p, r in diff.gained]
+    rows += [{"party_id": p, "change": "lost", "role": r} for p, r in diff.lost]
+    schema = pa.schema([("party_id", pa.string()), ("change", pa.string()), ("role", pa.string())])
+    return write_table(rows, schema, out / f"shadow_{diff.indicator_id}", "csv")
 
 
 def _as_dt(value: dt.date | dt.datetime | None) -> dt.datetime | None:

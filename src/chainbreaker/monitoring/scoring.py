@@ -51,6 +51,7 @@ class ScoringConfig(BaseModel):
     alone_weight: float = Field(gt=0, le=1)
     network: NetworkConfig
     labour_sector_multiplier: float = Field(ge=1)
+    family_discount: float = Field(ge=0, le=1)
     max_evidence_txns: int = Field(ge=1)
 
 
@@ -113,12 +114,14 @@ def score_parties(
         if key not in best or h.strength > best[key].strength:
             best[key] = h
     parties = {pid: PartyRisk(pid) for pid in party_ids}
-    for (pid, ind_id), h in best.items():
+    for (pid, ind_id), h in sorted(best.items()):
         ind = indicators[ind_id]
         c = ind.weight * h.strength
         if ind.trafficking_type == "labour" and pid in labour_sector:
             c = min(1.0, c * cfg.labour_sector_multiplier)
-        parties.setdefault(pid, PartyRisk(pid)).contributions[ind_id] = round(c, 6)
+        parties.setdefault(pid, PartyRisk(pid)).contributions[ind_id] = c
+    for p in parties.values():
+        _discount_families(p, indicators, cfg.family_discount)
     victim_feeders: dict[str, set[str]] = defaultdict(set)
     for p in parties.values():
         if not p.contributions:
@@ -198,6 +201,21 @@ def score_parties(
     for p in parties.values():
         p.explanation = explain_party(p, indicators)
     return parties
+
+
+def _discount_families(p: PartyRisk, indicators: dict[str, Indicator], discount: float) -> None:
+    """Within a family of correlated red flags the strongest counts fully and the others at `discount`."""
+    by_family: dict[str, list[str]] = defaultdict(list)
+    for ind_id in p.contributions:
+        fam = indicators[ind_id].family
+        if fam:
+            by_family[fam].append(ind_id)
+    for members in by_family.values():
+        members.sort(key=lambda i: (-p.contributions[i], i))
+        for ind_id in members[1:]:
+            p.contributions[ind_id] *= discount
+    for ind_id in p.contributions:
+        p.contributions[ind_id] = round(p.contributions[ind_id], 6)
 
 
 def _networks(parties: dict[str, PartyRisk], neighbours: dict[str, dict[str, dict[str, Any]]]) -> None:

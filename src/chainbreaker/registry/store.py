@@ -309,13 +309,14 @@ class RegistryStore:
         if current is not None:
             yield _proxy(current, schema, props, {"dataset": ds})
 
-    def count(self, dataset: str | None = None, active: bool = True) -> int:
+    def count(self, dataset: str | None = None, active_only: bool = True) -> int:
+        """Listed entities (only those in their dataset's latest edition unless `active_only` is False)."""
         row = (
             self.connect()
             .execute(
                 "SELECT count(*) FROM registry_entities WHERE ($dataset IS NULL OR dataset = $dataset) "
                 "AND (active OR NOT $active)",
-                {"dataset": dataset, "active": active},
+                {"dataset": dataset, "active": active_only},
             )
             .fetchone()
         )
@@ -428,7 +429,9 @@ class RegistryStore:
         path.mkdir(parents=True, exist_ok=True)
         written: dict[str, int] = {}
         for table in EXPORT_TABLES:
-            data = self.connect().execute(f"SELECT * FROM {table}").fetch_arrow_table()
+            cur = self.connect().execute(f"SELECT * FROM {table}")
+            # DuckDB >= 1.4 names it to_arrow_table; older releases fetch_arrow_table
+            data = cur.to_arrow_table() if hasattr(cur, "to_arrow_table") else cur.fetch_arrow_table()
             pq.write_table(data, path / f"{table}.parquet")
             written[table] = data.num_rows
         return written

@@ -25,7 +25,9 @@ class ReportIncompleteError(InputError):
     def __init__(self, case: str, fmt: str, missing: list[MissingField]) -> None:
         self.missing = missing
         lines = "\n".join(f"  - {m}" for m in missing)
-        super().__init__(f"case {case} cannot be exported as {fmt}: {len(missing)} mandatory field(s) missing\n{lines}")
+        super().__init__(
+            f"case {case} cannot be exported as {fmt}: {len(missing)} mandatory field(s) missing\n{lines}"
+        )
 
 
 class ReportInvalidError(InputError):

@@ -46,7 +46,7 @@ class ReportParty:
 
     @property
     def is_person(self) -> bool:
-        return self.details.get("party_type", "person") != "organization"
+        return bool(self.details.get("party_type", "person") != "organization")
 
     @property
     def accounts(self) -> list[dict[str, Any]]:
@@ -56,7 +56,9 @@ class ReportParty:
     @property
     def label(self) -> str:
         role = self.role.replace("_", " ")
-        return f"party {self.party_id} ({role}{', ' + self.sub_role.replace('_', ' ') if self.sub_role else ''})"
+        return (
+            f"party {self.party_id} ({role}{', ' + self.sub_role.replace('_', ' ') if self.sub_role else ''})"
+        )
 
 
 @dataclass
@@ -200,10 +202,10 @@ def gather(
         }
         for h in case.hits
     ]
-    trafficking = case.trafficking_type
+    trafficking: str = case.trafficking_type
     if trafficking == "general":
         # The case may still be typed by its parties' roll-up (monitoring's trafficking_type per party).
-        kinds = {a["trafficking_type"] for a in alerts} - {"general"}
+        kinds: set[str] = {str(a["trafficking_type"]) for a in alerts} - {"general"}
         trafficking = "mixed" if len(kinds) > 1 else kinds.pop() if kinds else "general"
     return ReportFacts(
         reference=case.reference,

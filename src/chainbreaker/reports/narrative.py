@@ -22,7 +22,15 @@ def _money(amount: Decimal | float, currency: str = "USD") -> str:
 
 
 def _figures(evidence: dict[str, Any]) -> str:
-    skip = {"txn_ids", "transactions", "sample_txn_ids", "txns", "related_party_ids", "party_ids", "explanation"}
+    skip = {
+        "txn_ids",
+        "transactions",
+        "sample_txn_ids",
+        "txns",
+        "related_party_ids",
+        "party_ids",
+        "explanation",
+    }
     parts = [
         f"{k.replace('_', ' ')} {v}"
         for k, v in evidence.items()
@@ -50,9 +58,7 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
     for number, subject in enumerate(facts.subjects, start=1):
         role = subject.sub_role.replace("_", " ") if subject.sub_role else "subject"
         accounts = ", ".join(a["account_id"] for a in subject.accounts) or "no account on file"
-        line = (
-            f"Subject {number}: {subject.name} (customer {subject.party_id}, likely {role}; accounts {accounts})."
-        )
+        line = f"Subject {number}: {subject.name} (customer {subject.party_id}, likely {role}; accounts {accounts})."
         if subject.explanation:
             line += f" Monitoring: {subject.explanation}."
         if subject.indicators:
@@ -65,7 +71,11 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
         lines = []
         for alert in alerts:
             party = facts.party(alert["party_id"])
-            who = f"{party.name} ({alert['party_id']})" if party and party.role != "likely_victim" else alert["party_id"]
+            who = (
+                f"{party.name} ({alert['party_id']})"
+                if party and party.role != "likely_victim"
+                else alert["party_id"]
+            )
             figures = _figures(alert["evidence"])
             span = (
                 f" from {alert['period_start']:%Y-%m-%d} to {alert['period_end']:%Y-%m-%d}"
@@ -81,7 +91,8 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
         for t in transactions:
             total_by_channel[t["channel"]] += Decimal(str(t["amount"]))
         mix = ", ".join(
-            f"{channels[c]} {c} ({_money(total_by_channel[c])})" for c in sorted(channels, key=lambda c: -channels[c])
+            f"{channels[c]} {c} ({_money(total_by_channel[c])})"
+            for c in sorted(channels, key=lambda c: -channels[c])
         )
         out.append(f"Evidence transactions by channel: {mix}.")
         listed = []
@@ -101,7 +112,9 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
             )
         more = len(transactions) - len(listed)
         out.append(
-            "Transactions: " + "; ".join(listed) + (f"; and {more} more in the case file." if more > 0 else ".")
+            "Transactions: "
+            + "; ".join(listed)
+            + (f"; and {more} more in the case file." if more > 0 else ".")
         )
     for victim in facts.victims:
         accounts = ", ".join(a["account_id"] for a in victim.accounts) or "no account on file"

@@ -32,6 +32,7 @@ class GoamlProfile(BaseModel):
     exchange_rates: dict[str, float]
     unspecified_allowed: list[str] = []
     transmodes: dict[str, str]
+    transmode_comments: dict[str, str]
     funds: dict[str, str]
     account_types: dict[str, str]
     identification_types: dict[str, str]

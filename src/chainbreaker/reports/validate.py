@@ -82,7 +82,7 @@ def schema_errors(document: etree._Element, path: Path, dotnet_anchors: bool) ->
     schema = load_schema(path, dotnet_anchors)
     if schema.validate(etree.ElementTree(document)):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [line for line in str(schema.error_log).splitlines() if line.strip()]
 
 
 def write_atomic(path: Path, data: bytes) -> None:

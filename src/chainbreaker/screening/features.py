@@ -31,7 +31,9 @@ def token_similarity(a: str, b: str) -> float:
 
     Edit distance (Levenshtein) ratio, with three allowances names need: an initial matches a part that
     starts with it (`J.` ~ `John`), a short form that starts a longer one counts as a nickname
-    (`Ben` ~ `Benjamin`), and parts that sound alike (metaphone) count at least 0.85 (`Jonson` ~ `Johnson`).
+    (`Ben` ~ `Benjamin`), parts that sound alike (metaphone) count at least 0.85 (`Jonson` ~ `Johnson`),
+    and so does a vowel-less transliteration of Arabic or Hebrew that equals the other part without its
+    vowels (`mhmd` ~ `Mohamed`).
     """
     if a == b:
         return 1.0
@@ -45,7 +47,16 @@ def token_similarity(a: str, b: str) -> float:
         sim = max(sim, 0.8)
     if len(short) >= 3 and phonetic(a) == phonetic(b):
         sim = max(sim, 0.85)
+    if len(short) >= 2 and short == _skeleton(short) and _skeleton(long_) == short:
+        sim = max(sim, 0.85)  # Arabic and Hebrew are written without vowels: `mhmd` ~ `Mohamed`
     return sim
+
+
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def _skeleton(token: str) -> str:
+    return _VOWELS.sub("", token)
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,8 +133,15 @@ def rank(matches: Iterable[Match], threshold: float, limit: int | None = None) -
 
 def prepare_query(query: Query) -> tuple[NormalizedName, ...]:
     """Normalised names of a query; raises InputError for a name that cannot be screened."""
-    check_name(query.name)
-    return normalize_all([query.name], query.schema)
+    names = normalize_all([check_name(query.name)], query.schema)
+    if not names:
+        raise InputError("name has no letters or digits to compare", column="name")
+    return names
+
+
+def keys_of(query: Query, names: tuple[NormalizedName, ...]) -> frozenset[str]:
+    """Blocking keys of a prepared query: its names' keys and its identifiers' keys."""
+    return frozenset().union(*(blocking_keys(n) for n in names)) | identifier_keys(query.identifiers)
 
 
 def query_keys(query: Query) -> frozenset[str]:
@@ -143,7 +150,7 @@ def query_keys(query: Query) -> frozenset[str]:
         names = prepare_query(query)
     except InputError:
         return frozenset()
-    return frozenset().union(*(blocking_keys(n) for n in names)) | identifier_keys(query.identifiers)
+    return keys_of(query, names)
 
 
 class Screener:
@@ -173,7 +180,7 @@ class Screener:
     def screen(self, query: Query, limit: int | None = 10, threshold: float | None = None) -> list[Match]:
         """Hits of one query, best first."""
         query_names = prepare_query(query)
-        keys = query_keys(query)
+        keys = keys_of(query, query_names)
         matches = self.index.score(query, query_names, self.index.candidates(keys))
         return rank(matches, self.threshold if threshold is None else threshold, limit)
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 from chainbreaker.core.errors import InputError
 from chainbreaker.engines.base import Engine
 from chainbreaker.screening.blocking import CANDIDATES_PER_QUERY
-from chainbreaker.screening.index import MIN_SHARED_PERCENT, NameIndex, prepare_query, query_keys, rank
+from chainbreaker.screening.index import MIN_SHARED_PERCENT, NameIndex, keys_of, prepare_query, rank
 from chainbreaker.screening.normalize import NormalizedName
 from chainbreaker.screening.types import Match, Query
 
@@ -156,7 +156,7 @@ def run_job(
                 valid.append((query, prepare_query(query)))
             except InputError as exc:
                 result.rejects.append(Reject(query.query_id, query.name, str(exc)))
-        keys = [query_keys(query) for query, _ in valid]
+        keys = [keys_of(query, names) for query, names in valid]
         candidates = candidate_pairs(engine, index, keys)
         for position, (query, names) in enumerate(valid):
             name_ids = candidates.get(position)

@@ -128,8 +128,6 @@ def check_name(raw: object, *, field: str = "name", row: int | None = None, file
             row=row,
             column=field,
         )
-    if not normalize_name(text).tokens:
-        raise InputError("name has no letters or digits to compare", file=file, row=row, column=field)
     return text
 
 
@@ -159,13 +157,15 @@ def token_weight(token: str) -> float:
     """How much a token counts: its length, with legal forms, particles and generic words at a fifth.
 
     Long, rare-looking tokens (surnames) carry a name; `al`, `llc` or `company` do not; very common
-    parts (`Mohammad`, `Abdul`) and patronymics (`Vladimirovich`, often absent on one side) count half.
+    parts (`Mohammad`, `Abdul`) and patronymics (`Vladimirovich`, often absent on one side) count half and less.
     """
     if token in LEGAL_FORMS or token in PARTICLES or token in ORG_WORDS:
         return 0.2 * len(token)
     if token.isdigit():
         return 1.0 + 0.5 * len(token)
-    if token in COMMON_PARTS or _PATRONYMIC.match(token):
+    if _PATRONYMIC.match(token):
+        return 0.3 * len(token)
+    if token in COMMON_PARTS:
         return 0.5 * len(token)
     return float(len(token))
 
@@ -190,7 +190,8 @@ def normalize_name(name: str, kind: str = ANY) -> NormalizedName:
     text = name.lower()
     if kind in (PERSON, ANY):
         text = remove_person_prefixes(text)  # before transliteration: `Präsident`, `господин`
-    text = ascii_text(text).lower()
+    if not text.isascii():
+        text = " ".join(_ascii_word(word) for word in text.split())
     text = _APOSTROPHES.sub("", text).replace("?", "").replace("&", " and ")
     if kind in (PERSON, ANY):
         text = remove_person_prefixes(text)
@@ -201,6 +202,13 @@ def normalize_name(name: str, kind: str = ANY) -> NormalizedName:
         kept = [t for t in tokens if t not in EXTRA_TITLES]
         tokens = kept or tokens
     return NormalizedName(name, tuple(tokens), tuple(token_weight(t) for t in tokens))
+
+
+@lru_cache(maxsize=500_000)
+def _ascii_word(word: str) -> str:
+    """One word transliterated to Latin; cached per word, because a book repeats given and family names far
+    more often than whole names, and transliteration costs tens of microseconds."""
+    return word if word.isascii() else ascii_text(word).lower()
 
 
 @lru_cache(maxsize=500_000)

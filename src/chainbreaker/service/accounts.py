@@ -54,12 +54,20 @@ def ensure_organisation(session: Session, org_id: str, name: str | None, actor: 
         org = Organisation(id=org_id, name=name or org_id)
         session.add(org)
         session.flush()
-        audit.record(session, org_id, actor, "organisation.create", "organisation", org_id, {"name": org.name})
+        audit.record(
+            session, org_id, actor, "organisation.create", "organisation", org_id, {"name": org.name}
+        )
     return org
 
 
 def add_user(
-    session: Session, org_id: str, username: str, password: str, role: str, actor: str, org_name: str | None = None
+    session: Session,
+    org_id: str,
+    username: str,
+    password: str,
+    role: str,
+    actor: str,
+    org_name: str | None = None,
 ) -> UserInfo:
     """A new active user of an organisation (created if needed), with an argon2 password hash."""
     if role not in USER_ROLES:
@@ -69,10 +77,14 @@ def add_user(
     ensure_organisation(session, org_id, org_name, actor)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
-    user = User(org_id=org_id, username=username, password_hash=hash_password(password), role=role, active=True)
+    user = User(
+        org_id=org_id, username=username, password_hash=hash_password(password), role=role, active=True
+    )
     session.add(user)
     session.flush()
-    audit.record(session, org_id, actor, "user.create", "user", str(user.id), {"username": username, "role": role})
+    audit.record(
+        session, org_id, actor, "user.create", "user", str(user.id), {"username": username, "role": role}
+    )
     return _info(user)
 
 

@@ -63,7 +63,9 @@ class ServiceContext:
         try:
             con = self.workspace.connect(read_only=True, settings=self.settings)
         except duckdb.IOException as exc:
-            raise WorkspaceBusyError("the workspace is being written by another process; retry shortly") from exc
+            raise WorkspaceBusyError(
+                "the workspace is being written by another process; retry shortly"
+            ) from exc
         try:
             yield con
         finally:

@@ -70,7 +70,9 @@ def _page(
     )
 
 
-def error_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None
+) -> Response:
     if wants_json(request):
         body: dict[str, Any] = {"detail": detail, "status": status}
         return JSONResponse(body, status_code=status, headers=headers)

@@ -32,19 +32,21 @@ def feature_explanation(name: str) -> str:
 
 
 def match_out(match: Match) -> MatchOut:
-    return MatchOut(
-        entity_id=match.entity_id,
-        entity_name=match.entity_name,
-        dataset=match.dataset,
-        source_id=match.source_id,
-        schema=match.schema,
-        score=round(match.score, 4),
-        matched_on=match.matched_on,
-        matched_name=match.matched_name,
-        algorithm=match.algorithm,
-        explanation=match.explanation,
-        features=[
-            FeatureOut(name=name, score=score, explanation=feature_explanation(name))
-            for name, score in match.features.items()
-        ],
+    return MatchOut.model_validate(
+        {
+            "entity_id": match.entity_id,
+            "entity_name": match.entity_name,
+            "dataset": match.dataset,
+            "source_id": match.source_id,
+            "schema": match.schema,
+            "score": round(match.score, 4),
+            "matched_on": match.matched_on,
+            "matched_name": match.matched_name,
+            "algorithm": match.algorithm,
+            "explanation": match.explanation,
+            "features": [
+                FeatureOut(name=name, score=score, explanation=feature_explanation(name))
+                for name, score in match.features.items()
+            ],
+        }
     )

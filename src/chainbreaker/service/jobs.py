@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from chainbreaker.cases import audit
 from chainbreaker.core.errors import ChainbreakerError, ConflictError, NotFoundError
 from chainbreaker.core.logging import get_logger
-from chainbreaker.screening.types import Query
 from chainbreaker.service.security.principal import Principal
 from chainbreaker.service.store import ScreeningJob
 from chainbreaker.service.uploads import ParsedUpload
@@ -37,7 +36,15 @@ if TYPE_CHECKING:
 log = get_logger("chainbreaker.service.jobs")
 
 RESULT_COLUMNS = (
-    "query_id", "query_name", "entity_id", "entity_name", "dataset", "source_id", "score", "matched_on", "explanation",
+    "query_id",
+    "query_name",
+    "entity_id",
+    "entity_name",
+    "dataset",
+    "source_id",
+    "score",
+    "matched_on",
+    "explanation",
 )
 
 
@@ -59,8 +66,16 @@ class JobView:
 
 def _view(job: ScreeningJob) -> JobView:
     return JobView(
-        job.id, job.status, job.filename, job.total, job.done, job.rejected, job.hits, job.error,
-        job.created_at, job.finished_at,
+        job.id,
+        job.status,
+        job.filename,
+        job.total,
+        job.done,
+        job.rejected,
+        job.hits,
+        job.error,
+        job.created_at,
+        job.finished_at,
     )
 
 
@@ -103,7 +118,12 @@ class JobRunner:
             session.add(job)
             session.flush()
             audit.record(
-                session, principal.org_id, principal.actor, "screening_job.create", "screening_job", job_id,
+                session,
+                principal.org_id,
+                principal.actor,
+                "screening_job.create",
+                "screening_job",
+                job_id,
                 {"rows": upload.read, "rejected": len(upload.rejects)},
             )
             view = _view(job)
@@ -111,14 +131,19 @@ class JobRunner:
         return view
 
     def get(self, session: Session, org_id: str, job_id: str) -> JobView:
-        job = session.scalar(select(ScreeningJob).where(ScreeningJob.id == job_id, ScreeningJob.org_id == org_id))
+        job = session.scalar(
+            select(ScreeningJob).where(ScreeningJob.id == job_id, ScreeningJob.org_id == org_id)
+        )
         if job is None:
             raise NotFoundError(f"no screening job {job_id}")
         return _view(job)
 
     def recent(self, session: Session, org_id: str, limit: int = 20) -> list[JobView]:
         rows = session.scalars(
-            select(ScreeningJob).where(ScreeningJob.org_id == org_id).order_by(ScreeningJob.created_at.desc()).limit(limit)
+            select(ScreeningJob)
+            .where(ScreeningJob.org_id == org_id)
+            .order_by(ScreeningJob.created_at.desc())
+            .limit(limit)
         )
         return [_view(j) for j in rows]
 
@@ -147,9 +172,10 @@ class JobRunner:
             screener = self.ctx.screener()
             done, hits, rejected = len(upload.rejects), 0, len(upload.rejects)
             last = time.monotonic()
-            with part.open("w", newline="", encoding="utf-8") as out, rejects_part.open(
-                "w", newline="", encoding="utf-8"
-            ) as bad:
+            with (
+                part.open("w", newline="", encoding="utf-8") as out,
+                rejects_part.open("w", newline="", encoding="utf-8") as bad,
+            ):
                 writer = csv.DictWriter(out, fieldnames=RESULT_COLUMNS)
                 writer.writeheader()
                 bad_writer = csv.writer(bad)
@@ -171,12 +197,18 @@ class JobRunner:
                         last = time.monotonic()
             os.replace(rejects_part, rejects)
             os.replace(part, results)
-            self._progress(job_id, status="finished", done=done, hits=hits, rejected=rejected, finished_at=utcnow())
-        except Exception as exc:  # noqa: BLE001 - any failure ends the job as failed, with no result file left
+            self._progress(
+                job_id, status="finished", done=done, hits=hits, rejected=rejected, finished_at=utcnow()
+            )
+        except Exception as exc:
             for leftover in (part, rejects_part, results, rejects):
                 leftover.unlink(missing_ok=True)
-            message = str(exc) if isinstance(exc, ChainbreakerError) and exc.http_status < 500 else type(exc).__name__
+            message = (
+                str(exc)
+                if isinstance(exc, ChainbreakerError) and exc.http_status < 500
+                else type(exc).__name__
+            )
             log.error("screening job failed", extra={"job": job_id, "error": type(exc).__name__})
-            self._progress(job_id, status="failed", error=f"screening failed: {message}", finished_at=utcnow())
-
-
+            self._progress(
+                job_id, status="failed", error=f"screening failed: {message}", finished_at=utcnow()
+            )

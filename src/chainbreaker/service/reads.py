@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
+from chainbreaker.cases.parties import party_details
 from chainbreaker.core.errors import InputError, NotFoundError
+from chainbreaker.core.workspace import Workspace
 from chainbreaker.service.store import REVIEW_DECISIONS, AlertReview
 from chainbreaker.storage.models import Alert, Case, Evidence
 
@@ -102,12 +104,24 @@ def review_alert(
         raise InputError(f"decision must be one of {', '.join(REVIEW_DECISIONS)}", column="decision")
     alert = get_alert(session, org_id, alert_pk)
     text = note.strip() if note else None
-    row = AlertReview(org_id=org_id, alert_pk=alert.id, reviewer=reviewer, decision=decision, note=text or None)
+    row = AlertReview(
+        org_id=org_id, alert_pk=alert.id, reviewer=reviewer, decision=decision, note=text or None
+    )
     session.add(row)
     session.flush()
     audit.record(
-        session, org_id, reviewer, "alert.review", "alert", str(alert.id),
-        {"decision": decision, "indicator_id": alert.indicator_id, "case_id": alert.case_id, "note_given": bool(text)},
+        session,
+        org_id,
+        reviewer,
+        "alert.review",
+        "alert",
+        str(alert.id),
+        {
+            "decision": decision,
+            "indicator_id": alert.indicator_id,
+            "case_id": alert.case_id,
+            "note_given": bool(text),
+        },
     )
     return row
 
@@ -149,3 +163,14 @@ def dashboard(session: Session, org_id: str) -> Dashboard:
     ).all()
     result.cases_by_status = {str(s): int(n) for s, n in statuses}
     return result
+
+
+def party_names(workspace: Workspace, party_ids: list[str]) -> dict[str, str]:
+    """Display names of a case's parties, read through the case library's one door to personal data.
+
+    Callers pass only ids of parties of a case the caller may see, so no other name is read.
+    """
+    if not party_ids or not workspace.exists():
+        return {}
+    details = party_details(workspace, party_ids)
+    return {pid: str(d.get("name") or pid) for pid, d in details.items()}

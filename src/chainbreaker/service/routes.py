@@ -10,6 +10,7 @@ from chainbreaker.service.api import dashboard as api_dashboard
 from chainbreaker.service.api import indicators as api_indicators
 from chainbreaker.service.api import me as api_me
 from chainbreaker.service.api import registry as api_registry
+from chainbreaker.service.api import reports as api_reports
 from chainbreaker.service.api import screening as api_screening
 from chainbreaker.service.web import alerts as web_alerts
 from chainbreaker.service.web import auth as web_auth
@@ -23,6 +24,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     api_screening.router,
     api_alerts.router,
     api_cases.router,
+    api_reports.router,
     api_registry.router,
     api_indicators.router,
     web_auth.router,

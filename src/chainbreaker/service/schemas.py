@@ -261,7 +261,9 @@ class TransitionIn(BaseModel):
 
     to_status: Literal["new", "in_review", "escalated", "reported", "closed"]
     reason: str | None = Field(default=None, max_length=4000)
-    expected_version: int | None = Field(default=None, ge=1, description="the version you edited (optimistic lock)")
+    expected_version: int | None = Field(
+        default=None, ge=1, description="the version you edited (optimistic lock)"
+    )
 
 
 class AssignIn(BaseModel):
@@ -318,3 +320,23 @@ class DashboardOut(Out):
     periods: list[str]
     by_type: dict[str, list[int]]
     cases_by_status: dict[str, int]
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["goaml", "fincen-sar", "html"]
+    profile: str | None = Field(
+        default=None,
+        max_length=50,
+        pattern=r"^[a-z0-9_-]+$",
+        description="FIU profile, e.g. uae for goAML; default per format",
+    )
+
+
+class ReportOut(Out):
+    id: int
+    format: str
+    profile: str
+    sha256: str
+    download: str

@@ -1,14 +1,16 @@
 """The service's own rows: background screening jobs and analysts' alert reviews.
 
 They live in the case store (migration `0002_service`), carry `org_id` like every other row, and are
-declared on their own metadata so the case models stay untouched.
+declared on their own metadata so the case models stay untouched. The foreign keys to organisations,
+users and alerts are enforced by the migration in the database; the ORM classes do not repeat them
+because they cannot see the case models' tables from their own metadata.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from chainbreaker.storage.clock import utcnow
@@ -28,8 +30,8 @@ class ScreeningJob(ServiceBase):
     __tablename__ = "service_jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     filename: Mapped[str] = mapped_column(String(200))
     total: Mapped[int] = mapped_column(Integer, default=0)
@@ -48,8 +50,8 @@ class AlertReview(ServiceBase):
     __tablename__ = "service_alert_reviews"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
-    alert_pk: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    alert_pk: Mapped[int] = mapped_column(Integer, index=True)
     reviewer: Mapped[str] = mapped_column(String(100))
     decision: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -21,7 +21,13 @@ from chainbreaker.service.errors import PayloadTooLargeError, UnsupportedMediaEr
 #: Columns of the query file of the data contract (`screen --names`).
 QUERY_COLUMNS = ("query_id", "name", "schema", "date_of_birth", "country", "id_number")
 SCHEMAS = ("Person", "Company", "Organization", "Vessel", "LegalEntity")
-CSV_TYPES = ("text/csv", "application/csv", "application/vnd.ms-excel", "text/plain", "application/octet-stream")
+CSV_TYPES = (
+    "text/csv",
+    "application/csv",
+    "application/vnd.ms-excel",
+    "text/plain",
+    "application/octet-stream",
+)
 MAX_NAME_LENGTH = 500
 
 
@@ -66,7 +72,9 @@ def parse_query_csv(data: bytes, filename: str, max_rows: int) -> ParsedUpload:
     unknown = [h for h in header if h not in QUERY_COLUMNS]
     if unknown:
         raise InputError(
-            f"unknown column(s) {', '.join(unknown)}; expected {', '.join(QUERY_COLUMNS)}", file=filename, row=1
+            f"unknown column(s) {', '.join(unknown)}; expected {', '.join(QUERY_COLUMNS)}",
+            file=filename,
+            row=1,
         )
     if len(set(header)) != len(header):
         raise InputError("a column appears twice in the header", file=filename, row=1)

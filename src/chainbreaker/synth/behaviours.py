@@ -8,11 +8,14 @@ because to a bank they are ordinary customers.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 from chainbreaker.synth.community import DAY, Community
 from chainbreaker.synth.frame import IN, OUT, IntArray
+from chainbreaker.synth.names import CULTURES
 from chainbreaker.synth.population import (
     AD_BUYER,
     CASH_ONLY,
@@ -45,17 +48,16 @@ from chainbreaker.synth.world import (
     SUPPLIERS,
     UTILITIES,
 )
-from chainbreaker.synth.names import CULTURES
 
-FloatArray = npt.NDArray[np.float64]
-Arrays = dict[str, npt.NDArray[np.generic]]
+FloatArray = npt.NDArray[Any]
+Arrays = dict[str, npt.NDArray[Any]]
 
 
 def _mix(overrides: dict[str, float]) -> FloatArray:
     mix = dict(EVERYDAY_MIX)
     mix.update(overrides)
     p = np.asarray([mix.get(cat.key, 0.0) for cat in CATEGORIES])
-    return p / p.sum()
+    return np.asarray(p / p.sum(), dtype=np.float64)
 
 
 MIX_DEFAULT = _mix({})
@@ -104,7 +106,8 @@ class Merchants:
     def __init__(self, c: Community) -> None:
         self.mer = [c.merchants.many(list(cat.merchants)) for cat in CATEGORIES]
         self.mcc = [
-            c.mccs.many([cat.mccs[i % len(cat.mccs)] for i in range(len(cat.merchants))]) for cat in CATEGORIES
+            c.mccs.many([cat.mccs[i % len(cat.mccs)] for i in range(len(cat.merchants))])
+            for cat in CATEGORIES
         ]
 
     def pick(self, c: Community, cat: IntArray) -> tuple[IntArray, IntArray]:
@@ -118,8 +121,14 @@ class Merchants:
         return mer, mcc
 
 
-def card_spending(c: Community, p: Arrays, idx: IntArray, per_month: FloatArray | float,
-                  mix: FloatArray, city: IntArray | None = None) -> None:  # fmt: skip
+def card_spending(
+    c: Community,
+    p: Arrays,
+    idx: IntArray,
+    per_month: FloatArray | float,
+    mix: FloatArray,
+    city: IntArray | None = None,
+) -> None:
     """Everyday card purchases of persons `idx` (`city` overrides their home city per person)."""
     if idx.shape[0] == 0:
         return
@@ -127,7 +136,7 @@ def card_spending(c: Community, p: Arrays, idx: IntArray, per_month: FloatArray 
     counts = c.rng.poisson(rate * np.sqrt(p["income"][idx]))
     owner, day = expand(c, idx, counts, p["active_from"])
     n = owner.shape[0]
-    cat = c.rng.choice(len(CATEGORIES), size=n, p=mix)
+    cat = np.asarray(c.rng.choice(len(CATEGORIES), size=n, p=mix), dtype=np.int64)
     mer, mcc = Merchants(c).pick(c, cat)
     night = p["segment"][owner] == NIGHT
     sec = seconds_in(c, hours(c, n, night), CAT_OPEN[cat], CAT_CLOSE[cat]) + c.rng.integers(0, 60, n)
@@ -138,12 +147,31 @@ def card_spending(c: Community, p: Arrays, idx: IntArray, per_month: FloatArray 
     away = c.rng.random(n) < 0.03
     where = np.where(away, c.rng.integers(0, len(CITIES), n), home)
     digital = cat == CATEGORY_INDEX["digital"]
-    c.events.add(acct, c.ts(day, sec), amount, OUT, "card", mer=mer, mcc=mcc, city=where, ctry=c.us,
-                 dev=np.where(digital, p["device"][owner], -1), cpn=-1)  # fmt: skip
+    c.events.add(
+        acct,
+        c.ts(day, sec),
+        amount,
+        OUT,
+        "card",
+        mer=mer,
+        mcc=mcc,
+        city=where,
+        ctry=c.us,
+        dev=np.where(digital, p["device"][owner], -1),
+        cpn=-1,
+    )
 
 
-def atm(c: Community, p: Arrays, idx: IntArray, per_month: float, direction: int,
-        median: float, night_share: float | FloatArray = 0.0, city: IntArray | None = None) -> None:  # fmt: skip
+def atm(
+    c: Community,
+    p: Arrays,
+    idx: IntArray,
+    per_month: float,
+    direction: int,
+    median: float,
+    night_share: float | FloatArray = 0.0,
+    city: IntArray | None = None,
+) -> None:
     """ATM withdrawals (or deposits) in round amounts."""
     counts = c.rng.poisson(np.full(idx.shape, per_month * c.days / 30.0))
     owner, day = expand(c, idx, counts, p["active_from"])
@@ -156,8 +184,9 @@ def atm(c: Community, p: Arrays, idx: IntArray, per_month: float, direction: int
     amount = (steps * 20 * 100).astype(np.int64)
     where = p["city"][owner] if city is None else np.repeat(city, counts)
     desc = c.descs.idx("ATM WITHDRAWAL" if direction == OUT else "ATM CASH DEPOSIT")
-    c.events.add(p["checking"][owner], c.ts(day, sec), amount, direction, "atm", city=where, ctry=c.us,
-                 desc=desc)  # fmt: skip
+    c.events.add(
+        p["checking"][owner], c.ts(day, sec), amount, direction, "atm", city=where, ctry=c.us, desc=desc
+    )
 
 
 def paydays(c: Community, every: int, phase: int) -> IntArray:
@@ -179,25 +208,51 @@ def payroll(c: Community, p: Arrays, employer_names: list[str], businesses: list
             day = np.tile(days, sel.shape[0])
             keep = day >= p["active_from"][owner]
             owner, day = owner[keep], day[keep]
-            amount = (p["wage"][owner] * np.exp(0.03 * c.rng.standard_normal(owner.shape[0]))).astype(np.int64)
+            amount = (p["wage"][owner] * np.exp(0.03 * c.rng.standard_normal(owner.shape[0]))).astype(
+                np.int64
+            )
             amount = np.maximum(amount, 100)
             sec = c.rng.integers(2 * 3600, 6 * 3600, owner.shape[0])
             emp = p["employer_acct"][owner]
             on_us = emp >= 0
             names = np.asarray(employer_names, dtype=object)[owner]
             desc = c.descs.many([f"PAYROLL {nm.upper()}" for nm in names])
-            c.events.transfer(emp[on_us], p["checking"][owner[on_us]], c.ts(day[on_us], sec[on_us]),
-                              amount[on_us], "ach", acct_name, desc=desc[on_us])  # fmt: skip
+            c.events.transfer(
+                emp[on_us],
+                p["checking"][owner[on_us]],
+                c.ts(day[on_us], sec[on_us]),
+                amount[on_us],
+                "ach",
+                acct_name,
+                desc=desc[on_us],
+            )
             ext = ~on_us
             cpa = np.asarray([c.ext_account(nm) for nm in names[ext]], dtype=np.int64)
-            c.events.add(p["checking"][owner[ext]], c.ts(day[ext], sec[ext]), amount[ext], IN, "ach",
-                         cpa=cpa, cpn=c.names.many([nm.upper() for nm in names[ext]]), desc=desc[ext])  # fmt: skip
+            c.events.add(
+                p["checking"][owner[ext]],
+                c.ts(day[ext], sec[ext]),
+                amount[ext],
+                IN,
+                "ach",
+                cpa=cpa,
+                cpn=c.names.many([nm.upper() for nm in names[ext]]),
+                desc=desc[ext],
+            )
     _ = businesses
 
 
-def monthly(c: Community, owner_acct: IntArray, amount: IntArray, day_lo: int, day_hi: int, direction: int,
-            channel: str, active_from: IntArray | None = None, hour: tuple[int, int] = (6, 20),
-            **codes: IntArray | int) -> None:  # fmt: skip
+def monthly(
+    c: Community,
+    owner_acct: IntArray,
+    amount: IntArray,
+    day_lo: int,
+    day_hi: int,
+    direction: int,
+    channel: str,
+    active_from: IntArray | None = None,
+    hour: tuple[int, int] = (6, 20),
+    **codes: IntArray | int,
+) -> None:
     """One event a month per account (rent, bills, benefits), on a day in [day_lo, day_hi) of the month."""
     starts = c.month_starts()
     k = starts.shape[0]
@@ -222,9 +277,24 @@ def bills(c: Community, p: Arrays, idx: IntArray) -> None:
     on_us = payers[p["rent_to"][payers] >= 0]
     ext = payers[p["rent_to"][payers] < -1]
     rent_desc = c.descs.idx("RENT")
-    monthly(c, p["checking"][ext], p["rent"][ext], 0, 4, OUT, "ach", p["active_from"][ext], (5, 9),
-            cpa=p["rent_to"][ext], cpn=c.names.many([_ext_name(c, code) for code in p["rent_to"][ext]]),
-            desc=rent_desc)  # fmt: skip
+    # cash-only workers (and a few others) pay rent by check: they have no ACH at all (a G-04 look-alike)
+    by_check = (p["segment"][ext] == CASH_ONLY) | (c.rng.random(ext.shape[0]) < 0.08)
+    for mask, channel in ((~by_check, "ach"), (by_check, "check")):
+        sel = ext[mask]
+        monthly(
+            c,
+            p["checking"][sel],
+            p["rent"][sel],
+            0,
+            4,
+            OUT,
+            channel,
+            p["active_from"][sel],
+            (5, 9) if channel == "ach" else (9, 17),
+            cpa=p["rent_to"][sel],
+            cpn=c.names.many([c.ext_name(int(code)) for code in p["rent_to"][sel]]),
+            desc=rent_desc if channel == "ach" else c.descs.idx("CHECK RENT"),
+        )
     if on_us.shape[0]:
         starts = c.month_starts()
         src = np.repeat(p["checking"][on_us], starts.shape[0])
@@ -232,45 +302,111 @@ def bills(c: Community, p: Arrays, idx: IntArray) -> None:
         amt = np.repeat(p["rent"][on_us], starts.shape[0])
         day = np.tile(starts, on_us.shape[0]) + c.rng.integers(0, 3, src.shape[0])
         keep = day < c.days
-        c.events.transfer(src[keep], dst[keep], c.ts(day[keep], c.rng.integers(7 * 3600, 22 * 3600, int(keep.sum()))),
-                          amt[keep], "p2p", acct_name, desc=rent_desc,
-                          dev=np.repeat(p["device"][on_us], starts.shape[0])[keep])  # fmt: skip
-    util = c.rng.integers(0, len(UTILITIES), idx.shape[0])
-    mcc = c.mccs.many([UTILITIES[u][0] for u in util])
-    name = c.names.many([UTILITIES[u][1] for u in util])
-    monthly(c, p["checking"][idx], cents(c, 110.0, 0.4, idx.shape[0]), 8, 20, OUT, "ach", p["active_from"][idx],
-            cpn=name, cpa=np.asarray([c.ext_account(UTILITIES[u][1]) for u in util], dtype=np.int64),
-            desc=c.descs.idx("AUTOPAY UTILITY"))  # fmt: skip
-    _ = mcc
+        c.events.transfer(
+            src[keep],
+            dst[keep],
+            c.ts(day[keep], c.rng.integers(7 * 3600, 22 * 3600, int(keep.sum()))),
+            amt[keep],
+            "p2p",
+            acct_name,
+            desc=rent_desc,
+            dev=np.repeat(p["device"][on_us], starts.shape[0])[keep],
+        )
+    util = np.asarray(c.rng.integers(0, len(UTILITIES), idx.shape[0]))
+    cash_only = p["segment"][idx] == CASH_ONLY
+    for mask, channel in ((~cash_only, "ach"), (cash_only, "card")):
+        sel, u = idx[mask], util[mask].tolist()
+        names = [UTILITIES[k][1] for k in u]
+        codes: dict[str, Any] = (
+            {
+                "cpn": c.names.many(names),
+                "cpa": np.asarray([c.ext_account(n) for n in names], dtype=np.int64),
+                "desc": c.descs.idx("AUTOPAY UTILITY"),
+            }
+            if channel == "ach"
+            else {
+                "mer": c.merchants.many(names),
+                "mcc": c.mccs.many([UTILITIES[k][0] for k in u]),
+                "city": p["city"][sel],
+                "ctry": c.us,
+            }
+        )
+        monthly(
+            c,
+            p["checking"][sel],
+            cents(c, 110.0, 0.4, sel.shape[0]),
+            8,
+            20,
+            OUT,
+            channel,
+            p["active_from"][sel],
+            **codes,
+        )
     tel = CATEGORIES[CATEGORY_INDEX["telecom"]]
-    carrier = c.rng.integers(0, 3, idx.shape[0])  # postpaid carriers
-    monthly(c, p["checking"][idx], cents(c, 70.0, 0.3, idx.shape[0]), 10, 25, OUT, "card", p["active_from"][idx],
-            mer=c.merchants.many([tel.merchants[k] for k in carrier]), mcc=c.mccs.idx("4814"),
-            city=p["city"][idx], ctry=c.us)  # fmt: skip
+    carrier = np.asarray(c.rng.integers(0, 3, idx.shape[0])).tolist()  # postpaid carriers
+    monthly(
+        c,
+        p["checking"][idx],
+        cents(c, 70.0, 0.3, idx.shape[0]),
+        10,
+        25,
+        OUT,
+        "card",
+        p["active_from"][idx],
+        mer=c.merchants.many([tel.merchants[k] for k in carrier]),
+        mcc=c.mccs.idx("4814"),
+        city=p["city"][idx],
+        ctry=c.us,
+    )
     sav = idx[p["savings"][idx] >= 0]
-    _monthly_transfer(c, p["checking"][sav], p["savings"][sav], cents(c, 200.0, 0.7, sav.shape[0]), "internal",
-                      "TRANSFER TO SAVINGS", p["device"][sav], acct_name)  # fmt: skip
+    _monthly_transfer(
+        c,
+        p["checking"][sav],
+        p["savings"][sav],
+        cents(c, 200.0, 0.7, sav.shape[0]),
+        "internal",
+        "TRANSFER TO SAVINGS",
+        p["device"][sav],
+        acct_name,
+    )
     cc = idx[p["credit"][idx] >= 0]
-    _monthly_transfer(c, p["checking"][cc], p["credit"][cc], cents(c, 650.0, 0.6, cc.shape[0]), "internal",
-                      "CREDIT CARD PAYMENT", p["device"][cc], acct_name)  # fmt: skip
+    _monthly_transfer(
+        c,
+        p["checking"][cc],
+        p["credit"][cc],
+        cents(c, 650.0, 0.6, cc.shape[0]),
+        "internal",
+        "CREDIT CARD PAYMENT",
+        p["device"][cc],
+        acct_name,
+    )
 
 
-def _ext_name(c: Community, code: int) -> str:
-    for name, value in c._ext_by_name.items():
-        if value == code:
-            return name
-    return "PAYEE"
-
-
-def _monthly_transfer(c: Community, src: IntArray, dst: IntArray, amount: IntArray, channel: str, desc: str,
-                      device: IntArray, acct_name: IntArray) -> None:  # fmt: skip
+def _monthly_transfer(
+    c: Community,
+    src: IntArray,
+    dst: IntArray,
+    amount: IntArray,
+    channel: str,
+    desc: str,
+    device: IntArray,
+    acct_name: IntArray,
+) -> None:
     starts = c.month_starts()
     k = starts.shape[0]
     s, d, a = np.repeat(src, k), np.repeat(dst, k), np.repeat(amount, k)
     day = np.tile(starts, src.shape[0]) + c.rng.integers(14, 28, s.shape[0])
     keep = day < c.days
-    c.events.transfer(s[keep], d[keep], c.ts(day[keep], c.rng.integers(8 * 3600, 23 * 3600, int(keep.sum()))),
-                      a[keep], channel, acct_name, desc=c.descs.idx(desc), dev=np.repeat(device, k)[keep])  # fmt: skip
+    c.events.transfer(
+        s[keep],
+        d[keep],
+        c.ts(day[keep], c.rng.integers(8 * 3600, 23 * 3600, int(keep.sum()))),
+        a[keep],
+        channel,
+        acct_name,
+        desc=c.descs.idx(desc),
+        dev=np.repeat(device, k)[keep],
+    )
 
 
 def p2p(c: Community, p: Arrays, idx: IntArray, per_month: float) -> None:
@@ -286,8 +422,16 @@ def p2p(c: Community, p: Arrays, idx: IntArray, per_month: float) -> None:
     partner = idx[c.rng.integers(0, idx.shape[0], n)]
     on_us = (c.rng.random(n) < 0.6) & (partner != owner) & (day >= p["active_from"][partner])
     desc = c.descs.idx("ZELLE PAYMENT")
-    c.events.transfer(p["checking"][owner[on_us]], p["checking"][partner[on_us]], c.ts(day[on_us], sec[on_us]),
-                      amount[on_us], "p2p", acct_name, desc=desc, dev=p["device"][owner[on_us]])  # fmt: skip
+    c.events.transfer(
+        p["checking"][owner[on_us]],
+        p["checking"][partner[on_us]],
+        c.ts(day[on_us], sec[on_us]),
+        amount[on_us],
+        "p2p",
+        acct_name,
+        desc=desc,
+        dev=p["device"][owner[on_us]],
+    )
     ext = ~on_us
     m = int(ext.sum())
     names = [_random_name(c) for _ in range(min(m, 400))]
@@ -295,9 +439,16 @@ def p2p(c: Community, p: Arrays, idx: IntArray, per_month: float) -> None:
     cpn = c.names.many(names)[pick] if names else np.zeros(0, dtype=np.int64)
     direction_in = c.rng.random(m) < 0.45
     for direction, mask in ((IN, direction_in), (OUT, ~direction_in)):
-        c.events.add(p["checking"][owner[ext][mask]], c.ts(day[ext][mask], sec[ext][mask]), amount[ext][mask],
-                     direction, "p2p", cpn=cpn[mask], desc=desc,
-                     dev=p["device"][owner[ext][mask]] if direction == OUT else -1)  # fmt: skip
+        c.events.add(
+            p["checking"][owner[ext][mask]],
+            c.ts(day[ext][mask], sec[ext][mask]),
+            amount[ext][mask],
+            direction,
+            "p2p",
+            cpn=cpn[mask],
+            desc=desc,
+            dev=p["device"][owner[ext][mask]] if direction == OUT else -1,
+        )
 
 
 def _random_name(c: Community) -> str:
@@ -314,17 +465,40 @@ def remittances(c: Community, p: Arrays, idx: IntArray) -> None:
     recipients = [c.person_name(CULTURES[k], "F").upper() for k in p["culture"][sel]]
     cpc = c.countries.many(country)
     cpa = np.asarray([c.ext_account(f"{r}|{cc}", cc) for r, cc in zip(recipients, country, strict=True)])
-    via_wire = c.rng.random(sel.shape[0]) < 0.5
+    via_wire = np.asarray(c.rng.random(sel.shape[0]) < 0.5)
     amount = cents(c, 300.0, 0.5, sel.shape[0])
     w = sel[via_wire]
-    monthly(c, p["checking"][w], amount[via_wire], 2, 10, OUT, "wire", p["active_from"][w], cpa=cpa[via_wire],
-            cpn=c.names.many([r for r, v in zip(recipients, via_wire, strict=True) if v]), cpc=cpc[via_wire],
-            desc=c.descs.idx("INTL WIRE FAMILY SUPPORT"))  # fmt: skip
+    monthly(
+        c,
+        p["checking"][w],
+        amount[via_wire],
+        2,
+        10,
+        OUT,
+        "wire",
+        p["active_from"][w],
+        cpa=cpa[via_wire],
+        cpn=c.names.many([r for r, v in zip(recipients, via_wire.tolist(), strict=True) if v]),
+        cpc=cpc[via_wire],
+        desc=c.descs.idx("INTL WIRE FAMILY SUPPORT"),
+    )
     k = sel[~via_wire]
     svc = c.rng.integers(0, len(MONEY_TRANSFER), k.shape[0])
-    monthly(c, p["checking"][k], amount[~via_wire], 2, 10, OUT, "card", p["active_from"][k],
-            mer=c.merchants.many([MONEY_TRANSFER[s][1] for s in svc]), mcc=c.mccs.idx("4829"),
-            city=p["city"][k], ctry=c.us, dev=p["device"][k])  # fmt: skip
+    monthly(
+        c,
+        p["checking"][k],
+        amount[~via_wire],
+        2,
+        10,
+        OUT,
+        "card",
+        p["active_from"][k],
+        mer=c.merchants.many([MONEY_TRANSFER[s][1] for s in svc]),
+        mcc=c.mccs.idx("4829"),
+        city=p["city"][k],
+        ctry=c.us,
+        dev=p["device"][k],
+    )
 
 
 def lookalikes(c: Community, p: Arrays, idx: IntArray) -> None:
@@ -337,42 +511,82 @@ def lookalikes(c: Community, p: Arrays, idx: IntArray) -> None:
     branch_cash = tipped[c.rng.random(tipped.shape[0]) < 0.5]
     counts = c.rng.poisson(np.full(branch_cash.shape, 2.0 * c.days / 30.0))
     owner, day = expand(c, branch_cash, counts, p["active_from"])
-    c.events.add(p["checking"][owner], c.ts(day, c.rng.integers(9 * 3600, 17 * 3600, owner.shape[0])),
-                 cents(c, 420.0, 0.5, owner.shape[0]), IN, "cash", city=p["city"][owner], ctry=c.us,
-                 desc=c.descs.idx("BRANCH CASH DEPOSIT"))  # fmt: skip
+    c.events.add(
+        p["checking"][owner],
+        c.ts(day, c.rng.integers(9 * 3600, 17 * 3600, owner.shape[0])),
+        cents(c, 420.0, 0.5, owner.shape[0]),
+        IN,
+        "cash",
+        city=p["city"][owner],
+        ctry=c.us,
+        desc=c.descs.idx("BRANCH CASH DEPOSIT"),
+    )
     # students: parents send a regular monthly allowance; roommates split bills in small P2P amounts
     students = idx[seg == STUDENT]
     if students.shape[0]:
-        parent = [
-            (c.parties.get(int(pt), "name") or "X").split()[-1].upper() for pt in p["party"][students]
+        parent = [(c.parties.get(int(pt), "name") or "X").split()[-1].upper() for pt in p["party"][students]]
+        parent_names = [
+            f"{c.person_name(CULTURES[int(k)], 'F').split()[0].upper()} {s}"
+            for k, s in zip(p["culture"][students], parent, strict=True)
         ]
-        parent_names = [f"{c.person_name(CULTURES[int(k)], 'F').split()[0].upper()} {s}"
-                        for k, s in zip(p["culture"][students], parent, strict=True)]  # fmt: skip
-        monthly(c, p["checking"][students], cents(c, 600.0, 0.4, students.shape[0]), 0, 3, IN, "p2p",
-                p["active_from"][students], cpn=c.names.many(parent_names), desc=c.descs.idx("ZELLE FROM MOM"))
+        monthly(
+            c,
+            p["checking"][students],
+            cents(c, 600.0, 0.4, students.shape[0]),
+            0,
+            3,
+            IN,
+            "p2p",
+            p["active_from"][students],
+            cpn=c.names.many(parent_names),
+            desc=c.descs.idx("ZELLE FROM MOM"),
+        )
         counts = c.rng.poisson(np.full(students.shape, 6.0 * c.days / 30.0))
         owner, day = expand(c, students, counts, p["active_from"])
         n = owner.shape[0]
         friends = c.names.many([_random_name(c) for _ in range(max(8, students.shape[0] * 3))])
-        c.events.add(p["checking"][owner], c.ts(day, (hours(c, n, c.rng.random(n) < 0.3) * 3600).astype(np.int64)),
-                     cents(c, 22.0, 0.6, n), IN, "p2p", cpn=friends[c.rng.integers(0, friends.shape[0], n)],
-                     desc=c.descs.idx("VENMO SPLIT"))  # fmt: skip
+        c.events.add(
+            p["checking"][owner],
+            c.ts(day, (hours(c, n, np.asarray(c.rng.random(n) < 0.3)) * 3600).astype(np.int64)),
+            cents(c, 22.0, 0.6, n),
+            IN,
+            "p2p",
+            cpn=friends[c.rng.integers(0, friends.shape[0], n)],
+            desc=c.descs.idx("VENMO SPLIT"),
+        )
     # business travellers: trips with flights, hotels, taxis and restaurants in other cities
     travellers = idx[seg == TRAVELLER]
-    for i in travellers:
-        _trips(c, p, int(i))
+    trips(c, p, travellers)
     # retirees: social security and pension
     retirees = idx[seg == RETIREE]
-    monthly(c, p["checking"][retirees], cents(c, 1800.0, 0.3, retirees.shape[0]), 2, 3, IN, "ach",
-            p["active_from"][retirees], (3, 6), cpn=c.names.idx("SSA TREAS 310"),
-            cpa=c.ext_account("SSA TREAS 310"), desc=c.descs.idx("XXSOC SEC"))  # fmt: skip
+    monthly(
+        c,
+        p["checking"][retirees],
+        cents(c, 1800.0, 0.3, retirees.shape[0]),
+        2,
+        3,
+        IN,
+        "ach",
+        p["active_from"][retirees],
+        (3, 6),
+        cpn=c.names.idx("SSA TREAS 310"),
+        cpa=c.ext_account("SSA TREAS 310"),
+        desc=c.descs.idx("XXSOC SEC"),
+    )
     # gig drivers: weekly platform payouts, a lot of fuel
     gig = idx[seg == GIG]
     for day in c.weekdays(1):
         if gig.shape[0]:
-            c.events.add(p["checking"][gig], c.ts(day, c.rng.integers(3 * 3600, 7 * 3600, gig.shape[0])),
-                         cents(c, 650.0, 0.35, gig.shape[0]), IN, "ach", cpn=c.names.idx("UBER USA PAYOUT"),
-                         cpa=c.ext_account("UBER USA PAYOUT"), desc=c.descs.idx("DRIVER EARNINGS"))  # fmt: skip
+            c.events.add(
+                p["checking"][gig],
+                c.ts(day, c.rng.integers(3 * 3600, 7 * 3600, gig.shape[0])),
+                cents(c, 650.0, 0.35, gig.shape[0]),
+                IN,
+                "ach",
+                cpn=c.names.idx("UBER USA PAYOUT"),
+                cpa=c.ext_account("UBER USA PAYOUT"),
+                desc=c.descs.idx("DRIVER EARNINGS"),
+            )
     fuel = np.full(gig.shape, 0.0)
     card_spending(c, p, gig, fuel + 8.0, _mix({"fuel": 1.0, "fast_food": 0.3}))
     _flagged(c, p, idx, acct_name)
@@ -392,19 +606,30 @@ def _flagged(c: Community, p: Arrays, idx: IntArray, acct_name: IntArray) -> Non
         n = owner.shape[0]
         if n == 0:
             continue
-        k = c.rng.integers(0, len(merchants), n)
+        k = np.asarray(c.rng.integers(0, len(merchants), n)).tolist()
         if fixed:  # ad boosts come in round budgets: $5, $10, $20 (an ST-02 look-alike)
             amount = np.asarray([500, 1000, 2000], dtype=np.int64)[c.rng.integers(0, 3, n)]
         else:
             amount = cents(c, median, 0.6, n)
-        c.events.add(p["checking"][owner], c.ts(day, c.rng.integers(9 * 3600, 23 * 3600, n)), amount, OUT, "card",
-                     mer=c.merchants.many([merchants[j][1] for j in k]),
-                     mcc=c.mccs.many([merchants[j][0] for j in k]), city=p["city"][owner], ctry=c.us,
-                     dev=p["device"][owner])  # fmt: skip
+        c.events.add(
+            p["checking"][owner],
+            c.ts(day, c.rng.integers(9 * 3600, 23 * 3600, n)),
+            amount,
+            OUT,
+            "card",
+            mer=c.merchants.many([merchants[j][1] for j in k]),
+            mcc=c.mccs.many([merchants[j][0] for j in k]),
+            city=p["city"][owner],
+            ctry=c.us,
+            dev=p["device"][owner],
+        )
     # savings circles: members pay the organiser a fixed amount monthly; one member takes the pot each month
     for organiser in idx[(flags & TANDA) > 0]:
-        same = idx[(p["culture"][idx] == p["culture"][organiser]) & (idx != organiser)
-                   & (p["segment"][idx] != SCHEME)]  # fmt: skip
+        same = idx[
+            (p["culture"][idx] == p["culture"][organiser])
+            & (idx != organiser)
+            & (p["segment"][idx] != SCHEME)
+        ]
         if same.shape[0] < 5:
             continue
         members = c.rng.choice(same, size=min(int(c.rng.integers(5, 11)), same.shape[0]), replace=False)
@@ -413,52 +638,85 @@ def _flagged(c: Community, p: Arrays, idx: IntArray, acct_name: IntArray) -> Non
         for m, start in enumerate(starts):
             day = start + c.rng.integers(0, 4, members.shape[0])
             keep = day < c.days
-            c.events.transfer(p["checking"][members[keep]], p["checking"][organiser],
-                              c.ts(day[keep], c.rng.integers(8 * 3600, 21 * 3600, int(keep.sum()))), share, "p2p",
-                              acct_name, desc=c.descs.idx("TANDA"), dev=p["device"][members[keep]])  # fmt: skip
+            c.events.transfer(
+                p["checking"][members[keep]],
+                p["checking"][organiser],
+                c.ts(day[keep], c.rng.integers(8 * 3600, 21 * 3600, int(keep.sum()))),
+                share,
+                "p2p",
+                acct_name,
+                desc=c.descs.idx("TANDA"),
+                dev=p["device"][members[keep]],
+            )
             taker = members[m % members.shape[0]]
             if start + 6 < c.days:
-                c.events.transfer(p["checking"][organiser], p["checking"][taker], c.ts(start + 6, 15 * 3600),
-                                  share * members.shape[0], "p2p", acct_name, desc=c.descs.idx("TANDA POT"),
-                                  dev=p["device"][organiser])  # fmt: skip
+                c.events.transfer(
+                    p["checking"][organiser],
+                    p["checking"][taker],
+                    c.ts(start + 6, 15 * 3600),
+                    share * members.shape[0],
+                    "p2p",
+                    acct_name,
+                    desc=c.descs.idx("TANDA POT"),
+                    dev=p["device"][organiser],
+                )
     # a one-off large cash deposit (sold a car): one just-under-threshold deposit is not structuring
     sel = idx[c.rng.random(idx.shape[0]) < 0.004]
-    c.events.add(p["checking"][sel], c.ts(c.rng.integers(0, c.days, sel.shape[0]), 11 * 3600),
-                 c.rng.integers(900_000, 990_000, sel.shape[0]), IN, "cash", city=p["city"][sel], ctry=c.us,
-                 desc=c.descs.idx("BRANCH CASH DEPOSIT"))  # fmt: skip
+    c.events.add(
+        p["checking"][sel],
+        c.ts(c.rng.integers(0, c.days, sel.shape[0]), 11 * 3600),
+        c.rng.integers(900_000, 990_000, sel.shape[0]),
+        IN,
+        "cash",
+        city=p["city"][sel],
+        ctry=c.us,
+        desc=c.descs.idx("BRANCH CASH DEPOSIT"),
+    )
 
 
-def _trips(c: Community, p: Arrays, i: int) -> None:
-    acct = int(p["credit"][i] if p["credit"][i] >= 0 else p["checking"][i])
-    home = int(p["city"][i])
-    day = int(c.rng.integers(0, 10))
-    while day < c.days - 5:
-        city = int(c.rng.integers(0, len(CITIES)))
-        if city == home:
-            city = (city + 1) % len(CITIES)
-        nights = int(c.rng.integers(1, 4))
-        airline = AIRLINES[int(c.rng.integers(len(AIRLINES)))]
-        hotel = HOTEL_CHAINS[int(c.rng.integers(len(HOTEL_CHAINS)))]
-        c.events.add(acct, c.ts(day - 7 if day >= 7 else day, 10 * 3600 + int(c.rng.integers(0, 30000))),
-                     cents(c, 420.0, 0.4, 1), OUT, "card", mer=c.merchants.idx(airline[1]),
-                     mcc=c.mccs.idx(airline[0]), city=home, ctry=c.us, dev=int(p["device"][i]))  # fmt: skip
-        c.events.add(acct, c.ts(day + nights, 8 * 3600 + int(c.rng.integers(0, 7200))),
-                     cents(c, 210.0 * nights, 0.25, 1), OUT, "card", mer=c.merchants.idx(hotel[1]),
-                     mcc=c.mccs.idx(hotel[0]), city=city, ctry=c.us)  # fmt: skip
-        taxi, rest = CATEGORY_INDEX["taxi"], CATEGORY_INDEX["restaurant"]
-        for cat, k in ((taxi, int(c.rng.integers(2, 5))), (rest, nights + 1)):
-            d = day + c.rng.integers(0, nights + 1, k)
-            h = c.rng.normal(19.0 if cat == rest else 9.0, 2.0, k)
-            m = CATEGORIES[cat]
-            c.events.add(np.full(k, acct), c.ts(d, (np.clip(h, 6, 23) * 3600).astype(np.int64)),
-                         cents(c, m.median * 1.6, m.sigma, k), OUT, "card",
-                         mer=c.merchants.idx(m.merchants[int(c.rng.integers(len(m.merchants)))]),
-                         mcc=c.mccs.idx(m.mccs[0]), city=city, ctry=c.us)  # fmt: skip
-        if day + nights + 10 < c.days:
-            c.events.add(int(p["checking"][i]), c.ts(day + nights + 10, 4 * 3600), cents(c, 380.0 * nights, 0.3, 1),
-                         IN, "ach", cpn=c.names.idx("EXPENSE REIMBURSEMENT"),
-                         desc=c.descs.idx("EXPENSE REIMB"))  # fmt: skip
-        day += nights + int(c.rng.integers(4, 12))
+def trips(c: Community, p: Arrays, travellers: IntArray) -> None:
+    """Business trips of 1-3 nights every 5-15 days: a flight bought a week before, a chain hotel paid at
+    checkout, taxis and restaurants in the trip city, an expense reimbursement ten days later."""
+    m = travellers.shape[0]
+    if m == 0:
+        return
+    k = c.days // 6 + 1
+    nights = c.rng.integers(1, 4, (m, k))
+    gaps = c.rng.integers(4, 12, (m, k))
+    starts = c.rng.integers(0, 10, (m, 1)) + np.cumsum(nights + gaps, axis=1) - (nights + gaps)
+    keep = starts < c.days - 5
+    who = np.repeat(travellers, k).reshape(m, k)[keep]
+    day, nts = starts[keep], nights[keep]
+    n = who.shape[0]
+    home = p["city"][who]
+    city = (home + c.rng.integers(1, len(CITIES), n)) % len(CITIES)  # never the home city
+    acct = np.where(p["credit"][who] >= 0, p["credit"][who], p["checking"][who])
+    air = c.rng.integers(0, len(AIRLINES), n)
+    hotel = c.rng.integers(0, len(HOTEL_CHAINS), n)
+    air_mer = c.merchants.many([a[1] for a in AIRLINES])[air]
+    air_mcc = c.mccs.many([a[0] for a in AIRLINES])[air]
+    hotel_mer = c.merchants.many([h[1] for h in HOTEL_CHAINS])[hotel]
+    hotel_mcc = c.mccs.many([h[0] for h in HOTEL_CHAINS])[hotel]
+    c.events.add(acct, c.ts(np.maximum(day - 7, 0), 10 * 3600 + c.rng.integers(0, 30000, n)),
+                 cents(c, 420.0, 0.4, n), OUT, "card", mer=air_mer, mcc=air_mcc, city=home, ctry=c.us,
+                 dev=p["device"][who])  # fmt: skip
+    c.events.add(acct, c.ts(day + nts, 8 * 3600 + c.rng.integers(0, 7200, n)), cents(c, 210.0, 0.25, n) * nts,
+                 OUT, "card", mer=hotel_mer, mcc=hotel_mcc, city=city, ctry=c.us)  # fmt: skip
+    merchants = Merchants(c)
+    for cat_key, per_trip, hour in (("taxi", c.rng.integers(2, 5, n), 9.0), ("restaurant", nts + 1, 19.0)):
+        cat = CATEGORY_INDEX[cat_key]
+        trip = np.repeat(np.arange(n), per_trip)
+        t = trip.shape[0]
+        d = day[trip] + np.floor(c.rng.random(t) * (nts[trip] + 1)).astype(np.int64)
+        h = np.clip(c.rng.normal(hour, 2.0, t), 6, 23)
+        mer, mcc = merchants.pick(c, np.full(t, cat))
+        c.events.add(acct[trip], c.ts(d, (h * 3600).astype(np.int64)),
+                     cents(c, CATEGORIES[cat].median * 1.6, CATEGORIES[cat].sigma, t), OUT, "card", mer=mer,
+                     mcc=mcc, city=city[trip], ctry=c.us)  # fmt: skip
+    back = day + nts + 10
+    ok = back < c.days
+    c.events.add(p["checking"][who[ok]], c.ts(back[ok], 4 * 3600), cents(c, 380.0, 0.3, int(ok.sum())) * nts[ok],
+                 IN, "ach", cpn=c.names.idx("EXPENSE REIMBURSEMENT"), desc=c.descs.idx("EXPENSE REIMB"))  # fmt: skip
 
 
 def business_operations(c: Community, p: Arrays, businesses: list[Business]) -> None:
@@ -469,44 +727,116 @@ def business_operations(c: Community, p: Arrays, businesses: list[Business]) -> 
         acct = b.account
         days = np.arange(c.days)
         if kind.card_sales_per_day > 0:
-            _card_batches(c, acct, kind.card_sales_per_day, kind.ticket, kind.open_hour, kind.close_hour,
-                          kind.mcc, b.name, b.city)  # fmt: skip
+            _card_batches(
+                c,
+                acct,
+                kind.card_sales_per_day,
+                kind.ticket,
+                kind.open_hour,
+                kind.close_hour,
+                kind.mcc,
+                b.name,
+                b.city,
+            )
         n_cash = int(c.rng.poisson(kind.cash_deposits_per_month * c.days / 30.0))
         if n_cash:
-            c.events.add(np.full(n_cash, acct), c.ts(c.rng.integers(0, c.days, n_cash),
-                         c.rng.integers(9 * 3600, 16 * 3600, n_cash)), cents(c, kind.cash_deposit, 0.8, n_cash),
-                         IN, "cash", city=b.city, ctry=c.us, desc=c.descs.idx("BRANCH CASH DEPOSIT"))  # fmt: skip
+            c.events.add(
+                np.full(n_cash, acct),
+                c.ts(c.rng.integers(0, c.days, n_cash), c.rng.integers(9 * 3600, 16 * 3600, n_cash)),
+                cents(c, kind.cash_deposit, 0.8, n_cash),
+                IN,
+                "cash",
+                city=b.city,
+                ctry=c.us,
+                desc=c.descs.idx("BRANCH CASH DEPOSIT"),
+            )
         pay = paydays(c, b.pay_every, b.party % 2)
         staff = len(b.employees) + b.external_staff
         if b.external_staff:
-            c.events.add(np.full(pay.shape, acct), c.ts(pay, 3 * 3600), b.wage * b.external_staff, OUT, "ach",
-                         cpn=c.names.idx("ADP PAYROLL SERVICES"), cpa=c.ext_account("ADP PAYROLL SERVICES"),
-                         desc=c.descs.idx("PAYROLL BATCH"))  # fmt: skip
-        c.events.add(np.full(pay.shape, acct), c.ts(pay + 1, 5 * 3600), max(100, int(b.wage * staff * 0.22)), OUT,
-                     "ach", cpn=c.names.idx("IRS USATAXPYMT"), cpa=c.ext_account("IRS USATAXPYMT"),
-                     desc=c.descs.idx("EFTPS USATAXPYMT"))  # fmt: skip
+            c.events.add(
+                np.full(pay.shape, acct),
+                c.ts(pay, 3 * 3600),
+                b.wage * b.external_staff,
+                OUT,
+                "ach",
+                cpn=c.names.idx("ADP PAYROLL SERVICES"),
+                cpa=c.ext_account("ADP PAYROLL SERVICES"),
+                desc=c.descs.idx("PAYROLL BATCH"),
+            )
+        c.events.add(
+            np.full(pay.shape, acct),
+            c.ts(pay + 1, 5 * 3600),
+            max(100, int(b.wage * staff * 0.22)),
+            OUT,
+            "ach",
+            cpn=c.names.idx("IRS USATAXPYMT"),
+            cpa=c.ext_account("IRS USATAXPYMT"),
+            desc=c.descs.idx("EFTPS USATAXPYMT"),
+        )
         n_sup = int(c.rng.poisson(4 * c.days / 30.0))
         sup = c.rng.integers(0, len(SUPPLIERS), n_sup)
-        c.events.add(np.full(n_sup, acct), c.ts(c.rng.integers(0, c.days, n_sup), c.rng.integers(8, 17, n_sup) * 3600),
-                     cents(c, 1500.0, 0.9, n_sup), OUT, "ach" if c.rng.random() < 0.7 else "wire",
-                     cpn=c.names.many([SUPPLIERS[s] for s in sup]),
-                     cpa=np.asarray([c.ext_account(SUPPLIERS[s]) for s in sup], dtype=np.int64),
-                     desc=c.descs.idx("SUPPLIER INVOICE"))  # fmt: skip
+        c.events.add(
+            np.full(n_sup, acct),
+            c.ts(c.rng.integers(0, c.days, n_sup), c.rng.integers(8, 17, n_sup) * 3600),
+            cents(c, 1500.0, 0.9, n_sup),
+            OUT,
+            "ach" if c.rng.random() < 0.7 else "wire",
+            cpn=c.names.many([SUPPLIERS[s] for s in sup]),
+            cpa=np.asarray([c.ext_account(SUPPLIERS[s]) for s in sup], dtype=np.int64),
+            desc=c.descs.idx("SUPPLIER INVOICE"),
+        )
         lease = int(np.exp(c.rng.normal(np.log(4500), 0.4))) * 100
-        monthly(c, np.asarray([acct]), np.asarray([lease]), 0, 3, OUT, "ach", cpn=c.names.idx("COMMERCIAL LEASE"),
-                cpa=c.ext_account(f"LEASE {b.name}"), desc=c.descs.idx("LEASE PAYMENT"))  # fmt: skip
-        monthly(c, np.asarray([acct]), cents(c, 600.0, 0.3, 1), 10, 20, OUT, "ach",
-                cpn=c.names.idx(UTILITIES[b.party % 4][1]), cpa=c.ext_account(UTILITIES[b.party % 4][1]),
-                desc=c.descs.idx("AUTOPAY UTILITY"))  # fmt: skip
+        monthly(
+            c,
+            np.asarray([acct]),
+            np.asarray([lease]),
+            0,
+            3,
+            OUT,
+            "ach",
+            cpn=c.names.idx("COMMERCIAL LEASE"),
+            cpa=c.ext_account(f"LEASE {b.name}"),
+            desc=c.descs.idx("LEASE PAYMENT"),
+        )
+        monthly(
+            c,
+            np.asarray([acct]),
+            cents(c, 600.0, 0.3, 1),
+            10,
+            20,
+            OUT,
+            "ach",
+            cpn=c.names.idx(UTILITIES[b.party % 4][1]),
+            cpa=c.ext_account(UTILITIES[b.party % 4][1]),
+            desc=c.descs.idx("AUTOPAY UTILITY"),
+        )
         owner_acct = int(p["checking"][b.owner])
         monthly_draw = cents(c, 3500.0, 0.4, 1)
-        _monthly_transfer(c, np.asarray([acct]), np.asarray([owner_acct]), monthly_draw, "internal", "OWNER DRAW",
-                          np.asarray([p["device"][b.owner]]), acct_name)  # fmt: skip
+        _monthly_transfer(
+            c,
+            np.asarray([acct]),
+            np.asarray([owner_acct]),
+            monthly_draw,
+            "internal",
+            "OWNER DRAW",
+            np.asarray([p["device"][b.owner]]),
+            acct_name,
+        )
         _ = days
 
 
-def _card_batches(c: Community, acct: int, per_day: float, ticket: float, open_h: int, close_h: int, mcc: str,
-                  name: str, city: int, batches: int = 2) -> None:  # fmt: skip
+def _card_batches(
+    c: Community,
+    acct: int,
+    per_day: float,
+    ticket: float,
+    open_h: int,
+    close_h: int,
+    mcc: str,
+    name: str,
+    city: int,
+    batches: int = 2,
+) -> None:
     """Daily card settlements at the end of each shift; the amount is the sum of that shift's sales."""
     span = (close_h - open_h) / batches
     day = np.repeat(np.arange(c.days), batches)
@@ -514,20 +844,36 @@ def _card_batches(c: Community, acct: int, per_day: float, ticket: float, open_h
     sales = c.rng.poisson(per_day / batches, day.shape[0])
     keep = sales > 0
     day, shift, sales = day[keep], shift[keep], sales[keep]
-    amount = np.round(sales * ticket * np.exp(0.25 * c.rng.standard_normal(day.shape[0])) * 100).astype(np.int64)
+    amount = np.round(sales * ticket * np.exp(0.25 * c.rng.standard_normal(day.shape[0])) * 100).astype(
+        np.int64
+    )
     sec = ((open_h + (shift + 1) * span) * 3600 - c.rng.integers(0, 1800, day.shape[0])).astype(np.int64)
-    c.events.add(np.full(day.shape, acct), c.ts(day, sec), np.maximum(amount, 100), IN, "card",
-                 cpn=c.names.idx("CARD SETTLEMENT"), mer=c.merchants.idx(name.upper()), mcc=c.mccs.idx(mcc),
-                 city=city, ctry=c.us, desc=c.descs.idx("MERCHANT DEPOSIT"))  # fmt: skip
+    c.events.add(
+        np.full(day.shape, acct),
+        c.ts(day, sec),
+        np.maximum(amount, 100),
+        IN,
+        "card",
+        cpn=c.names.idx("CARD SETTLEMENT"),
+        mer=c.merchants.idx(name.upper()),
+        mcc=c.mccs.idx(mcc),
+        city=city,
+        ctry=c.us,
+        desc=c.descs.idx("MERCHANT DEPOSIT"),
+    )
 
 
-def ordinary_life(c: Community, p: Arrays, employer_names: list[str], businesses: list[Business],
-                  n_ordinary: int) -> None:  # fmt: skip
+def ordinary_life(
+    c: Community, p: Arrays, employer_names: list[str], businesses: list[Business], n_ordinary: int
+) -> None:
     """All ordinary behaviours for persons [0, n_ordinary) plus light everyday life for scheme persons."""
     idx = np.arange(n_ordinary)
     seg = p["segment"][idx]
-    mix_groups = ((seg == STUDENT, MIX_STUDENT), (seg == NIGHT, MIX_NIGHT),
-                  ((seg != STUDENT) & (seg != NIGHT), MIX_DEFAULT))  # fmt: skip
+    mix_groups = (
+        (seg == STUDENT, MIX_STUDENT),
+        (seg == NIGHT, MIX_NIGHT),
+        ((seg != STUDENT) & (seg != NIGHT), MIX_DEFAULT),
+    )
     for mask, mix in mix_groups:
         card_spending(c, p, idx[mask], 20.0, mix)
     atm(c, p, idx, 2.0, OUT, 100.0)

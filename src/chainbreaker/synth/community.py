@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +21,9 @@ from chainbreaker.synth.world import CITIES, CITY_WEIGHTS
 DAY = 86_400
 EPOCH = date(1970, 1, 1)
 CITY_P = np.asarray(CITY_WEIGHTS) / np.sum(CITY_WEIGHTS)
+CITY_CDF = np.cumsum(CITY_P)[:-1]
 CULTURE_P = np.asarray([c.weight for c in CULTURES]) / sum(c.weight for c in CULTURES)
+CULTURE_CDF = np.cumsum(CULTURE_P)[:-1]  # searchsorted on a uniform draw: far cheaper than rng.choice
 
 
 def ascii_fold(text: str) -> str:
@@ -72,6 +75,7 @@ class Community:
     labels: list[Label] = field(default_factory=list)
     rings: list[Ring] = field(default_factory=list)
     _ext_by_name: dict[str, int] = field(default_factory=dict)
+    _ext_names: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for city in CITIES:  # city codes equal city indexes in world.CITIES
@@ -80,7 +84,7 @@ class Community:
         self.start_ts = (self.start - EPOCH).days * DAY
 
     # ----- time -------------------------------------------------------------------------------------------
-    def ts(self, day: IntArray | int, seconds: IntArray | int) -> IntArray:
+    def ts(self, day: Any, seconds: Any) -> IntArray:
         """Timestamp (seconds, local time) of `seconds` after midnight of period day `day`."""
         return np.asarray(self.start_ts + np.asarray(day) * DAY + np.asarray(seconds), dtype=np.int64)
 
@@ -90,7 +94,7 @@ class Community:
     def weekdays(self, weekday: int) -> IntArray:
         """Period days falling on `weekday` (0 = Monday)."""
         days = np.arange(self.days)
-        return days[(self.start.weekday() + days) % 7 == weekday]
+        return np.asarray(days[(self.start.weekday() + days) % 7 == weekday], dtype=np.int64)
 
     def month_starts(self) -> IntArray:
         days = [d for d in range(self.days) if (self.start + timedelta(days=d)).day == 1]
@@ -100,7 +104,7 @@ class Community:
     def culture(self, key: str | None = None) -> Culture:
         if key is not None:
             return next(c for c in CULTURES if c.key == key)
-        return CULTURES[int(self.rng.choice(len(CULTURES), p=CULTURE_P))]
+        return CULTURES[int(np.searchsorted(CULTURE_CDF, self.rng.random(), side="right"))]
 
     def person_name(self, culture: Culture, sex: str, surname: str | None = None) -> str:
         first = culture.female if sex == "F" else culture.male
@@ -110,7 +114,7 @@ class Community:
         return culture.surnames[int(self.rng.integers(len(culture.surnames)))]
 
     def city_index(self) -> int:
-        return int(self.rng.choice(len(CITIES), p=CITY_P))
+        return int(np.searchsorted(CITY_CDF, self.rng.random(), side="right"))
 
     def address(self, unit: bool | None = None) -> str:
         street = STREETS[int(self.rng.integers(len(STREETS)))]
@@ -165,7 +169,12 @@ class Community:
                 number = f"{country}{int(self.rng.integers(10, 99))}{int(self.rng.integers(10**13, 10**14))}"
             code = -(self.ext_accounts.idx(number) + 2)
             self._ext_by_name[name] = code
+            self._ext_names[code] = name
         return code
+
+    def ext_name(self, code: int) -> str:
+        """The counterparty name an external account code was created for (before any `|` qualifier)."""
+        return self._ext_names[code].split("|")[0]
 
     def ext_account_str(self, code: int) -> str:
         return self.ext_accounts._values[-code - 2]
@@ -176,15 +185,18 @@ class Community:
         code = (code + CITIES[city].name.replace(" ", "").upper())[:3]
         return f"BR-{code}-{int(self.rng.integers(1, 4))}", CITIES[city].name
 
-    def open_account(self, party: int, account_type: str, opened_day: int, city: int,
-                     branch: tuple[str, str] | None = None) -> int:  # fmt: skip
+    def open_account(
+        self, party: int, account_type: str, opened_day: int, city: int, branch: tuple[str, str] | None = None
+    ) -> int:
         """Open an account; `opened_day` may be negative (before the period starts)."""
         where = branch or self.branch(city)
         return self.accounts.add(party, account_type, self.date_str(opened_day), where[0], where[1])
 
     def acct_name(self) -> IntArray:
         """Holder-name code of every local account (for the `cpn` of on-us transfers)."""
-        return np.asarray(self.parties.name_code, dtype=np.int64)[np.asarray(self.accounts.party, dtype=np.int64)]
+        return np.asarray(self.parties.name_code, dtype=np.int64)[
+            np.asarray(self.accounts.party, dtype=np.int64)
+        ]
 
     def label(self, party: int, ring: Ring, role: str) -> None:
         self.labels.append(Label(party, ring.scheme, role, ring.trafficking_type, ring.ring_id))

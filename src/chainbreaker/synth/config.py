@@ -10,7 +10,13 @@ from typing import Any, Literal
 from chainbreaker.core.errors import InputError
 
 SCHEMES: tuple[str, ...] = ("sex", "massage", "labour", "debt", "structuring")
-DEFAULT_MIX: dict[str, float] = {"sex": 0.3, "massage": 0.15, "labour": 0.25, "debt": 0.15, "structuring": 0.15}
+DEFAULT_MIX: dict[str, float] = {
+    "sex": 0.3,
+    "massage": 0.15,
+    "labour": 0.25,
+    "debt": 0.15,
+    "structuring": 0.15,
+}
 Format = Literal["csv", "parquet"]
 
 
@@ -48,7 +54,9 @@ class SynthConfig:
             raise InputError("must be between 30 and 731", column="days")
         unknown = set(self.scheme_mix) - set(SCHEMES)
         if unknown:
-            raise InputError(f"unknown schemes {sorted(unknown)}; known: {', '.join(SCHEMES)}", column="--scheme-mix")
+            raise InputError(
+                f"unknown schemes {sorted(unknown)}; known: {', '.join(SCHEMES)}", column="--scheme-mix"
+            )
         if any(v < 0 for v in self.scheme_mix.values()) or sum(self.scheme_mix.values()) <= 0:
             raise InputError("weights must be >= 0 and not all zero", column="--scheme-mix")
 
@@ -75,7 +83,9 @@ def parse_scheme_mix(text: str) -> dict[str, float]:
         try:
             mix[name.strip()] = float(value)
         except ValueError as exc:
-            raise InputError(f"weight of {name.strip()!r} is not a number: {value!r}", column="--scheme-mix") from exc
+            raise InputError(
+                f"weight of {name.strip()!r} is not a number: {value!r}", column="--scheme-mix"
+            ) from exc
     if not mix:
         raise InputError("is empty", column="--scheme-mix")
     return mix

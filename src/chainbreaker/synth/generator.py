@@ -29,9 +29,10 @@ log = get_logger(__name__)
 
 #: Persons per community (the unit of generation and of memory).
 COMMUNITY_PERSONS = 2_000
-#: Transactions per ordinary person over 180 days, businesses and rings included (measured; see
-#: docs/performance.md). Used only to size the bank from the requested number of transactions.
-ROWS_PER_PERSON_180D = 262.0
+#: Transactions per ordinary person (their businesses included) and per labelled scheme party over 180
+#: days, measured on generated banks. Used only to size the bank from the requested number of transactions.
+ROWS_PER_PERSON_180D = 218.0
+ROWS_PER_SCHEME_PARTY_180D = 470.0
 #: Organizations created per person by `population._employment` (one business per 40 persons).
 BUSINESSES_PER_PERSON = 1 / 40
 
@@ -40,13 +41,15 @@ Plan = list[list[tuple[str, str, bool]]]
 
 def plan_bank(config: SynthConfig) -> tuple[list[int], Plan]:
     """Persons per community and the rings `(ring_id, scheme, weak)` of each community."""
-    rows_per_person = ROWS_PER_PERSON_180D * config.days / 180.0
+    labelled_per_person = config.prevalence * (1 + BUSINESSES_PER_PERSON) / (1 - config.prevalence)
+    rows_per_person = (
+        (ROWS_PER_PERSON_180D + ROWS_PER_SCHEME_PARTY_180D * labelled_per_person) * config.days / 180
+    )
     persons = max(60, round(config.transactions / rows_per_person))
     n_comm = max(1, math.ceil(persons / COMMUNITY_PERSONS))
     sizes = [persons // n_comm + (1 if k < persons % n_comm else 0) for k in range(n_comm)]
     rng = np.random.default_rng([config.seed, 0xB1A5])
-    ordinary_parties = persons * (1 + BUSINESSES_PER_PERSON)
-    target = config.prevalence * ordinary_parties / (1 - config.prevalence)
+    target = labelled_per_person * persons
     mix = config.mix
     counts = dict.fromkeys(SCHEMES, 0)
     schemes: list[str] = []
@@ -121,7 +124,14 @@ def generate_bank(
     files["manifest"] = out / "synth_manifest.json"
     files["manifest"].write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return SynthReport(
-        out_dir=out, config=config, files=files, rows=rows, rings=rings, weak_rings=weak,
-        labelled_parties=labelled, subjects=subjects, victims=labelled - subjects,
+        out_dir=out,
+        config=config,
+        files=files,
+        rows=rows,
+        rings=rings,
+        weak_rings=weak,
+        labelled_parties=labelled,
+        subjects=subjects,
+        victims=labelled - subjects,
         seconds=time.perf_counter() - started,
-    )  # fmt: skip
+    )

@@ -8,8 +8,10 @@ negatives that make naive single rules fail. Their behaviour is generated in `be
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from chainbreaker.synth.community import Community
 from chainbreaker.synth.names import CULTURES
@@ -24,8 +26,17 @@ from chainbreaker.synth.world import (
 )
 
 SALARIED, HOURLY, TIPPED, CASH_ONLY, NIGHT, STUDENT, TRAVELLER, RETIREE, GIG, SCHEME = range(10)
-SEGMENT_P = {SALARIED: 0.44, HOURLY: 0.16, TIPPED: 0.05, CASH_ONLY: 0.02, NIGHT: 0.07, STUDENT: 0.07,
-             TRAVELLER: 0.04, RETIREE: 0.1, GIG: 0.05}  # fmt: skip
+SEGMENT_P = {
+    SALARIED: 0.44,
+    HOURLY: 0.16,
+    TIPPED: 0.05,
+    CASH_ONLY: 0.02,
+    NIGHT: 0.07,
+    STUDENT: 0.07,
+    TRAVELLER: 0.04,
+    RETIREE: 0.1,
+    GIG: 0.05,
+}
 
 # person flags (bit mask)
 REMITTER, GAMBLER, PREPAID_USER, AD_BUYER, LANDLORD, TANDA, HOMEOWNER = (1 << i for i in range(7))
@@ -58,7 +69,7 @@ class People:
             getattr(self, name).append(value)
         return len(self.party) - 1
 
-    def arrays(self) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
         return {
             name: np.asarray(getattr(self, name))
             for name in self.__dataclass_fields__
@@ -80,8 +91,18 @@ class Business:
     wage: int = 0
 
 
-def _new_person(c: Community, people: People, segment: int, city: int, culture_i: int, sex: str,
-                surname: str | None, address: str, phone: str, postal: str | None = None) -> int:  # fmt: skip
+def _new_person(
+    c: Community,
+    people: People,
+    segment: int,
+    city: int,
+    culture_i: int,
+    sex: str,
+    surname: str | None,
+    address: str,
+    phone: str,
+    postal: str | None = None,
+) -> int:
     culture = CULTURES[culture_i]
     immigrant = c.rng.random() < culture.immigrant_share
     if segment == STUDENT:
@@ -92,18 +113,32 @@ def _new_person(c: Community, people: People, segment: int, city: int, culture_i
         dob, onboard = c.dob(22, 64), int(c.rng.integers(-6000, -20))
     name = c.person_name(culture, sex, surname)
     party = c.parties.add(
-        c.names, sex,
-        party_type="person", name=name, date_of_birth=dob,
-        nationality=culture.country if immigrant else "US", country="US", address=address,
-        city=CITIES[city].name, postal_code=postal or c.postal_code(city), phone=phone, email=c.email(name),
+        c.names,
+        sex,
+        party_type="person",
+        name=name,
+        date_of_birth=dob,
+        nationality=culture.country if immigrant else "US",
+        country="US",
+        address=address,
+        city=CITIES[city].name,
+        postal_code=postal or c.postal_code(city),
+        phone=phone,
+        email=c.email(name),
         id_number=c.passport(culture.country) if immigrant and c.rng.random() < 0.4 else c.ssn_like(),
         onboarded_at=c.date_str(onboard),
-    )  # fmt: skip
+    )
     checking = c.open_account(party, "checking", onboard, city)
-    savings = c.open_account(party, "savings", min(-1, onboard + int(c.rng.integers(0, 300))), city) \
-        if c.rng.random() < 0.45 else -1  # fmt: skip
-    credit = c.open_account(party, "credit_card", min(-1, onboard + int(c.rng.integers(0, 500))), city) \
-        if c.rng.random() < 0.35 else -1  # fmt: skip
+    savings = (
+        c.open_account(party, "savings", min(-1, onboard + int(c.rng.integers(0, 300))), city)
+        if c.rng.random() < 0.45
+        else -1
+    )
+    credit = (
+        c.open_account(party, "credit_card", min(-1, onboard + int(c.rng.integers(0, 500))), city)
+        if c.rng.random() < 0.35
+        else -1
+    )
     flags = 0
     if immigrant and culture.country != "US" and c.rng.random() < 0.7:
         flags |= REMITTER
@@ -112,10 +147,24 @@ def _new_person(c: Community, people: People, segment: int, city: int, culture_i
             flags |= flag
     income = float(np.exp(c.rng.normal(0.0, 0.45)))
     return people.append(
-        party=party, checking=checking, savings=savings, credit=credit, city=city, segment=segment,
-        income=income, device=c.device(), culture=culture_i, flags=flags, active_from=0,
-        employer_acct=-1, employer_name="", pay_every=0, wage=0, rent_to=-1, rent=0,
-    )  # fmt: skip
+        party=party,
+        checking=checking,
+        savings=savings,
+        credit=credit,
+        city=city,
+        segment=segment,
+        income=income,
+        device=c.device(),
+        culture=culture_i,
+        flags=flags,
+        active_from=0,
+        employer_acct=-1,
+        employer_name="",
+        pay_every=0,
+        wage=0,
+        rent_to=-1,
+        rent=0,
+    )
 
 
 def _households(c: Community, people: People, n: int) -> None:
@@ -132,20 +181,29 @@ def _households(c: Community, people: People, n: int) -> None:
         segment = int(c.rng.choice(segments, p=seg_p))
         if segment == STUDENT and c.rng.random() < 0.5:  # dorm residents share one address, no unit
             dorm, dorm_postal = dorms.setdefault(
-                city, (f"{int(c.rng.integers(100, 999))} College Ave, University Housing", c.postal_code(city))
+                city,
+                (f"{int(c.rng.integers(100, 999))} College Ave, University Housing", c.postal_code(city)),
             )
-            culture_i = int(c.rng.choice(len(CULTURES), p=[x.weight for x in CULTURES] / np.sum(
-                [x.weight for x in CULTURES])))
-            _new_person(c, people, STUDENT, city, culture_i, "F" if c.rng.random() < 0.5 else "M", None,
-                        dorm, c.format_phone(c.phone_number(city)), dorm_postal)  # fmt: skip
+            culture_i = CULTURES.index(c.culture())
+            _new_person(
+                c,
+                people,
+                STUDENT,
+                city,
+                culture_i,
+                "F" if c.rng.random() < 0.5 else "M",
+                None,
+                dorm,
+                c.format_phone(c.phone_number(city)),
+                dorm_postal,
+            )
             made += 1
             continue
         roommates = size > 1 and c.rng.random() < 0.3
         address = c.address(unit=True if roommates else None)
         postal = c.postal_code(city)
-        landline = c.phone_number(city) if (not roommates and size > 1 and c.rng.random() < 0.4) else ""
-        family_culture = int(c.rng.choice(len(CULTURES), p=[x.weight for x in CULTURES] / np.sum(
-            [x.weight for x in CULTURES])))
+        landline = c.phone_number(city) if (not roommates and size > 1 and c.rng.random() < 0.25) else ""
+        family_culture = CULTURES.index(c.culture())
         surname = c.surname(CULTURES[family_culture])
         members: list[int] = []
         for k in range(size):
@@ -153,8 +211,20 @@ def _households(c: Community, people: People, n: int) -> None:
             seg = segment if k == 0 else int(c.rng.choice(segments, p=seg_p))
             sex = "F" if c.rng.random() < 0.5 else "M"
             phone = c.format_phone(landline) if landline else c.format_phone(c.phone_number(city))
-            members.append(_new_person(c, people, seg, city, culture_i, sex, None if roommates else surname,
-                                       address, phone, postal))  # fmt: skip
+            members.append(
+                _new_person(
+                    c,
+                    people,
+                    seg,
+                    city,
+                    culture_i,
+                    sex,
+                    None if roommates else surname,
+                    address,
+                    phone,
+                    postal,
+                )
+            )
         if not roommates and size > 1 and c.rng.random() < 0.5:  # couples share a joint checking account
             first, second = members[0], members[1]
             c.holders.append((people.checking[first], people.party[second], "joint"))
@@ -180,12 +250,21 @@ def _employment(c: Community, people: People) -> list[Business]:
         name = f"{name} {suffix}".strip()
         onboard = int(c.rng.integers(-5000, -60))
         party = c.parties.add(
-            c.names, "",
-            party_type="organization", name=name, country="US", address=c.address(unit=False),
-            city=CITIES[bcity].name, postal_code=c.postal_code(bcity),
-            phone=c.format_phone(c.phone_number(bcity)), email=f"info@{ascii_fold_domain(base)}.com",
-            industry=kind.industry, naics=kind.naics, id_number=c.ein(), onboarded_at=c.date_str(onboard),
-        )  # fmt: skip
+            c.names,
+            "",
+            party_type="organization",
+            name=name,
+            country="US",
+            address=c.address(unit=False),
+            city=CITIES[bcity].name,
+            postal_code=c.postal_code(bcity),
+            phone=c.format_phone(c.phone_number(bcity)),
+            email=f"info@{ascii_fold_domain(base)}.com",
+            industry=kind.industry,
+            naics=kind.naics,
+            id_number=c.ein(),
+            onboarded_at=c.date_str(onboard),
+        )
         account = c.open_account(party, "business", onboard, bcity)
         b = Business(party, account, kind_i, bcity, name)
         b.pay_every = 7 if kind.key in ("staffing", "construction", "restaurant", "landscaping") else 14
@@ -202,8 +281,9 @@ def _employment(c: Community, people: People) -> list[Business]:
             people.employer_name[i] = name
             people.pay_every[i] = b.pay_every
             people.wage[i] = int(b.wage * float(np.exp(c.rng.normal(0, 0.15))))
-            c.parties.set(people.party[i], employer=name,
-                          occupation=occupations[int(c.rng.integers(len(occupations)))])  # fmt: skip
+            c.parties.set(
+                people.party[i], employer=name, occupation=occupations[int(c.rng.integers(len(occupations)))]
+            )
         # an owner from the community signs for the business account (some own two businesses)
         owner = _pick_owner(c, people, businesses)
         b.owner = owner
@@ -239,7 +319,9 @@ def _job(c: Community, people: People, i: int) -> None:
             people.wage[i] //= 3  # tipped minimum wage; most income is cash tips
         return
     if seg == STUDENT:
-        c.parties.set(party, occupation="student", employer=UNIVERSITIES[int(c.rng.integers(len(UNIVERSITIES)))])
+        c.parties.set(
+            party, occupation="student", employer=UNIVERSITIES[int(c.rng.integers(len(UNIVERSITIES)))]
+        )
         if c.rng.random() < 0.4:  # part-time job
             _external_pay(c, people, i, "STARBUCKS CORP", 14, 450)
         return
@@ -247,8 +329,11 @@ def _job(c: Community, people: People, i: int) -> None:
         c.parties.set(party, occupation="retired")
         return
     if seg == CASH_ONLY:
-        c.parties.set(party, occupation=TIPPED_OCCUPATIONS[int(c.rng.integers(2, len(TIPPED_OCCUPATIONS)))],
-                      employer="self-employed")  # fmt: skip
+        c.parties.set(
+            party,
+            occupation=TIPPED_OCCUPATIONS[int(c.rng.integers(2, len(TIPPED_OCCUPATIONS)))],
+            employer="self-employed",
+        )
         return
     if seg == GIG:
         c.parties.set(party, occupation="rideshare driver", employer="self-employed")
@@ -310,14 +395,17 @@ def _rents(c: Community, people: People) -> None:
             people.rent_to[i] = c.ext_account(landlord)
             people.rent[i] = int(np.exp(c.rng.normal(np.log(1500), 0.35))) * 100
     # small landlords: 3-6 on-us tenants pay them a fixed monthly rent (a DB-01 look-alike)
-    renters = [i for i in range(n) if people.rent[i] > 0 and people.rent_to[i] < -1
-               and not people.flags[i] & HOMEOWNER]  # fmt: skip
-    for landlord in landlords:
-        people.flags[landlord] |= LANDLORD
+    renters = [
+        i
+        for i in range(n)
+        if people.rent[i] > 0 and people.rent_to[i] < -1 and not people.flags[i] & HOMEOWNER
+    ]
+    for owner in landlords:
+        people.flags[owner] |= LANDLORD
         k = min(len(renters), int(c.rng.integers(3, 7)))
         for _ in range(k):
             tenant = renters.pop(int(c.rng.integers(len(renters))))
-            people.rent_to[tenant] = people.checking[landlord]
+            people.rent_to[tenant] = people.checking[owner]
             people.rent[tenant] = int(c.rng.integers(9, 22)) * 100 * 100
     # savings circles (tandas): organiser collects a fixed amount from same-culture members monthly
     by_culture: dict[int, list[int]] = {}

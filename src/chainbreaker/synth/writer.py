@@ -1,6 +1,6 @@
 """Turn a community into contract-shaped Arrow tables and stream them to CSV or Parquet files.
 
-Strings are built with pyarrow kernels (`take` from pools, `strftime`, zero-padded ids), never row by row
+Strings are built with pyarrow kernels (`take` from pools, timestamp casts, zero-padded ids), never row by row
 in Python. CSV keeps every column as text in the contract's formats; Parquet keeps native types
 (DATE, TIMESTAMP, DECIMAL(18,2)), which is what a bank's Parquet export would carry.
 """
@@ -16,13 +16,29 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from chainbreaker.core.contract import ACCOUNT_HOLDERS, ACCOUNTS, CHANNELS, DIRECTIONS, PARTIES, TRANSACTIONS, Table
+from chainbreaker.core.contract import (
+    ACCOUNT_HOLDERS,
+    ACCOUNTS,
+    CHANNELS,
+    DIRECTIONS,
+    PARTIES,
+    TRANSACTIONS,
+    Table,
+)
 from chainbreaker.synth.community import Community
 from chainbreaker.synth.frame import IntArray, take
 
 LABEL_COLUMNS = ("party_id", "scheme", "role", "trafficking_type", "ring_id")
-RING_COLUMNS = ("ring_id", "scheme", "trafficking_type", "strength", "parties", "controller_external",
-                "external_account", "external_name")  # fmt: skip
+RING_COLUMNS = (
+    "ring_id",
+    "scheme",
+    "trafficking_type",
+    "strength",
+    "parties",
+    "controller_external",
+    "external_account",
+    "external_name",
+)
 DATE_COLUMNS = {"date_of_birth", "onboarded_at", "opened_at", "closed_at"}
 
 
@@ -76,6 +92,11 @@ def _dates(values: list[str | None], fmt: str) -> pa.Array:
     return pc.cast(arr, pa.date32()) if fmt == "parquet" else arr
 
 
+def _iso(timestamps: pa.Array) -> pa.Array:
+    """`YYYY-MM-DDTHH:MM:SS`: Arrow's cast gives a space separator; replacing it is 3x faster than strftime."""
+    return pc.replace_substring(pc.cast(timestamps, pa.string()), " ", "T", max_replacements=1)
+
+
 def _decimal(cents: IntArray) -> pa.Array:
     buf = np.zeros((cents.shape[0], 2), dtype=np.int64)
     buf[:, 0] = cents
@@ -88,7 +109,9 @@ class BankWriter:
     def __init__(self, out_dir: Path, fmt: str) -> None:
         self.fmt = fmt
         ext = "parquet" if fmt == "parquet" else "csv"
-        self.files = {t.name: out_dir / f"{t.name}.{ext}" for t in (PARTIES, ACCOUNTS, ACCOUNT_HOLDERS, TRANSACTIONS)}
+        self.files = {
+            t.name: out_dir / f"{t.name}.{ext}" for t in (PARTIES, ACCOUNTS, ACCOUNT_HOLDERS, TRANSACTIONS)
+        }
         self.sinks = {
             t.name: Sink(self.files[t.name], _schema(t, fmt), fmt)
             for t in (PARTIES, ACCOUNTS, ACCOUNT_HOLDERS, TRANSACTIONS)
@@ -109,42 +132,62 @@ class BankWriter:
         cols: dict[str, pa.Array] = {"party_id": party_ids}
         for name in PARTIES.column_names[1:]:
             values = c.parties.columns[name]
-            cols[name] = _dates(values, self.fmt) if name in DATE_COLUMNS else pa.array(values, type=pa.string())
+            cols[name] = (
+                _dates(values, self.fmt) if name in DATE_COLUMNS else pa.array(values, type=pa.string())
+            )
         self.sinks["parties"].write(pa.table(cols))
         acct_party = np.asarray(c.accounts.party, dtype=np.int64)
-        self.sinks["accounts"].write(pa.table({
-            "account_id": account_ids,
-            "party_id": party_ids.take(pa.array(acct_party)),
-            "account_type": pa.array(c.accounts.account_type),
-            "opened_at": _dates(list(c.accounts.opened_at), self.fmt),
-            "closed_at": _dates([None] * n_accounts, self.fmt),
-            "currency": pa.array(["USD"] * n_accounts),
-            "branch": pa.array(c.accounts.branch),
-            "branch_city": pa.array(c.accounts.branch_city),
-            "branch_country": pa.array(["US"] * n_accounts),
-        }))  # fmt: skip
+        self.sinks["accounts"].write(
+            pa.table(
+                {
+                    "account_id": account_ids,
+                    "party_id": party_ids.take(pa.array(acct_party)),
+                    "account_type": pa.array(c.accounts.account_type),
+                    "opened_at": _dates(list(c.accounts.opened_at), self.fmt),
+                    "closed_at": _dates([None] * n_accounts, self.fmt),
+                    "currency": pa.array(["USD"] * n_accounts),
+                    "branch": pa.array(c.accounts.branch),
+                    "branch_city": pa.array(c.accounts.branch_city),
+                    "branch_country": pa.array(["US"] * n_accounts),
+                }
+            )
+        )
         holders = sorted(set(c.holders))
-        self.sinks["account_holders"].write(pa.table({
-            "account_id": account_ids.take(pa.array([h[0] for h in holders], type=pa.int64())),
-            "party_id": party_ids.take(pa.array([h[1] for h in holders], type=pa.int64())),
-            "role": pa.array([h[2] for h in holders], type=pa.string()),
-        }))  # fmt: skip
+        self.sinks["account_holders"].write(
+            pa.table(
+                {
+                    "account_id": account_ids.take(pa.array([h[0] for h in holders], type=pa.int64())),
+                    "party_id": party_ids.take(pa.array([h[1] for h in holders], type=pa.int64())),
+                    "role": pa.array([h[2] for h in holders], type=pa.string()),
+                }
+            )
+        )
         n_txn = self._transactions(c, account_ids)
-        self.sinks["labels"].write(pa.table({
-            "party_id": party_ids.take(pa.array([lb.party for lb in c.labels], type=pa.int64())),
-            "scheme": pa.array([lb.scheme for lb in c.labels], type=pa.string()),
-            "role": pa.array([lb.role for lb in c.labels], type=pa.string()),
-            "trafficking_type": pa.array([lb.trafficking_type for lb in c.labels], type=pa.string()),
-            "ring_id": pa.array([lb.ring_id for lb in c.labels], type=pa.string()),
-        }))  # fmt: skip
-        self.sinks["rings"].write(pa.table({
-            "ring_id": [r.ring_id for r in c.rings], "scheme": [r.scheme for r in c.rings],
-            "trafficking_type": [r.trafficking_type for r in c.rings], "strength": [r.strength for r in c.rings],
-            "parties": [str(r.parties) for r in c.rings],
-            "controller_external": ["true" if r.controller_external else "false" for r in c.rings],
-            "external_account": [r.external_account or None for r in c.rings],
-            "external_name": [r.external_name or None for r in c.rings],
-        }))  # fmt: skip
+        self.sinks["labels"].write(
+            pa.table(
+                {
+                    "party_id": party_ids.take(pa.array([lb.party for lb in c.labels], type=pa.int64())),
+                    "scheme": pa.array([lb.scheme for lb in c.labels], type=pa.string()),
+                    "role": pa.array([lb.role for lb in c.labels], type=pa.string()),
+                    "trafficking_type": pa.array([lb.trafficking_type for lb in c.labels], type=pa.string()),
+                    "ring_id": pa.array([lb.ring_id for lb in c.labels], type=pa.string()),
+                }
+            )
+        )
+        self.sinks["rings"].write(
+            pa.table(
+                {
+                    "ring_id": [r.ring_id for r in c.rings],
+                    "scheme": [r.scheme for r in c.rings],
+                    "trafficking_type": [r.trafficking_type for r in c.rings],
+                    "strength": [r.strength for r in c.rings],
+                    "parties": [str(r.parties) for r in c.rings],
+                    "controller_external": ["true" if r.controller_external else "false" for r in c.rings],
+                    "external_account": [r.external_account or None for r in c.rings],
+                    "external_name": [r.external_name or None for r in c.rings],
+                }
+            )
+        )
         self.party_offset += n_parties
         self.account_offset += n_accounts
         return n_txn
@@ -155,32 +198,34 @@ class BankWriter:
         if n == 0:
             return 0
         booked = pa.array(ev["ts"]).cast(pa.timestamp("s"))
-        cpa = ev["cpa"]
+        cpa: IntArray = np.asarray(ev["cpa"], dtype=np.int64)
         n_acct = len(account_ids)
         all_accounts = pa.concat_arrays([account_ids, c.ext_accounts.arrow()])
         cpa_code = np.where(cpa >= 0, cpa, np.where(cpa <= -2, n_acct + (-cpa - 2), -1))
         countries = c.countries.arrow()
-        table = pa.table({
-            "txn_id": _ids("T", self.txn_offset + 1, n, 11),
-            "account_id": account_ids.take(pa.array(ev["acct"])),
-            "booked_at": booked if self.fmt == "parquet" else pc.strftime(booked, format="%Y-%m-%dT%H:%M:%S"),
-            "amount": _decimal(ev["cents"]),  # type: ignore[arg-type]
-            "currency": take(pa.array(["USD"]), np.zeros(n, dtype=np.int64)),
-            "direction": take(pa.array(list(DIRECTIONS)), ev["dir"].astype(np.int64)),
-            "channel": take(pa.array(list(CHANNELS)), ev["chan"].astype(np.int64)),
-            "counterparty_account": take(all_accounts, cpa_code),
-            "counterparty_name": take(c.names.arrow(), ev["cpn"]),  # type: ignore[arg-type]
-            "counterparty_country": take(countries, ev["cpc"]),  # type: ignore[arg-type]
-            "merchant_name": take(c.merchants.arrow(), ev["mer"]),  # type: ignore[arg-type]
-            "mcc": take(c.mccs.arrow(), ev["mcc"]),  # type: ignore[arg-type]
-            "city": take(c.cities.arrow(), ev["city"]),  # type: ignore[arg-type]
-            "country": take(countries, ev["ctry"]),  # type: ignore[arg-type]
-            "description": take(c.descs.arrow(), ev["desc"]),  # type: ignore[arg-type]
-            "device_id": take(c.devices.arrow(), ev["dev"]),  # type: ignore[arg-type]
-        })  # fmt: skip
+        table = pa.table(
+            {
+                "txn_id": _ids("T", self.txn_offset + 1, n, 11),
+                "account_id": account_ids.take(pa.array(ev["acct"])),
+                "booked_at": booked if self.fmt == "parquet" else _iso(booked),
+                "amount": _decimal(ev["cents"]),
+                "currency": take(pa.array(["USD"]), np.zeros(n, dtype=np.int64)),
+                "direction": take(pa.array(list(DIRECTIONS)), ev["dir"].astype(np.int64)),
+                "channel": take(pa.array(list(CHANNELS)), ev["chan"].astype(np.int64)),
+                "counterparty_account": take(all_accounts, cpa_code),
+                "counterparty_name": take(c.names.arrow(), ev["cpn"]),
+                "counterparty_country": take(countries, ev["cpc"]),
+                "merchant_name": take(c.merchants.arrow(), ev["mer"]),
+                "mcc": take(c.mccs.arrow(), ev["mcc"]),
+                "city": take(c.cities.arrow(), ev["city"]),
+                "country": take(countries, ev["ctry"]),
+                "description": take(c.descs.arrow(), ev["desc"]),
+                "device_id": take(c.devices.arrow(), ev["dev"]),
+            }
+        )
         self.sinks["transactions"].write(table)
         self.txn_offset += n
-        return n
+        return int(n)
 
     def close(self) -> dict[str, int]:
         for sink in self.sinks.values():

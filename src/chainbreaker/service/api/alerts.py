@@ -24,8 +24,13 @@ def list_alerts(
     limit: Annotated[int, Query(ge=1, le=reads.MAX_PAGE)] = 50,
 ) -> AlertList:
     total, rows = reads.list_alerts(
-        db, who.org_id, indicator=indicator, trafficking_type=trafficking_type, case_id=case_id,
-        offset=offset, limit=limit,
+        db,
+        who.org_id,
+        indicator=indicator,
+        trafficking_type=trafficking_type,
+        case_id=case_id,
+        offset=offset,
+        limit=limit,
     )
     decisions = reads.latest_decisions(db, who.org_id, [a.id for a in rows])
     items = [AlertOut.model_validate(a).model_copy(update={"review": decisions.get(a.id)}) for a in rows]
@@ -38,7 +43,9 @@ def get_alert(alert_id: int, db: Db, who: Reader) -> AlertDetail:
     history = reads.reviews(db, who.org_id, alert.id)
     base = AlertOut.model_validate(alert).model_dump()
     base["review"] = history[0].decision if history else None
-    return AlertDetail(**base, evidence=alert.evidence or {}, reviews=[ReviewOut.model_validate(r) for r in history])
+    return AlertDetail(
+        **base, evidence=alert.evidence or {}, reviews=[ReviewOut.model_validate(r) for r in history]
+    )
 
 
 @router.post("/{alert_id}/reviews", response_model=ReviewOut, status_code=201, summary="Record your review")

@@ -25,8 +25,6 @@ from chainbreaker.service.schemas import (
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-
-
 def _changed(case: object) -> CaseChanged:
     return CaseChanged.model_validate(case)
 
@@ -53,12 +51,20 @@ def get_case(ref: str, db: Db, who: Reader) -> CaseDetailOut:
 @router.post("/{ref}/transition", response_model=CaseChanged, summary="Move the case to another status")
 def transition(ref: str, body: TransitionIn, db: Db, who: Worker) -> CaseChanged:
     case = workflow.transition(
-        db, who.org_id, ref, body.to_status, who.actor, reason=body.reason, expected_version=body.expected_version
+        db,
+        who.org_id,
+        ref,
+        body.to_status,
+        who.actor,
+        reason=body.reason,
+        expected_version=body.expected_version,
     )
     return _changed(case)
 
 
-@router.post("/{ref}/assign", response_model=CaseChanged, summary="Assign the case to a user of your organisation")
+@router.post(
+    "/{ref}/assign", response_model=CaseChanged, summary="Assign the case to a user of your organisation"
+)
 def assign(ref: str, body: AssignIn, db: Db, who: Worker) -> CaseChanged:
     assignee = accounts.check_member(db, who.org_id, body.assignee) if body.assignee else None
     case = workflow.assign(db, who.org_id, ref, assignee, who.actor, expected_version=body.expected_version)
@@ -70,10 +76,19 @@ def add_comment(ref: str, body: CommentIn, db: Db, who: Worker) -> CommentOut:
     return CommentOut.model_validate(workflow.comment(db, who.org_id, ref, who.actor, body.body))
 
 
-@router.post("/{ref}/parties/{party_id}/role", response_model=PartyOut, summary="Change a party's role (with a reason)")
+@router.post(
+    "/{ref}/parties/{party_id}/role", response_model=PartyOut, summary="Change a party's role (with a reason)"
+)
 def set_role(ref: str, party_id: str, body: PartyRoleIn, db: Db, who: Worker) -> PartyOut:
     party = workflow.set_party_role(
-        db, who.org_id, ref, party_id, body.role, who.actor, reason=body.reason, expected_version=body.expected_version
+        db,
+        who.org_id,
+        ref,
+        party_id,
+        body.role,
+        who.actor,
+        reason=body.reason,
+        expected_version=body.expected_version,
     )
     return PartyOut.model_validate(party)
 
@@ -85,7 +100,14 @@ def set_role(ref: str, party_id: str, body: PartyRoleIn, db: Db, who: Worker) ->
 )
 def account_action(ref: str, party_id: str, body: AccountActionIn, db: Db, who: Worker) -> PartyOut:
     party = workflow.record_account_action(
-        db, who.org_id, ref, party_id, body.action, who.actor, who.role,
-        reason=body.reason, expected_version=body.expected_version,
+        db,
+        who.org_id,
+        ref,
+        party_id,
+        body.action,
+        who.actor,
+        who.role,
+        reason=body.reason,
+        expected_version=body.expected_version,
     )
     return PartyOut.model_validate(party)

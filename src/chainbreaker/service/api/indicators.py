@@ -18,7 +18,9 @@ class _Blank(dict[str, str]):
 
 def example_sentence(indicator: Indicator) -> str:
     """The alert sentence with the default parameters filled in and the hit's own figures as '…'."""
-    values = _Blank({k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in indicator.defaults.items()})
+    values = _Blank(
+        {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in indicator.defaults.items()}
+    )
     try:
         return indicator.explanation.format_map(values)
     except (ValueError, IndexError, AttributeError):

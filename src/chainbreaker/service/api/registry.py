@@ -15,7 +15,9 @@ router = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 DatasetParam = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$")]
 
 
-@router.get("/search", response_model=list[RegistryHit], summary="Listed entities whose names contain every word")
+@router.get(
+    "/search", response_model=list[RegistryHit], summary="Listed entities whose names contain every word"
+)
 def search(
     ctx: Ctx,
     _who: Reader,
@@ -34,9 +36,7 @@ def entity(entity_id: str, ctx: Ctx, _who: Reader) -> EntityOut:
         store = RegistryStore(ctx.workspace, con)
         row = store.get(entity_id)
         statements = store.statements(entity_id)
-    return EntityOut.model_validate(
-        {**row, "statements": [Statement.model_validate(s) for s in statements]}
-    )
+    return EntityOut.model_validate({**row, "statements": [Statement.model_validate(s) for s in statements]})
 
 
 @router.get("/editions", response_model=list[EditionOut], summary="Loaded editions, oldest first")

@@ -40,12 +40,16 @@ def _jobs(ctx: Ctx) -> JobRunner:
     return ctx.jobs
 
 
-@router.post("/jobs", response_model=JobOut, status_code=202, summary="Screen a CSV query file in the background")
+@router.post(
+    "/jobs", response_model=JobOut, status_code=202, summary="Screen a CSV query file in the background"
+)
 async def create_job(
     ctx: Ctx,
     who: Screener,
-    file: Annotated[UploadFile, File(description="CSV with query_id, name and optional schema, "
-                                                "date_of_birth, country, id_number")],
+    file: Annotated[
+        UploadFile,
+        File(description="CSV with query_id, name and optional schema, date_of_birth, country, id_number"),
+    ],
     threshold: Annotated[float | None, Form(ge=0.0, le=1.0)] = None,
 ) -> JobOut:
     upload = await read_upload(file, ctx.options.max_upload_bytes, ctx.options.max_upload_rows)

@@ -93,7 +93,13 @@ class SessionMiddleware:
 
     def cookie_header(self, session: SessionState) -> str:
         value = self.serializer.dumps({"n": session.nonce, "u": session.user_id, "o": session.org_id})
-        parts = [f"{self.cookie_name}={value}", "Path=/", "HttpOnly", "SameSite=Lax", f"Max-Age={self.max_age}"]
+        parts = [
+            f"{self.cookie_name}={value}",
+            "Path=/",
+            "HttpOnly",
+            "SameSite=Lax",
+            f"Max-Age={self.max_age}",
+        ]
         if self.secure:
             parts.append("Secure")
         return "; ".join(parts)
@@ -108,7 +114,7 @@ class SessionMiddleware:
                 cookie: SimpleCookie = SimpleCookie()
                 try:
                     cookie.load(value.decode("latin-1"))
-                except Exception:  # noqa: BLE001, S112 - a malformed cookie header is treated as no session
+                except Exception:  # noqa: S112 - a malformed cookie header is treated as no session
                     continue
                 if self.cookie_name in cookie:
                     raw = cookie[self.cookie_name].value

@@ -15,7 +15,7 @@ SERIES_CLASSES = {"sex": "series-sex", "labour": "series-labour", "general": "se
 
 
 def _svg(width: int, height: int, title: str, body: str) -> Markup:
-    return Markup(
+    return Markup(  # noqa: S704 - numbers and escape()d text only
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
         f"{body}</svg>"
@@ -69,7 +69,7 @@ def stacked_time_chart(
     label_every = max(1, len(periods) // 8)
     for i, period in enumerate(periods):
         x = left + i * step + (step - col_w) / 2
-        y = top_pad + plot_h
+        y: float = top_pad + plot_h
         for name, values in series.items():
             value = values[i]
             if not value:

@@ -37,7 +37,9 @@ class Edge:
     label: str = ""
 
 
-def layout(nodes: Sequence[Node], edges: Sequence[Edge], iterations: int = 120) -> dict[str, tuple[float, float]]:
+def layout(
+    nodes: Sequence[Node], edges: Sequence[Edge], iterations: int = 120
+) -> dict[str, tuple[float, float]]:
     """Positions in the unit square: attraction along edges, repulsion between all pairs, cooling."""
     n = len(nodes)
     if n == 0:
@@ -49,7 +51,9 @@ def layout(nodes: Sequence[Node], edges: Sequence[Edge], iterations: int = 120) 
         for i, node in enumerate(nodes)
     }
     k = math.sqrt(1.0 / n)
-    links = [(e.source, e.target) for e in edges if e.source in pos and e.target in pos and e.source != e.target]
+    links = [
+        (e.source, e.target) for e in edges if e.source in pos and e.target in pos and e.source != e.target
+    ]
     temperature = 0.1
     for _ in range(iterations):
         disp = {node_id: [0.0, 0.0] for node_id in pos}
@@ -80,13 +84,18 @@ def layout(nodes: Sequence[Node], edges: Sequence[Edge], iterations: int = 120) 
     return {node_id: (xy[0], xy[1]) for node_id, xy in pos.items()}
 
 
-def network_svg(nodes: Sequence[Node], edges: Sequence[Edge], *, width: int = 640, height: int = 420) -> Markup:
+def network_svg(
+    nodes: Sequence[Node], edges: Sequence[Edge], *, width: int = 640, height: int = 420
+) -> Markup:
     """The parties as labelled circles coloured by role, money flows as arrows."""
     title = "Network of parties"
     if not nodes:
         body = '<text x="8" y="24" class="chart-empty">no parties linked yet</text>'
-        return Markup(f'<svg class="network" viewBox="0 0 {width} 40" width="100%" role="img"><title>{title}</title>{body}</svg>')
+        return Markup(  # noqa: S704 - numbers and escape()d text only
+            f'<svg class="network" viewBox="0 0 {width} 40" width="100%" role="img"><title>{title}</title>{body}</svg>'
+        )
     pos = layout(nodes, edges)
+
     def xy(node_id: str) -> tuple[float, float]:
         x, y = pos[node_id]
         return x * width, y * height
@@ -111,7 +120,7 @@ def network_svg(nodes: Sequence[Node], edges: Sequence[Edge], *, width: int = 64
             f"<title>{escape(node.label)} ({escape(node.role)})</title></circle>"
             f'<text x="{x:.1f}" y="{y + 26:.1f}" text-anchor="middle">{escape(node.label[:28])}</text></g>'
         )
-    return Markup(
+    return Markup(  # noqa: S704 - numbers and escape()d text only
         f'<svg class="network" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>{"".join(parts)}</svg>'
     )
@@ -138,7 +147,8 @@ def network_for_case(
         Edge(
             source=str(e.get("source")),
             target=str(e.get("target")),
-            label=f"{e.get('kind', 'tie')}" + (f", {e.get('amount')}" if e.get("amount") else "")
+            label=f"{e.get('kind', 'tie')}"
+            + (f", {e.get('amount')}" if e.get("amount") else "")
             + (f", {e.get('count')}×" if e.get("count") else ""),
         )
         for e in (raw_edges if isinstance(raw_edges, list) else [])

@@ -18,7 +18,7 @@ log = get_logger("chainbreaker.service.auth")
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002 - the query parameter's name
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
     return page(request, "login.html", None, next=safe_next(next))
 
 
@@ -30,7 +30,7 @@ async def login(
     browser: Browser,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=200)],
-    next: Annotated[str, Form(max_length=500)] = "/",  # noqa: A002
+    next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     await check_csrf(request, ctx, browser)
     client = request.client.host if request.client else "unknown"
@@ -40,8 +40,13 @@ async def login(
         ctx.throttle.failed(username, client)
         log.info("login failed", extra={"user": redact(username), "client": redact(client)})
         return page(
-            request, "login.html", None, status_code=401, error="Wrong user name or password.",
-            username=username, next=safe_next(next),
+            request,
+            "login.html",
+            None,
+            status_code=401,
+            error="Wrong user name or password.",
+            username=username,
+            next=safe_next(next),
         )
     ctx.throttle.succeeded(username)
     browser.log_in(principal.user_id, principal.org_id)

@@ -25,10 +25,14 @@ def dashboard(request: Request, db: Db, who: Reader) -> HTMLResponse:
     data = reads.dashboard(db, who.org_id)
     titles = {i.id: i.title for i in default_catalogue().indicators}
     return page(
-        request, "dashboard.html", who, "dashboard",
+        request,
+        "dashboard.html",
+        who,
+        "dashboard",
         data=data,
         indicator_chart=bar_chart(
-            [(f"{ind} {titles.get(ind, '')}"[:40], n) for ind, n in data.by_indicator[:15]], "Alerts by indicator"
+            [(f"{ind} {titles.get(ind, '')}"[:40], n) for ind, n in data.by_indicator[:15]],
+            "Alerts by indicator",
         ),
         type_chart=stacked_time_chart(data.periods, data.by_type, "Alerts by trafficking type per month"),
         cases=views.list_cases(db, who.org_id, limit=8),
@@ -46,29 +50,50 @@ def alerts(
 ) -> HTMLResponse:
     limit = 50
     total, rows = reads.list_alerts(
-        db, who.org_id, indicator=indicator or None, trafficking_type=trafficking_type or None,
-        offset=offset, limit=limit,
+        db,
+        who.org_id,
+        indicator=indicator or None,
+        trafficking_type=trafficking_type or None,
+        offset=offset,
+        limit=limit,
     )
     return page(
-        request, "alerts.html", who, "alerts", alerts=rows, total=total, offset=offset, limit=limit,
+        request,
+        "alerts.html",
+        who,
+        "alerts",
+        alerts=rows,
+        total=total,
+        offset=offset,
+        limit=limit,
         decisions=reads.latest_decisions(db, who.org_id, [a.id for a in rows]),
-        indicator=indicator or "", trafficking_type=trafficking_type or "",
+        indicator=indicator or "",
+        trafficking_type=trafficking_type or "",
         indicators=[i.id for i in default_catalogue().indicators],
     )
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
-def alert(request: Request, alert_id: int, db: Db, who: Reader) -> HTMLResponse:
+def alert(request: Request, alert_id: int, ctx: Ctx, db: Db, who: Reader) -> HTMLResponse:
     row = reads.get_alert(db, who.org_id, alert_id)
     case = views.case_view(db, who.org_id, row.case_id)
+    names = reads.party_names(ctx.workspace, [p["party_id"] for p in case.parties])
     try:
         indicator = default_catalogue().get(row.indicator_id)
-    except Exception:  # noqa: BLE001 - an alert from an indicator no longer in the catalogue still shows
+    except Exception:
         indicator = None
     return page(
-        request, "alert.html", who, "alerts", alert=row, case=case, indicator=indicator,
-        evidence=reads.alert_evidence(db, who.org_id, row), reviews=reads.reviews(db, who.org_id, row.id),
-        network=network_for_case(case.network, highlight=row.party_id),
+        request,
+        "alert.html",
+        who,
+        "alerts",
+        alert=row,
+        case=case,
+        indicator=indicator,
+        evidence=reads.alert_evidence(db, who.org_id, row),
+        reviews=reads.reviews(db, who.org_id, row.id),
+        network=network_for_case(case.network, names, highlight=row.party_id),
+        names=names,
     )
 
 
@@ -107,5 +132,10 @@ def indicator(request: Request, indicator_id: str, db: Db, who: Reader) -> HTMLR
     found = default_catalogue().get(indicator_id)
     _total, examples = reads.list_alerts(db, who.org_id, indicator=found.id, limit=3)
     return page(
-        request, "indicator.html", who, "indicators", ind=indicator_detail(found), examples=examples,
+        request,
+        "indicator.html",
+        who,
+        "indicators",
+        ind=indicator_detail(found),
+        examples=examples,
     )

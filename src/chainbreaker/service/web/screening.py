@@ -21,7 +21,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/screening", response_class=HTMLResponse)
 def screening_page(request: Request, ctx: Ctx, db: Db, who: Screener) -> HTMLResponse:
     assert ctx.jobs is not None
-    return page(request, "screening.html", who, "screening", form={}, jobs=ctx.jobs.recent(db, who.org_id, 10))
+    return page(
+        request, "screening.html", who, "screening", form={}, jobs=ctx.jobs.recent(db, who.org_id, 10)
+    )
 
 
 @router.post("/screening", response_class=HTMLResponse)
@@ -36,15 +38,25 @@ def screening_submit(
     country: Annotated[str, Form(max_length=2)] = "",
     id_number: Annotated[str, Form(max_length=100)] = "",
 ) -> HTMLResponse:
-    form = {"name": name, "schema": schema_, "birth_date": birth_date, "country": country, "id_number": id_number}
+    form = {
+        "name": name,
+        "schema": schema_,
+        "birth_date": birth_date,
+        "country": country,
+        "id_number": id_number,
+    }
     assert ctx.jobs is not None
     jobs = ctx.jobs.recent(db, who.org_id, 10)
     try:
         body = ScreenRequest.model_validate({k: (v.strip() or None) for k, v in form.items()})
         screener = ctx.screener()
         matches = screener.screen_one(
-            body.name, schema=body.schema_, birth_date=body.birth_date, country=body.country,
-            id_number=body.id_number, limit=body.limit,
+            body.name,
+            schema=body.schema_,
+            birth_date=body.birth_date,
+            country=body.country,
+            id_number=body.id_number,
+            limit=body.limit,
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
@@ -52,8 +64,15 @@ def screening_submit(
     except InputError as exc:
         return page(request, "screening.html", who, "screening", 422, form=form, error=str(exc), jobs=jobs)
     return page(
-        request, "screening.html", who, "screening", form=form, jobs=jobs,
-        matches=[match_out(m) for m in matches], threshold=screener.threshold, searched=True,
+        request,
+        "screening.html",
+        who,
+        "screening",
+        form=form,
+        jobs=jobs,
+        matches=[match_out(m) for m in matches],
+        threshold=screener.threshold,
+        searched=True,
     )
 
 

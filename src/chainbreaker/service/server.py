@@ -1,0 +1,90 @@
+"""Running the service: uvicorn in the foreground (`chainbreaker serve`) or in a thread (tests, demo)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import uvicorn
+
+from chainbreaker.core.settings import Settings
+from chainbreaker.core.workspace import Workspace
+from chainbreaker.service.app import create_app
+from chainbreaker.service.options import ServiceOptions, is_loopback
+
+
+def options_for(
+    host: str, options: ServiceOptions | None = None, secure_cookies: bool | None = None
+) -> ServiceOptions:
+    """Cookies are `Secure` except on a loopback address (local development over plain HTTP), unless the
+    caller says otherwise (e.g. `--secure-cookies` behind a TLS proxy that forwards to 127.0.0.1)."""
+    base = options or ServiceOptions()
+    secure = (not is_loopback(host)) if secure_cookies is None else secure_cookies
+    return replace(base, secure_cookies=secure)
+
+
+def build_server(
+    settings: Settings,
+    workspace: Workspace,
+    host: str,
+    port: int,
+    options: ServiceOptions | None = None,
+    secure_cookies: bool | None = None,
+) -> uvicorn.Server:
+    app = create_app(settings, workspace, options_for(host, options, secure_cookies))
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        limit_concurrency=1000,
+        timeout_keep_alive=30,
+    )
+    return uvicorn.Server(config)
+
+
+def run_server(
+    settings: Settings,
+    workspace: Workspace,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    options: ServiceOptions | None = None,
+    secure_cookies: bool | None = None,
+) -> None:
+    """Serve the workspace until interrupted. Access logs are off: URLs can carry names (search terms)."""
+    build_server(settings, workspace, host, port, options, secure_cookies).run()
+
+
+class BackgroundServer:
+    """The service in a daemon thread on a free port: for browser tests, benchmarks and `demo --serve`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        workspace: Workspace,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        options: ServiceOptions | None = None,
+    ) -> None:
+        self.server = build_server(settings, workspace, host, port, options)
+        self.thread = threading.Thread(target=self.server.run, name="chainbreaker-service", daemon=True)
+
+    def start(self, timeout: float = 30.0) -> str:
+        """Start and wait until the socket listens; returns the base URL."""
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the service did not start")
+            time.sleep(0.02)
+        sockets = [s for server in self.server.servers for s in server.sockets]
+        host, port = sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

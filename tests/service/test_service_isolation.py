@@ -1,0 +1,167 @@
+"""No request of one organisation reads or changes another's rows, through any endpoint.
+
+The test walks the app's own route table, so an endpoint added later without an entry here fails the
+completeness check instead of going untested.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from fastapi.routing import APIRoute
+from svc_world import World, csrf_of
+
+#: Routes that hold no organisation's rows: shared reference data (published lists, the indicator
+#: catalogue), the caller's own identity, and the login/logout forms.
+SHARED = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/registry/search"),
+    ("GET", "/api/v1/registry/entities/{entity_id}"),
+    ("GET", "/api/v1/registry/editions"),
+    ("GET", "/registry"),
+    ("GET", "/registry/entities/{entity_id}"),
+    ("GET", "/api/v1/indicators"),
+    ("GET", "/api/v1/indicators/{indicator_id}"),
+    ("GET", "/indicators"),
+    ("POST", "/api/v1/screening"),
+    ("GET", "/screening"),
+    ("POST", "/screening"),
+    ("POST", "/screening/upload"),
+    ("POST", "/api/v1/screening/jobs"),
+}
+#: Lists and aggregates: checked to show only the caller's organisation below.
+LISTS = {
+    ("GET", "/"),
+    ("GET", "/alerts"),
+    ("GET", "/cases"),
+    ("GET", "/api/v1/alerts"),
+    ("GET", "/api/v1/cases"),
+    ("GET", "/api/v1/dashboard"),
+    ("GET", "/api/v1/screening/jobs"),
+    ("GET", "/indicators/{indicator_id}"),
+}
+#: Everything that names one object of an organisation, with a body that would be valid for its owner.
+OBJECT_ROUTES: dict[tuple[str, str], dict[str, object] | None] = {
+    ("GET", "/api/v1/cases/{ref}"): None,
+    ("POST", "/api/v1/cases/{ref}/transition"): {"to_status": "in_review"},
+    ("POST", "/api/v1/cases/{ref}/assign"): {"assignee": "bob"},
+    ("POST", "/api/v1/cases/{ref}/comments"): {"body": "from another bank"},
+    ("POST", "/api/v1/cases/{ref}/parties/{party_id}/role"): {"role": "subject", "reason": "x"},
+    ("POST", "/api/v1/cases/{ref}/parties/{party_id}/account-action"): {"action": "keep_under_review"},
+    ("GET", "/api/v1/alerts/{alert_id}"): None,
+    ("POST", "/api/v1/alerts/{alert_id}/reviews"): {"decision": "not_suspicious"},
+    ("GET", "/api/v1/screening/jobs/{job_id}"): None,
+    ("GET", "/api/v1/screening/jobs/{job_id}/results"): None,
+    ("GET", "/api/v1/screening/jobs/{job_id}/rejects"): None,
+    ("GET", "/cases/{ref}"): None,
+    ("POST", "/cases/{ref}/transition"): {"to_status": "in_review"},
+    ("POST", "/cases/{ref}/assign"): {"assignee": "bob"},
+    ("POST", "/cases/{ref}/comments"): {"body": "from another bank"},
+    ("POST", "/cases/{ref}/parties/{party_id}/role"): {"role": "subject", "reason": "x"},
+    ("POST", "/cases/{ref}/parties/{party_id}/account-action"): {"action": "keep_under_review"},
+    ("GET", "/alerts/{alert_id}"): None,
+    ("POST", "/alerts/{alert_id}/review"): {"decision": "not_suspicious"},
+    ("GET", "/screening/jobs/{job_id}"): None,
+    ("GET", "/api/v1/cases/{ref}/reports"): None,
+    ("POST", "/api/v1/cases/{ref}/reports"): {"format": "html"},
+    ("GET", "/api/v1/cases/{ref}/reports/{report_id}"): None,
+    ("POST", "/cases/{ref}/reports"): {"format": "html"},
+}
+
+
+def _routes(world: World) -> set[tuple[str, str]]:
+    found = set()
+    for route in world.app.routes:
+        if isinstance(route, APIRoute):
+            for method in route.methods - {"HEAD"}:
+                found.add((method, route.path))
+        elif getattr(route, "path", None) and hasattr(route, "methods"):
+            for method in route.methods - {"HEAD"}:  # type: ignore[attr-defined]
+                found.add((method, route.path))  # type: ignore[attr-defined]
+    return {r for r in found if not r[1].startswith(("/static", "/api/openapi"))}
+
+
+def test_every_route_is_covered(world: World) -> None:
+    uncovered = _routes(world) - SHARED - LISTS - set(OBJECT_ROUTES)
+    assert not uncovered, f"routes without an isolation test: {sorted(uncovered)}"
+
+
+@pytest.fixture(scope="module")
+def bank_a(world: World) -> dict[str, str]:
+    """Ids of bank-a's objects: its case (by number, since both banks have a C-000001), an alert, a job."""
+    alice = world.api("alice")
+    case = alice.get("/api/v1/cases").json()[0]
+    alert = alice.get("/api/v1/alerts").json()["items"][0]
+    job = alice.post(
+        "/api/v1/screening/jobs",
+        files={"file": ("names.csv", b"query_id,name\nq1,Viktor Bout\n", "text/csv")},
+    ).json()
+    for _ in range(100):
+        if alice.get(f"/api/v1/screening/jobs/{job['id']}").json()["status"] == "finished":
+            break
+        time.sleep(0.05)
+    party = alice.get(f"/api/v1/cases/{case['id']}").json()["parties"][0]["party_id"]
+    report = alice.post(f"/api/v1/cases/{case['id']}/reports", json={"format": "html"})
+    assert report.status_code == 201, report.text
+    return {
+        "ref": str(case["id"]),
+        "alert_id": str(alert["id"]),
+        "job_id": job["id"],
+        "party_id": party,
+        "report_id": str(report.json()["id"]),
+    }
+
+
+def _fill(path: str, ids: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
+
+
+@pytest.mark.parametrize("route", sorted(OBJECT_ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_other_organisation_cannot_read_or_change(
+    world: World, bank_a: dict[str, str], route: tuple[str, str]
+) -> None:
+    method, template = route
+    path = _fill(template, bank_a)
+    body = OBJECT_ROUTES[route]
+    owner_before = world.api("alice").get(f"/api/v1/cases/{bank_a['ref']}").json()
+    if template.startswith("/api/"):
+        response = world.api("bob").request(method, path, json=body)
+    else:
+        bob = world.login("bob")
+        token = csrf_of(bob.get("/screening").text)
+        response = bob.request(
+            method, path, data={**(body or {}), "csrf_token": token}, follow_redirects=False
+        )
+    assert response.status_code == 404, (method, path, response.status_code, response.text[:200])
+    owner_after = world.api("alice").get(f"/api/v1/cases/{bank_a['ref']}").json()
+    assert owner_after["version"] == owner_before["version"]
+    assert owner_after["comments"] == owner_before["comments"]
+    assert owner_after["assignee"] == owner_before["assignee"]
+
+
+def test_lists_and_dashboard_show_only_the_callers_organisation(world: World, bank_a: dict[str, str]) -> None:
+    bob = world.api("bob")
+    alice = world.api("alice")
+    a_alerts = {a["id"] for a in alice.get("/api/v1/alerts").json()["items"]}
+    b_alerts = {a["id"] for a in bob.get("/api/v1/alerts").json()["items"]}
+    assert a_alerts and b_alerts and not (a_alerts & b_alerts)
+    a_cases = {c["id"] for c in alice.get("/api/v1/cases").json()}
+    b_cases = {c["id"] for c in bob.get("/api/v1/cases").json()}
+    assert a_cases and b_cases and not (a_cases & b_cases)
+    assert bank_a["job_id"] not in {j["id"] for j in bob.get("/api/v1/screening/jobs").json()}
+    assert bob.get("/api/v1/dashboard").json()["alerts"] == len(b_alerts)
+    page = world.login("bob").get("/alerts").text
+    for alert_id in a_alerts:
+        assert f'href="/alerts/{alert_id}"' not in page
+    cases_page = world.login("bob").get("/cases").text
+    assert "bank-a" not in cases_page.lower()
+
+
+def test_filter_parameters_cannot_reach_another_organisation(world: World, bank_a: dict[str, str]) -> None:
+    response = world.api("bob").get("/api/v1/alerts", params={"case_id": bank_a["ref"]})
+    assert response.json()["items"] == []
