@@ -133,9 +133,16 @@ def generate(out: Path, transactions: int, generator: str, bad_share: float) -> 
             generate_bank(out, SynthConfig(transactions=transactions, seed=7))
             for extra in ("labels.csv", "rings.csv"):
                 (out / extra).unlink(missing_ok=True)
-            return {"generator": "chainbreaker.synth", "files": {p.name: p.stat().st_size for p in out.iterdir()}}
+            return {
+                "generator": "chainbreaker.synth",
+                "files": {p.name: p.stat().st_size for p in out.iterdir()},
+            }
     counts = generate_builtin(out, transactions, bad_share)
-    return {"generator": "builtin", "rows": counts, "files": {p.name: p.stat().st_size for p in out.iterdir()}}
+    return {
+        "generator": "builtin",
+        "rows": counts,
+        "files": {p.name: p.stat().st_size for p in out.iterdir()},
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -153,8 +160,10 @@ def naive_load(data: Path, limit: int) -> dict[str, Any]:
 
     countries, currencies = country_codes(), currency_codes()
     db = sqlite3.connect(str(data.parent / "naive.sqlite"))
-    db.execute("CREATE TABLE IF NOT EXISTS transactions (txn_id TEXT PRIMARY KEY, account_id TEXT, booked_at TEXT,"
-               " amount TEXT, currency TEXT, direction TEXT, channel TEXT, mcc TEXT, country TEXT)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS transactions (txn_id TEXT PRIMARY KEY, account_id TEXT, booked_at TEXT,"
+        " amount TEXT, currency TEXT, direction TEXT, channel TEXT, mcc TEXT, country TEXT)"
+    )
     with (data / "accounts.csv").open(encoding="utf-8", newline="") as fh:
         account_ids = {row["account_id"] for row in csv.DictReader(fh)}
     started = time.perf_counter()
@@ -165,11 +174,15 @@ def naive_load(data: Path, limit: int) -> dict[str, Any]:
         for row in csv.DictReader(fh):
             read += 1
             ok = (
-                row["txn_id"] and row["txn_id"] not in seen and row["account_id"] in account_ids
+                row["txn_id"]
+                and row["txn_id"] not in seen
+                and row["account_id"] in account_ids
                 and _DATETIME.fullmatch(row["booked_at"] or "") is not None
-                and _AMOUNT.fullmatch(row["amount"] or "") is not None and float(row["amount"]) > 0
+                and _AMOUNT.fullmatch(row["amount"] or "") is not None
+                and float(row["amount"]) > 0
                 and row["direction"] in ("in", "out")
-                and row["channel"] in ("cash", "atm", "card", "wire", "ach", "p2p", "check", "internal", "other")
+                and row["channel"]
+                in ("cash", "atm", "card", "wire", "ach", "p2p", "check", "internal", "other")
                 and (row.get("currency") or "USD") in currencies
                 and (not row.get("country") or row["country"] in countries)
                 and (not row.get("mcc") or (len(row["mcc"]) == 4 and row["mcc"].isdigit()))
@@ -182,9 +195,22 @@ def naive_load(data: Path, limit: int) -> dict[str, Any]:
             if ok:
                 seen.add(row["txn_id"])
                 accepted += 1
-                batch.append(tuple(row.get(k) or "" for k in
-                                   ("txn_id", "account_id", "booked_at", "amount", "currency", "direction",
-                                    "channel", "mcc", "country")))
+                batch.append(
+                    tuple(
+                        row.get(k) or ""
+                        for k in (
+                            "txn_id",
+                            "account_id",
+                            "booked_at",
+                            "amount",
+                            "currency",
+                            "direction",
+                            "channel",
+                            "mcc",
+                            "country",
+                        )
+                    )
+                )
                 if len(batch) >= 10_000:
                     db.executemany("INSERT INTO transactions VALUES (?,?,?,?,?,?,?,?,?)", batch)
                     batch.clear()
@@ -210,7 +236,9 @@ def phase_load(data: Path, ws: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
-        "tables": {t.table: {"read": t.read, "accepted": t.accepted, "rejected": t.rejected} for t in report.tables},
+        "tables": {
+            t.table: {"read": t.read, "accepted": t.accepted, "rejected": t.rejected} for t in report.tables
+        },
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -223,7 +251,9 @@ def run_child(*args: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--transactions", type=int, default=10_000_000)
     parser.add_argument("--generator", choices=("auto", "synth", "builtin"), default="auto")
     parser.add_argument("--bad-share", type=float, default=0.0001, help="share of bad transactions (builtin)")
@@ -252,8 +282,18 @@ def main() -> None:
     n = str(args.transactions)
     t0 = time.perf_counter()
     if not (data / "transactions.csv").exists():
-        gen = run_child("--phase", "generate", "--data", str(data), "--transactions", n,
-                        "--generator", args.generator, "--bad-share", str(args.bad_share))
+        gen = run_child(
+            "--phase",
+            "generate",
+            "--data",
+            str(data),
+            "--transactions",
+            n,
+            "--generator",
+            args.generator,
+            "--bad-share",
+            str(args.bad_share),
+        )
         print(f"generated with {gen['generator']} in {time.perf_counter() - t0:.1f}s")
     load = run_child("--phase", "load", "--data", str(data), "--ws", str(ws))
     naive = run_child("--phase", "naive", "--data", str(data), "--baseline-rows", str(args.baseline_rows))
@@ -262,14 +302,22 @@ def main() -> None:
     total_rows = sum(t["read"] for t in load["tables"].values())
     naive_rate = naive["rows"] / naive["seconds"]
     size_mb = sum(p.stat().st_size for p in data.glob("*.csv")) / 1e6
-    print(f"\ninput: {txn['read']:,} transactions ({total_rows:,} rows in all tables, {size_mb:,.0f} MB of CSV)")
-    print(f"chainbreaker load : {load['seconds']:8.1f} s  {total_rows / load['seconds']:>10,.0f} rows/s  "
-          f"peak RSS {load['peak_rss_mb']:,.0f} MB  (accepted {txn['accepted']:,}, rejected {txn['rejected']:,})")
-    print(f"naive baseline    : measured on {naive['rows']:,} transactions in {naive['seconds']:.1f} s = "
-          f"{naive_rate:,.0f} rows/s, peak RSS {naive['peak_rss_mb']:,.0f} MB; "
-          f"EXTRAPOLATED to {txn['read']:,}: {txn['read'] / naive_rate:,.0f} s")
-    print(f"speed-up on transactions: {(txn['read'] / load['seconds']) / naive_rate:,.1f}x "
-          "(load covers all tables and writes rejects; the baseline checks fewer columns)")
+    print(
+        f"\ninput: {txn['read']:,} transactions ({total_rows:,} rows in all tables, {size_mb:,.0f} MB of CSV)"
+    )
+    print(
+        f"chainbreaker load : {load['seconds']:8.1f} s  {total_rows / load['seconds']:>10,.0f} rows/s  "
+        f"peak RSS {load['peak_rss_mb']:,.0f} MB  (accepted {txn['accepted']:,}, rejected {txn['rejected']:,})"
+    )
+    print(
+        f"naive baseline    : measured on {naive['rows']:,} transactions in {naive['seconds']:.1f} s = "
+        f"{naive_rate:,.0f} rows/s, peak RSS {naive['peak_rss_mb']:,.0f} MB; "
+        f"EXTRAPOLATED to {txn['read']:,}: {txn['read'] / naive_rate:,.0f} s"
+    )
+    print(
+        f"speed-up on transactions: {(txn['read'] / load['seconds']) / naive_rate:,.1f}x "
+        "(load covers all tables and writes rejects; the baseline checks fewer columns)"
+    )
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -64,4 +64,6 @@ def query(ws: Workspace, sql: str) -> list[tuple[object, ...]]:
 
 def rejects(ws: Workspace) -> list[tuple[object, ...]]:
     """(table, row_number, column, reason) of every reject, in file order."""
-    return query(ws, "SELECT table_name, row_number, column_name, reason FROM rejects ORDER BY table_name, row_number")
+    return query(
+        ws, "SELECT table_name, row_number, column_name, reason FROM rejects ORDER BY table_name, row_number"
+    )

@@ -14,17 +14,18 @@ from chainbreaker.registry.store import RegistryStore
 
 
 def test_ftm_export_is_read_by_nomenklatura(tmp_path: Path, store: RegistryStore) -> None:
-    path = tmp_path / "ofac.ftm.json"
-    assert store.export_ftm(path, dataset="us_ofac_sdn") == 8976
+    path = tmp_path / "un.ftm.json"
+    assert store.export_ftm(path, dataset="un_sc_sanctions") == 1003
     first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
     assert {"id", "schema", "properties", "datasets", "first_seen", "last_seen", "last_change"} <= set(first)
-    assert first["datasets"] == ["us_ofac_sdn"]
+    assert first["datasets"] == ["un_sc_sanctions"]
     resolver = Resolver(make_session("sqlite://"), create=True)
     view = load_entity_file_store(path, resolver).default_view()
-    vessel = view.get_entity("us_ofac_sdn-15036")
-    assert vessel is not None
-    assert vessel.get("imoNumber") == ["IMO9187629"]
-    assert len(list(view.entities())) == 8976
+    person = view.get_entity("un_sc_sanctions-6908051")
+    assert person is not None
+    assert person.get("birthDate") == ["1957"]
+    assert "Abed Mahmoud Hammud" in person.get("alias")
+    assert len(list(view.entities())) == 1003
 
 
 def test_parquet_export_has_every_table(tmp_path: Path, store: RegistryStore) -> None:

@@ -15,7 +15,7 @@ runner = CliRunner()
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
+    result = runner.invoke(app, list(args), env={"COLUMNS": "250"})
     return result.exit_code, result.output
 
 

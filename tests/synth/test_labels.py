@@ -96,3 +96,40 @@ def test_weak_and_strong_rings_are_both_present(
     strengths = dict(rows(bank_db, "SELECT strength, count(*) FROM rings GROUP BY ALL"))  # type: ignore[arg-type]
     assert strengths.get("weak", 0) == small_bank.weak_rings > 0
     assert strengths.get("strong", 0) > 0
+
+
+def _per_subject(
+    con: duckdb.DuckDBPyConnection, role: str, scheme: str, where: str
+) -> list[tuple[object, ...]]:
+    """(party, ring strength, count of the subject's transactions matching `where`) for each labelled subject."""
+    return rows(
+        con,
+        f"""SELECT l.party_id, r.strength, count(t.txn_id)
+            FROM labels l JOIN rings r USING (ring_id) JOIN accounts a USING (party_id)
+            LEFT JOIN transactions t ON t.account_id = a.account_id AND ({where})
+            WHERE l.role = '{role}' AND l.scheme = '{scheme}' GROUP BY ALL""",
+    )
+
+
+def test_strong_sex_controllers_pay_ads_in_small_fixed_multiples(bank_db: duckdb.DuckDBPyConnection) -> None:
+    found = _per_subject(bank_db, "controller", "sex", "t.mcc IN ('7311', '5969', '4816') "
+                         "AND CAST(t.amount AS DECIMAL(18,2)) % 3 = 0")  # fmt: skip
+    strong = [n for _, strength, n in found if strength == "strong"]
+    assert strong and all(int(str(n)) >= 5 for n in strong), found
+
+
+def test_structurers_deposit_just_under_the_threshold(bank_db: duckdb.DuckDBPyConnection) -> None:
+    found = _per_subject(bank_db, "structurer", "structuring", "t.channel = 'cash' AND t.direction = 'in' "
+                         "AND CAST(t.amount AS DECIMAL(18,2)) BETWEEN 7000 AND 9999.99")  # fmt: skip
+    assert found and all(int(str(n)) >= 4 for _, _, n in found), found
+
+
+def test_debt_recruiters_collect_fixed_repayments(bank_db: duckdb.DuckDBPyConnection) -> None:
+    payers = rows(bank_db, """
+        SELECT l.party_id, count(DISTINCT t.counterparty_account)
+        FROM labels l JOIN rings r USING (ring_id) JOIN accounts a USING (party_id)
+        JOIN transactions t ON t.account_id = a.account_id AND t.direction = 'in'
+             AND t.description IN ('LOAN REPAYMENT', 'FEE')
+        WHERE l.role = 'recruiter' AND l.scheme = 'debt' GROUP BY ALL
+    """)  # fmt: skip
+    assert payers and all(int(str(n)) >= 3 for _, n in payers), payers

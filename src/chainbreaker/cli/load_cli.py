@@ -46,18 +46,17 @@ def load(
         report = load_folder(data_dir, workspace_at(workspace), mapping=mapping, progress=on_progress)
 
     summary = Table(title=f"load {report.load_id}", title_justify="left")
-    for column in ("table", "files", "skipped", "read", "accepted", "rejected", "new", "present"):
-        summary.add_column(column, justify="left" if column == "table" else "right")
+    for column in ("table", "read", "accepted", "rejected", "new", "present", "skipped files"):
+        summary.add_column(column, justify="left" if column == "table" else "right", no_wrap=True)
     for t in report.tables:
         summary.add_row(
             t.table,
-            f"{t.files}",
-            f"{t.skipped_files}",
             f"{t.read:,}",
             f"{t.accepted:,}",
             f"{t.rejected:,}",
             f"{t.inserted:,}",
             f"{t.already_present:,}",
+            f"{t.skipped_files}/{t.files}",
         )
     out.print(summary)
     for f in report.files:

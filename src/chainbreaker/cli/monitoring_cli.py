@@ -32,7 +32,9 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 def monitor(
     workspace: Path = WORKSPACE_OPTION,
-    out_dir: Path | None = typer.Option(None, "--out", "-o", help="output folder (default: WORKSPACE/monitoring)"),
+    out_dir: Path | None = typer.Option(
+        None, "--out", "-o", help="output folder (default: WORKSPACE/monitoring)"
+    ),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark"),
     date_from: str | None = typer.Option(None, "--from", help="first day to monitor (YYYY-MM-DD)"),
     date_to: str | None = typer.Option(None, "--to", help="last day to monitor, inclusive (YYYY-MM-DD)"),
@@ -87,7 +89,9 @@ def evaluate(
 
 @indicators_app.command("list")
 def list_indicators(
-    folder: Path | None = typer.Option(None, "--folder", help="a folder of indicator YAML files instead of the shipped one"),
+    folder: Path | None = typer.Option(
+        None, "--folder", help="a folder of indicator YAML files instead of the shipped one"
+    ),
 ) -> None:
     """List the indicators: id, type, role, weight, title.
 
@@ -100,7 +104,11 @@ def list_indicators(
         for ind in cat.indicators:
             role = ind.role + (f"/{ind.subrole}" if ind.subrole else "")
             flag = "" if ind.enabled else " (disabled)"
-            out.print(f"{ind.id:6} {ind.trafficking_type:7} {role:24} {ind.weight:4.2f}  {ind.title}{flag}", highlight=False, soft_wrap=True)
+            out.print(
+                f"{ind.id:6} {ind.trafficking_type:7} {role:24} {ind.weight:4.2f}  {ind.title}{flag}",
+                highlight=False,
+                soft_wrap=True,
+            )
         for problem in cat.problems:
             out.print(f"[red]not usable[/red] {problem}", highlight=False, soft_wrap=True)
         if cat.problems:
@@ -119,12 +127,19 @@ def show_indicator(
         from chainbreaker.monitoring import load_catalogue
         from chainbreaker.monitoring.docs import render_indicator
 
-        out.print(render_indicator(load_catalogue().get(indicator_id)), highlight=False, markup=False, soft_wrap=True)
+        out.print(
+            render_indicator(load_catalogue().get(indicator_id)),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @indicators_app.command("docs")
 def indicator_docs(
-    target: Path = typer.Option(Path("docs/reference/indicators.md"), "--out", help="where to write the reference"),
+    target: Path = typer.Option(
+        Path("docs/reference/indicators.md"), "--out", help="where to write the reference"
+    ),
 ) -> None:
     """Regenerate the indicator reference documentation from the catalogue.
 

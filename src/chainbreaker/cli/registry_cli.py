@@ -101,7 +101,7 @@ def list_(workspace: Path = WORKSPACE_OPTION) -> None:
 
     with user_errors(), RegistryStore(workspace_at(workspace).require()) as store:
         rows = store.datasets()
-    table = Table("dataset", "latest edition", "date", "editions", "active entities", "goods facts")
+    table = _table("dataset", "latest edition", "date", "editions", "active entities", "goods facts")
     for row in rows:
         table.add_row(
             row["dataset"],
@@ -132,7 +132,7 @@ def show(
         f"[bold]{row['caption']}[/bold] ({row['schema']}) {row['entity_id']}  "
         f"dataset={row['dataset']} source_id={row['source_id']} active={row['active']}"
     )
-    table = Table("prop", "value", "as published", "first seen", "last seen", "current")
+    table = _table("prop", "value", "as published", "first seen", "last seen", "current")
     for st in statements:
         table.add_row(
             st["prop"],
@@ -143,6 +143,14 @@ def show(
             "yes" if st["current"] else "no",
         )
     out.print(table)
+
+
+def _table(*columns: str) -> Table:
+    """A table whose cells wrap instead of being cut, so ids stay copyable on narrow terminals."""
+    table = Table()
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
 
 
 def _d(value: datetime | None) -> str:
@@ -164,7 +172,7 @@ def search(
 
     with user_errors(), RegistryStore(workspace_at(workspace).require()) as store:
         rows = store.search(text, limit=limit, dataset=dataset)
-    table = Table("entity_id", "schema", "caption", "countries", "active")
+    table = _table("entity_id", "schema", "caption", "countries", "active")
     for row in rows:
         table.add_row(
             row["entity_id"],
@@ -196,7 +204,7 @@ def diff(
         for ch in changes:
             typer.echo(json.dumps(ch.__dict__, ensure_ascii=False))
         return
-    table = Table("change", "entity_id", "prop", "old", "new")
+    table = _table("change", "entity_id", "prop", "old", "new")
     for ch in changes:
         table.add_row(ch.change, ch.entity_id, ch.prop or "", (ch.old or "")[:50], (ch.new or "")[:50])
     out.print(table)

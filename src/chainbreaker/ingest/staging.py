@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from chainbreaker.core.contract import ColumnType
 from chainbreaker.core.errors import ChainbreakerError, InputError
 from chainbreaker.ingest.files import SourceFile
 from chainbreaker.ingest.projection import Projection
@@ -115,13 +116,21 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: 
     parquet = pq.ParquetFile(src.path)
     names = [src.header[i] for i in wanted]
     schema = pa.schema([(f"c{i}", pa.string()) for i in wanted])
+    date_columns = {
+        src.positions[c.name]
+        for c in src.table.columns
+        if c.type is ColumnType.DATE and c.name in src.positions
+    }
+    formats = {pos: "%Y-%m-%d" if pos in date_columns else "%Y-%m-%dT%H:%M:%S" for pos in wanted}
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in parquet.iter_batches(batch_size=65_536, columns=names):
             arrays = []
             for pos, arr in zip(wanted, batch.columns, strict=True):
                 if pos in src.timestamps:
-                    arrays.append(pc.strftime(arr, format="%Y-%m-%dT%H:%M:%S"))
+                    # whole seconds (Parquet writers often store ms); a timestamp in a date column is its day
+                    seconds = pc.cast(arr, pa.timestamp("s", tz=arr.type.tz), safe=False)
+                    arrays.append(pc.strftime(seconds, format=formats[pos]))
                 else:
                     arrays.append(pc.cast(arr, pa.string()))
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)

@@ -6,7 +6,13 @@ Library entry points (the CLI and the demo call only these):
 - `load_catalogue(folder=None) -> Catalogue`
 """
 
-from chainbreaker.monitoring.catalogue import Catalogue, Indicator, Problem, load_catalogue, load_indicator_file
+from chainbreaker.monitoring.catalogue import (
+    Catalogue,
+    Indicator,
+    Problem,
+    load_catalogue,
+    load_indicator_file,
+)
 from chainbreaker.monitoring.evaluation import Evaluation, evaluate, evaluate_rows
 from chainbreaker.monitoring.pipeline import MonitoringReport, ShadowDiff, run_monitoring
 

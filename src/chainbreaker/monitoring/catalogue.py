@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chainbreaker.core.contract import TABLES_BY_NAME, TRAFFICKING_TYPES
 from chainbreaker.core.errors import InputError, NotFoundError
-from chainbreaker.engines.base import bind_parameters
+from chainbreaker.engines.base import ParamValue, bind_parameters
 
 _ID = re.compile(r"^(G|ST|LT|DB|NW)-\d{2}[a-z]?$")
 _TEMPLATE_FIELD = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
@@ -36,6 +36,7 @@ LINK_COLUMNS = ("link_key", "link_kind", "hub_party_id", "hub_key")
 #: Tables an indicator may read: the shared feature tables built once per run (see features.py).
 FEATURE_TABLES = (
     "monitoring_tx",
+    "monitoring_tx_all",
     "monitoring_account_month",
     "monitoring_party",
     "monitoring_flow",
@@ -77,7 +78,9 @@ class Source(BaseModel):
     document: str
     section: str
     catalogue: str = Field(description="id or section in shared/reference/indicators.md (e.g. G-06, T2)")
-    tag: str = Field(default="", description="verification tag of the catalogue row ([V], [V2], [V-FIU], [U])")
+    tag: str = Field(
+        default="", description="verification tag of the catalogue row ([V], [V2], [V-FIU], [U])"
+    )
 
 
 class Indicator(BaseModel):
@@ -125,7 +128,7 @@ class Indicator(BaseModel):
         return value
 
     @property
-    def defaults(self) -> dict[str, ParamDefault]:
+    def defaults(self) -> dict[str, ParamValue]:
         return {name: p.default for name, p in self.parameters.items()}
 
     @property
@@ -181,7 +184,7 @@ def check_indicator(ind: Indicator) -> list[Problem]:
         if col not in known:
             problems.append(Problem(ind.id, "columns", f"unknown contract column {col!r} (use table.column)"))
     try:
-        tree = bind_parameters(ind.sql, ind.defaults)
+        tree = bind_parameters(ind.sql, dict(ind.defaults))
     except KeyError as exc:
         problems.append(Problem(ind.id, "parameters", str(exc.args[0] if exc.args else exc)))
         tree = None
@@ -194,7 +197,9 @@ def check_indicator(ind: Indicator) -> list[Problem]:
         unknown = sorted(tables - ctes - set(FEATURE_TABLES))
         if unknown:
             problems.append(
-                Problem(ind.id, "sql", f"reads unknown tables {unknown}; use the feature tables {FEATURE_TABLES}")
+                Problem(
+                    ind.id, "sql", f"reads unknown tables {unknown}; use the feature tables {FEATURE_TABLES}"
+                )
             )
         select = tree if isinstance(tree, sqlglot.exp.Query) else None
         if select is None:
@@ -215,7 +220,11 @@ def check_indicator(ind: Indicator) -> list[Problem]:
             problems.append(Problem(ind.id, "evidence", f"invalid evidence condition: {exc}"))
     for name in _TEMPLATE_FIELD.findall(ind.explanation):
         if name not in ind.parameters and name not in _template_names(ind):
-            problems.append(Problem(ind.id, "explanation", f"template field {{{name}}} is neither a figure nor a parameter"))
+            problems.append(
+                Problem(
+                    ind.id, "explanation", f"template field {{{name}}} is neither a figure nor a parameter"
+                )
+            )
     if ind.role == "subject" and ind.subrole is None:
         problems.append(Problem(ind.id, "model", "a subject-side indicator needs a subrole"))
     return problems

@@ -40,10 +40,13 @@ def render_indicator(ind: Indicator) -> str:
         "",
         f"- **Type:** {ind.trafficking_type} · **Role:** {role} · **Weight:** {ind.weight}"
         + (f" · **Family:** {ind.family}" if ind.family else "")
-        + f" · **Version:** {ind.version}" + ("" if ind.enabled else " · **disabled**"),
+        + f" · **Version:** {ind.version}"
+        + ("" if ind.enabled else " · **disabled**"),
         f"- **Needs:** {', '.join(f'`{c}`' for c in ind.requires)}",
-        "- **Sources:** " + "; ".join(f"{s.document}, {s.section} (catalogue {s.catalogue} {s.tag})".strip()
-                                     for s in ind.sources),
+        "- **Sources:** "
+        + "; ".join(
+            f"{s.document}, {s.section} (catalogue {s.catalogue} {s.tag})".strip() for s in ind.sources
+        ),
         f"- **Explanation shown:** “{ind.explanation}”",
         "",
         ind.description,

@@ -2,7 +2,8 @@
 
 The budget is the share of all parties a bank can review (1% by default): k = ceil(budget x parties).
 Subjects and victims need opposite handling, so each has its own review list of k parties:
-- the subject list: parties the roll-up calls likely subjects, by risk; subject recall = labelled subjects
+- the subject list: parties the roll-up calls likely subjects, by subject_score (then risk; files without
+  that column fall back to risk); subject recall = labelled subjects
   in its top k / all labelled subjects (a subject called a victim is not found); subject precision = those
   found / k; subject average precision = sum of precision at each found subject in the top k / min(subjects, k);
 - the victim list likewise, for parties called likely victims;
@@ -23,7 +24,9 @@ import pyarrow.parquet as pq
 
 from chainbreaker.core.errors import InputError, NotFoundError
 
-SUBJECT_ROLES = frozenset({"controller", "front_business", "recruiter", "structurer", "money_mule", "subject"})
+SUBJECT_ROLES = frozenset(
+    {"controller", "front_business", "recruiter", "structurer", "money_mule", "subject"}
+)
 VICTIM_ROLES = frozenset({"victim"})
 
 
@@ -85,7 +88,8 @@ def read_risk(path: Path) -> list[dict[str, Any]]:
     needed = {"party_id", "risk_score"}
     if not needed <= set(table.column_names):
         raise InputError(f"needs columns {sorted(needed)}", file=str(path))
-    return table.to_pylist()
+    result: list[dict[str, Any]] = table.to_pylist()
+    return result
 
 
 def _ap(ranked: list[str], positives: set[str], k: int) -> tuple[float, int]:
@@ -115,10 +119,19 @@ def evaluate_rows(risk: list[dict[str, Any]], labels: dict[str, str], budget: fl
     def called(pid: str, want: str) -> bool:
         return not has_roles or role.get(pid) == want
 
-    subject_list = [str(r["party_id"]) for r in order if float(r["risk_score"] or 0) > 0
-                    and called(str(r["party_id"]), "likely_subject")]
-    victim_list = [str(r["party_id"]) for r in order if float(r["risk_score"] or 0) > 0
-                   and called(str(r["party_id"]), "likely_victim")]
+    def role_list(want: str, score: str) -> list[str]:
+        rows = [r for r in risk if float(r["risk_score"] or 0) > 0 and called(str(r["party_id"]), want)]
+        rows.sort(
+            key=lambda r: (
+                -float(r.get(score) or r["risk_score"] or 0),
+                -float(r["risk_score"] or 0),
+                str(r["party_id"]),
+            )
+        )
+        return [str(r["party_id"]) for r in rows]
+
+    subject_list = role_list("likely_subject", "subject_score")
+    victim_list = role_list("likely_victim", "victim_score")
     subject_ap, _ = _ap(subject_list, subjects, k)
     victim_ap, _ = _ap(victim_list, victims, k)
     top_set = set(top)

@@ -72,7 +72,9 @@ def profile(engine: Engine) -> DataProfile:
         if not cols:
             continue
         counts = ", ".join(f"count({c}) AS {c}" for c in cols)
-        extra = ", min(booked_at) AS first_at, max(booked_at) AS last_at" if table.name == "transactions" else ""
+        extra = (
+            ", min(booked_at) AS first_at, max(booked_at) AS last_at" if table.name == "transactions" else ""
+        )
         result = engine.query(
             f"profile {table.name}", f"SELECT count(*) AS n_rows, {counts}{extra} FROM {table.name}"
         ).to_pylist()[0]
@@ -111,9 +113,7 @@ def _d(cond: str, what: str) -> str:
     return f"count(DISTINCT CASE WHEN {cond} THEN {what} END)"
 
 
-def build_features(
-    engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime
-) -> None:
+def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
     """Create the feature tables every indicator reads (see FEATURE_TABLES in catalogue.py)."""
     ref = reference()
     baskets = basket_codes()
@@ -177,8 +177,12 @@ def build_features(
     # Small lookup tables first: the MCC basket of each code, and flags of each distinct memo and counterparty
     # name. Regular expressions then run once per distinct text, not once per transaction.
     codes = [(code, name) for name, members in baskets.items() for code in members]
+    unique: list[tuple[str, str]] = []
     seen: set[str] = set()
-    unique = [(c, n) for c, n in codes if not (c in seen or seen.add(c))]  # first basket wins
+    for code, name in codes:  # the first basket that lists a code wins
+        if code not in seen:
+            seen.add(code)
+            unique.append((code, name))
     engine.register_arrow(
         "monitoring_mcc",
         pa.table({"mcc": [c for c, _ in unique], "basket": [n for _, n in unique]}),
@@ -196,7 +200,11 @@ def build_features(
         FROM (SELECT DISTINCT {memo} AS memo_raw FROM transactions x) m
         WHERE memo_raw IS NOT NULL
         """,
-        {"payroll_pattern": ref["payroll_pattern"], "rent_pattern": ref["rent_pattern"], "fee_pattern": ref["fee_pattern"]},
+        {
+            "payroll_pattern": ref["payroll_pattern"],
+            "rent_pattern": ref["rent_pattern"],
+            "fee_pattern": ref["fee_pattern"],
+        },
     )
     cpn = _col(prof, t, "counterparty_name", "x")
     engine.create_table(
@@ -219,10 +227,12 @@ def build_features(
             "recruiter_pattern": ref["recruiter_pattern"],
         },
     )
-    engine.create_table(
-        "monitoring_tx",
-        "features: enriched transactions",
+    # The enriched rows as a view (card purchases are most rows and feed only the monthly aggregates), and a
+    # materialised copy of the other rows (transfers, cash, card sales) that the sequence indicators re-read.
+    engine.query(
+        "features: enriched transactions (view)",
         f"""
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_all AS
         SELECT t.txn_id, t.account_id, a.party_id, t.booked_at,
                date_trunc('month', t.booked_at) AS month,
                epoch(t.booked_at) AS ts,
@@ -266,13 +276,18 @@ def build_features(
         },
     )
     engine.create_table(
+        "monitoring_tx",
+        "features: enriched transactions",
+        "SELECT * FROM monitoring_tx_all WHERE NOT (direction = 'out' AND channel = 'card')",
+    )
+    _account_month(engine)
+    engine.create_table(
         "monitoring_span",
         "features: time span",
         """
-        SELECT min(booked_at) AS first_at, max(booked_at) AS last_at, count(*) AS n FROM monitoring_tx
+        SELECT min(first_at) AS first_at, max(last_at) AS last_at, sum(n_txn) AS n FROM monitoring_account_month
         """,
     )
-    _account_month(engine)
     _flows(engine)
     _identifiers(engine, prof, date_from, date_to)
     holders_table(engine, prof)
@@ -385,12 +400,12 @@ def _account_month(engine: Engine) -> None:
         WITH main AS (
           SELECT t.account_id, t.party_id, t.month,
                  {select}
-          FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
+          FROM monitoring_tx_all t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
           GROUP BY t.account_id, t.party_id, t.month
         ), cities AS (
           SELECT account_id, month, {city_sum} FROM (
             SELECT t.account_id, t.month, t.city, {city_max}
-            FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
+            FROM monitoring_tx_all t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
             WHERE t.city IS NOT NULL AND t.channel IN ('card', 'cash', 'atm')
             GROUP BY t.account_id, t.month, t.city
           ) c GROUP BY account_id, month

@@ -71,8 +71,8 @@ PARTY_RISK_SCHEMA = pa.schema(
         ("victim_score", pa.float64()),
     ]
 )
-assert tuple(ALERT_SCHEMA.names) == (*ALERT_COLUMNS, *ALERT_EXTRA_COLUMNS)  # noqa: S101 - import-time contract check
-assert tuple(PARTY_RISK_SCHEMA.names) == (*PARTY_RISK_COLUMNS, *PARTY_RISK_EXTRA_COLUMNS)  # noqa: S101
+assert tuple(ALERT_SCHEMA.names) == (*ALERT_COLUMNS, *ALERT_EXTRA_COLUMNS)
+assert tuple(PARTY_RISK_SCHEMA.names) == (*PARTY_RISK_COLUMNS, *PARTY_RISK_EXTRA_COLUMNS)
 
 
 class _Figures(dict[str, Any]):
@@ -92,12 +92,17 @@ def fill_template(template: str, values: dict[str, Any]) -> str:
 
 
 def alert_id(h: Hit) -> str:
-    raw = "|".join((h.indicator_id, h.party_id, h.account_id or "", h.period_start.isoformat(), h.link_key or ""))
+    raw = "|".join(
+        (h.indicator_id, h.party_id, h.account_id or "", h.period_start.isoformat(), h.link_key or "")
+    )
     return "AL-" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 def alert_rows(
-    hits: list[Hit], indicators: dict[str, Indicator], parties: dict[str, PartyRisk], link_groups: dict[str, list[str]]
+    hits: list[Hit],
+    indicators: dict[str, Indicator],
+    parties: dict[str, PartyRisk],
+    link_groups: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     """One row per hit on an alerted party, with its figures, txn ids and related parties as evidence."""
     rows = []
@@ -107,7 +112,10 @@ def alert_rows(
             continue
         ind = indicators[h.indicator_id]
         related = sorted(
-            {*link_groups.get(f"{h.indicator_id}|{h.link_key}", []), *([h.hub_party_id] if h.hub_party_id else [])}
+            {
+                *link_groups.get(f"{h.indicator_id}|{h.link_key}", []),
+                *([h.hub_party_id] if h.hub_party_id else []),
+            }
             - {h.party_id}
         )
         explanation = fill_template(ind.explanation, {**ind.defaults, **h.figures})

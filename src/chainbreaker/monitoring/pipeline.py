@@ -19,7 +19,13 @@ from chainbreaker.core.errors import InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines import Engine, get_engine
-from chainbreaker.monitoring.catalogue import Catalogue, Indicator, Problem, load_catalogue, load_indicator_file
+from chainbreaker.monitoring.catalogue import (
+    Catalogue,
+    Indicator,
+    Problem,
+    load_catalogue,
+    load_indicator_file,
+)
 from chainbreaker.monitoring.features import DataProfile, build_features, profile
 from chainbreaker.monitoring.output import (
     ALERT_SCHEMA,
@@ -130,9 +136,13 @@ class RunResult:
     feature_seconds: float
 
 
-def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> tuple[list[str], set[str], list[FlowTie]]:
+def _party_context(
+    engine: Engine, hits: list[Hit], cfg: ScoringConfig
+) -> tuple[list[str], set[str], list[FlowTie]]:
     """All party ids, the businesses in labour-risk sectors, and money ties among parties with hits."""
-    rows = engine.query("roll-up: parties", "SELECT party_id, is_labour_sector FROM monitoring_party").to_pylist()
+    rows = engine.query(
+        "roll-up: parties", "SELECT party_id, is_labour_sector FROM monitoring_party"
+    ).to_pylist()
     party_ids = sorted(str(r["party_id"]) for r in rows)
     labour = {str(r["party_id"]) for r in rows if r["is_labour_sector"]}
     hit_parties = sorted({h.party_id for h in hits})
@@ -176,6 +186,8 @@ def compute(
     started = time.perf_counter()
     prof = profile(engine)
     build_features(engine, prof, date_from, date_to)
+    span = engine.query("features: rows in the period", "SELECT n FROM monitoring_span").to_pylist()
+    prof.rows = int(span[0]["n"]) if span else 0
     feature_seconds = time.perf_counter() - started
     enabled = list(catalogue.enabled)
     total = len(enabled) + len(extra or [])
@@ -193,7 +205,9 @@ def compute(
             progress(f"{ind.id} (shadow)", n, total)
         run, found = run_indicator(engine, ind, prof)
         if run.status != "ok":
-            raise InputError(f"the changed indicator failed: {run.message}", file=ind.id, column=run.step or None)
+            raise InputError(
+                f"the changed indicator failed: {run.message}", file=ind.id, column=run.step or None
+            )
         shadow[ind.id] = found
     attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
     indicators = {i.id: i for i in enabled}
@@ -231,7 +245,8 @@ def run_monitoring(
     ws.require()
     out = Path(out_dir) if out_dir is not None else ws.root / "monitoring"
     start = _as_dt(date_from) or EARLIEST
-    end = (_as_dt(date_to) + dt.timedelta(days=1)) if date_to is not None else LATEST
+    last_day = _as_dt(date_to)
+    end = last_day + dt.timedelta(days=1) if last_day is not None else LATEST
     if start >= end:
         raise InputError(f"--from {start.date()} is not before --to {end.date()}")
     cat = catalogue or load_catalogue()
@@ -275,7 +290,11 @@ def run_monitoring(
         shadow.path = _write_shadow(shadow, out)
     log.info(
         "monitoring done",
-        extra={"alerts": report.alerts, "parties": report.alerted_parties, "seconds": round(report.seconds, 2)},
+        extra={
+            "alerts": report.alerts,
+            "parties": report.alerted_parties,
+            "seconds": round(report.seconds, 2),
+        },
     )
     return report
 
@@ -289,8 +308,12 @@ def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: lis
     party_ids, labour, flows = _party_context(engine, kept + hits, cfg)
     after = score_parties(kept + hits, indicators, party_ids, labour, flows, cfg)
     before = result.parties
-    gained = sorted((p, after[p].role) for p in after if after[p].alerted and not (p in before and before[p].alerted))
-    lost = sorted((p, before[p].role) for p in before if before[p].alerted and not (p in after and after[p].alerted))
+    gained = sorted(
+        (p, after[p].role) for p in after if after[p].alerted and not (p in before and before[p].alerted)
+    )
+    lost = sorted(
+        (p, before[p].role) for p in before if before[p].alerted and not (p in after and after[p].alerted)
+    )
     return ShadowDiff(
         indicator_id=changed.id,
         current_version=current.version if current else None,

@@ -91,8 +91,8 @@ def _plain(value: Any) -> Any:
 def _as_datetime(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return dt.datetime.fromisoformat(value.isoformat())
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
     raise TypeError(f"period bound is not a date or timestamp: {value!r}")
@@ -107,9 +107,7 @@ def _hits_from(ind: Indicator, table: pa.Table) -> list[Hit]:
         if row["party_id"] is None:
             continue
         strength = float(row["strength"] or 0.0)
-        figures = {
-            k: _plain(v) for k, v in row.items() if k not in HIT_COLUMNS and k not in LINK_COLUMNS
-        }
+        figures = {k: _plain(v) for k, v in row.items() if k not in HIT_COLUMNS and k not in LINK_COLUMNS}
         hits.append(
             Hit(
                 indicator_id=ind.id,
@@ -143,7 +141,9 @@ def run_indicator(
     except EngineError as exc:
         first = str(exc.cause).strip().splitlines()[0] if str(exc.cause).strip() else type(exc.cause).__name__
         log.warning("indicator failed", extra={"indicator": ind.id, "step": exc.step})
-        return IndicatorRun(ind.id, "failed", seconds=time.perf_counter() - started, step="run", message=first), []
+        return IndicatorRun(
+            ind.id, "failed", seconds=time.perf_counter() - started, step="run", message=first
+        ), []
     try:
         hits = _hits_from(ind, table)
     except (ValueError, TypeError) as exc:
@@ -176,7 +176,7 @@ def attach_evidence(engine: Engine, indicators: list[Indicator], hits: list[Hit]
         "monitoring_hit_tx",
         "evidence: transactions of hit parties",
         """
-        SELECT t.* FROM monitoring_tx t
+        SELECT t.* FROM monitoring_tx_all t
         WHERE t.party_id IN (SELECT DISTINCT party_id FROM monitoring_hits)
         """,
     )
@@ -199,7 +199,9 @@ def attach_evidence(engine: Engine, indicators: list[Indicator], hits: list[Hit]
         ) x WHERE rn <= :limit
         """
         try:
-            rows = engine.query(f"evidence {ind_id}", sql, {"indicator_id": ind_id, "limit": limit + 1}).to_pylist()
+            rows = engine.query(
+                f"evidence {ind_id}", sql, {"indicator_id": ind_id, "limit": limit + 1}
+            ).to_pylist()
         except EngineError as exc:
             log.warning("evidence failed", extra={"indicator": ind_id, "error": str(exc.cause)[:200]})
             continue

@@ -10,7 +10,9 @@
    swept away, young and new, fees paid to an employer). Ties go to "likely victim": FinCEN says a potential
    victim must not be reported as the subject, so the protective reading wins when evidence is balanced.
    A party that receives swept earnings from two or more likely victims is a controller, whatever else.
-5. Alerted = risk >= threshold and at least two distinct indicators (or one plus a tie to a risky hub):
+5. subject_score / victim_score: the role's own evidence combined with the inherited network share; the
+   review list of each role is ranked by it (context red flags raise `risk_score` but not the role scores).
+6. Alerted = risk >= threshold and at least two distinct indicators (or one plus a tie to a risky hub):
    no single weak red flag alerts on its own.
 """
 
@@ -148,13 +150,18 @@ def score_parties(
         for a in members:
             for b in members:
                 if a != b and b not in neighbours[a]:
-                    neighbours[a][b] = {"how": "shared_identifier", "identifier": kinds[(ind_id, _key)],
-                                        "indicator_id": ind_id}
+                    neighbours[a][b] = {
+                        "how": "shared_identifier",
+                        "identifier": kinds[(ind_id, _key)],
+                        "indicator_id": ind_id,
+                    }
     flow_pairs: dict[tuple[str, str], float] = {}
     for h in hits:
         if h.hub_party_id and h.hub_party_id != h.party_id:
             share = float(h.figures.get("share") or h.figures.get("sweep_ratio") or 1.0)
-            flow_pairs[(h.party_id, h.hub_party_id)] = max(flow_pairs.get((h.party_id, h.hub_party_id), 0.0), share)
+            flow_pairs[(h.party_id, h.hub_party_id)] = max(
+                flow_pairs.get((h.party_id, h.hub_party_id), 0.0), share
+            )
     for f in flows:
         if f.share >= cfg.network.min_flow_ratio:
             flow_pairs[(f.source, f.target)] = max(flow_pairs.get((f.source, f.target), 0.0), f.share)
@@ -191,8 +198,16 @@ def score_parties(
                 p.subrole = indicators[top].subrole
         elif inherited > 0 or p.contributions:
             p.role = "unknown"
+        # The role-specific scores also carry the network context, so that each review list (subjects,
+        # victims) ranks by the evidence for that role plus the ties, and not by context red flags.
+        if p.subject_score > 0:
+            p.subject_score = _combine([p.subject_score, inherited])
+        if p.victim_score > 0:
+            p.victim_score = _combine([p.victim_score, inherited])
         strong_alone = any(c >= cfg.alone_weight for c in p.contributions.values())
-        enough = len(p.contributions) >= cfg.min_indicators or strong_alone or (p.contributions and inherited > 0)
+        enough = (
+            len(p.contributions) >= cfg.min_indicators or strong_alone or (p.contributions and inherited > 0)
+        )
         p.alerted = bool(p.risk_score >= cfg.alert_threshold and enough)
         p.own_score = round(p.own_score, 4)
         p.subject_score = round(p.subject_score, 4)
@@ -266,7 +281,11 @@ def explain_party(p: PartyRisk, indicators: dict[str, Indicator]) -> str:
     if p.ties:
         shown = ", ".join(
             f"{t['party_id']} ({t['how'].replace('_', ' ')}"
-            + (f", {t['identifier']}" if "identifier" in t else f", {t.get('direction', '')} {t['share']:.0%}")
+            + (
+                f", {t['identifier']}"
+                if "identifier" in t
+                else f", {t.get('direction', '')} {t['share']:.0%}"
+            )
             + f", hub risk {t['hub_risk']:.2f})"
             for t in p.ties[:5]
         )

@@ -17,14 +17,88 @@ from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry.brazil import format_cnpj, format_cpf
 from chainbreaker.registry.loader import EditionReport, Progress, load_source
 
-FIRST = ("Ana", "Bruno", "Carla", "Diego", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jamal", "Kenji", "Lucia",
-         "Mateo", "Nadia", "Omar", "Paula", "Rafael", "Sofia", "Tomas", "Yara")
-LAST = ("Almeida", "Barbosa", "Castro", "Duarte", "Ferreira", "Gomes", "Haddad", "Ibrahim", "Jensen", "Kovacs",
-        "Lima", "Moreira", "Nunes", "Okafor", "Pereira", "Quintero", "Rocha", "Silva", "Tanaka", "Vieira")
-WORDS = ("Golden", "Ocean", "Harvest", "Northern", "Delta", "Summit", "Pioneer", "Bright", "Eastern", "Silver")
-TRADES = ("Textiles", "Fishing", "Agro", "Mining", "Apparel", "Logistics", "Charcoal", "Construction", "Seafood")
+FIRST = (
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Diego",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jamal",
+    "Kenji",
+    "Lucia",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Paula",
+    "Rafael",
+    "Sofia",
+    "Tomas",
+    "Yara",
+)
+LAST = (
+    "Almeida",
+    "Barbosa",
+    "Castro",
+    "Duarte",
+    "Ferreira",
+    "Gomes",
+    "Haddad",
+    "Ibrahim",
+    "Jensen",
+    "Kovacs",
+    "Lima",
+    "Moreira",
+    "Nunes",
+    "Okafor",
+    "Pereira",
+    "Quintero",
+    "Rocha",
+    "Silva",
+    "Tanaka",
+    "Vieira",
+)
+WORDS = (
+    "Golden",
+    "Ocean",
+    "Harvest",
+    "Northern",
+    "Delta",
+    "Summit",
+    "Pioneer",
+    "Bright",
+    "Eastern",
+    "Silver",
+)
+TRADES = (
+    "Textiles",
+    "Fishing",
+    "Agro",
+    "Mining",
+    "Apparel",
+    "Logistics",
+    "Charcoal",
+    "Construction",
+    "Seafood",
+)
 FORMS = ("Co. Ltd.", "Ltda.", "S.A.", "LLC", "Limited", "Sdn Bhd")
-LEGAL_MARKERS = ("ltd", "llc", "ltda", "s.a", "inc", "gmbh", "co.", "limited", "corp", "bhd", "company", "group")
+LEGAL_MARKERS = (
+    "ltd",
+    "llc",
+    "ltda",
+    "s.a",
+    "inc",
+    "gmbh",
+    "co.",
+    "limited",
+    "corp",
+    "bhd",
+    "company",
+    "group",
+)
 DEMO_EDITION = date(2026, 1, 28)
 
 
@@ -64,7 +138,7 @@ def write_demo_sources(out_dir: Path, seed: int = 7, extra_names: Sequence[str] 
     `extra_names` are spread over the lists (people onto OFAC and Lista Suja, companies onto Lista Suja,
     CBP and UFLPA) so that screening the demo bank finds them.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
     out_dir.mkdir(parents=True, exist_ok=True)
     people = [n for n in extra_names if not _is_company(n)]
     companies = [n for n in extra_names if _is_company(n)]
@@ -86,7 +160,8 @@ def load_demo_registry(
     """Write the demo lists and load each into the workspace's registry (what `chainbreaker demo` needs)."""
     paths = write_demo_sources(out_dir, seed, extra_names)
     return [
-        load_source(workspace, source, path, progress, edition_date=DEMO_EDITION) for source, path in paths.items()
+        load_source(workspace, source, path, progress, edition_date=DEMO_EDITION)
+        for source, path in paths.items()
     ]
 
 
@@ -103,21 +178,50 @@ def _ofac(folder: Path, rng: random.Random, people: Sequence[str], companies: Se
         listed = f"{parts[-1].upper()}, {' '.join(parts[:-1])}" if len(parts) > 1 else name.upper()
         dob = f"{rng.randint(1, 28):02d} {rng.choice(('Jan', 'Mar', 'Jun', 'Sep', 'Nov'))} {rng.randint(1955, 1995)}"
         remarks = f"DOB {dob}; nationality {rng.choice(('Brazil', 'Malaysia', 'Thailand', 'Nigeria'))}; Gender Male."
-        sdn.append([str(ent), listed, "individual", "GLOMAG", null, null, null, null, null, null, null, remarks])
+        sdn.append(
+            [str(ent), listed, "individual", "GLOMAG", null, null, null, null, null, null, null, remarks]
+        )
         if i % 3 == 0:
             alt.append([str(ent), str(ent * 10), "aka", f"{parts[0]} {rng.choice(LAST)}".upper(), null])
     for name in [*companies, *(_company(rng) for _ in range(10))]:
         ent += 1
-        sdn.append([str(ent), name.upper(), null, "GLOMAG", null, null, null, null, null, null, null,
-                    "Linked To: DEMO FORCED LABOUR NETWORK."])
+        sdn.append(
+            [
+                str(ent),
+                name.upper(),
+                null,
+                "GLOMAG",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "Linked To: DEMO FORCED LABOUR NETWORK.",
+            ]
+        )
         add.append([str(ent), str(ent * 10), "1 Harbour Road", "Port Klang", "Malaysia", null])
     for k in range(3):
         ent += 1
         imo = 9100000 + rng.randint(0, 99999)
         imo = imo - imo % 10 + _imo_check(imo // 10)
-        sdn.append([str(ent), f"{rng.choice(WORDS).upper()} STAR {k + 1}", "vessel", "GLOMAG", null, "9VAB" + str(k),
-                    "Fishing Vessel", null, "1,200", "Panama", null,
-                    f"Vessel Registration Identification IMO {imo}; Linked To: DEMO FORCED LABOUR NETWORK."])
+        sdn.append(
+            [
+                str(ent),
+                f"{rng.choice(WORDS).upper()} STAR {k + 1}",
+                "vessel",
+                "GLOMAG",
+                null,
+                "9VAB" + str(k),
+                "Fishing Vessel",
+                null,
+                "1,200",
+                "Panama",
+                null,
+                f"Vessel Registration Identification IMO {imo}; Linked To: DEMO FORCED LABOUR NETWORK.",
+            ]
+        )
     _ofac_csv(folder / "sdn.csv", sdn)
     _ofac_csv(folder / "alt.csv", alt)
     _ofac_csv(folder / "add.csv", add)
@@ -140,17 +244,40 @@ def _ofac_csv(path: Path, rows: list[list[str]]) -> None:
 
 def _lista_suja(out_dir: Path, rng: random.Random, people: Sequence[str], companies: Sequence[str]) -> Path:
     path = out_dir / f"cadastro_de_empregadores_{DEMO_EDITION.isoformat()}.csv"
-    header = ["id", "ano_acao_fiscal", "uf", "empregador", "cnpj_cpf", "tipo_documento", "estabelecimento",
-              "trabalhadores_envolvidos", "cnae", "decisao_administrativa_procedencia", "inclusao_cadastro"]
+    header = [
+        "id",
+        "ano_acao_fiscal",
+        "uf",
+        "empregador",
+        "cnpj_cpf",
+        "tipo_documento",
+        "estabelecimento",
+        "trabalhadores_envolvidos",
+        "cnae",
+        "decisao_administrativa_procedencia",
+        "inclusao_cadastro",
+    ]
     rows = []
     entries = [(n, "CPF") for n in [*people, *(_person(rng) for _ in range(20))]]
     entries += [(n, "CNPJ") for n in [*companies, *(_company(rng) for _ in range(8))]]
     for i, (name, kind) in enumerate(entries, start=1):
         doc = _cpf(rng) if kind == "CPF" else _cnpj(rng)
         shown = f"{doc[:10]} {name.upper()}" if kind == "CNPJ" and i % 2 else name.upper()
-        rows.append([str(i), str(rng.randint(2019, 2024)), rng.choice(("PA", "MG", "MT", "BA", "SP")), shown, doc,
-                     kind, f"FAZENDA {rng.choice(WORDS).upper()}, ZONA RURAL", str(rng.randint(1, 40)),
-                     "0151-2/01", f"{rng.randint(1, 28):02d}/0{rng.randint(1, 9)}/2024", "06/10/2025"])
+        rows.append(
+            [
+                str(i),
+                str(rng.randint(2019, 2024)),
+                rng.choice(("PA", "MG", "MT", "BA", "SP")),
+                shown,
+                doc,
+                kind,
+                f"FAZENDA {rng.choice(WORDS).upper()}, ZONA RURAL",
+                str(rng.randint(1, 40)),
+                "0151-2/01",
+                f"{rng.randint(1, 28):02d}/0{rng.randint(1, 9)}/2024",
+                "06/10/2025",
+            ]
+        )
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
@@ -160,17 +287,62 @@ def _lista_suja(out_dir: Path, rng: random.Random, people: Sequence[str], compan
 
 def _cbp(out_dir: Path, rng: random.Random, companies: Sequence[str]) -> Path:
     path = out_dir / "cbp_wro_demo.csv"
-    header = ["Calendar Year", "Country Code", "Country", "Merchandise", "Industry", "Status", "WRO/Finding",
-              "Entity", "Effective Date", "Modified Date", "Remarks", "Press Release"]
+    header = [
+        "Calendar Year",
+        "Country Code",
+        "Country",
+        "Merchandise",
+        "Industry",
+        "Status",
+        "WRO/Finding",
+        "Entity",
+        "Effective Date",
+        "Modified Date",
+        "Remarks",
+        "Press Release",
+    ]
     rows = []
     for name in [*companies, *(_company(rng) for _ in range(6))]:
-        country = rng.choice((("MY", "Malaysia", "Disposable gloves"), ("CN", "China", "Cotton"),
-                              ("TH", "Thailand", "Seafood"), ("BR", "Brazil", "Charcoal")))
-        rows.append([str(rng.randint(2019, 2025)), country[0], country[1], country[2], "Manufacturing", "Active",
-                     rng.choice(("WRO", "Finding")), f"{name} and its subsidiaries",
-                     f"0{rng.randint(1, 9)}/{rng.randint(10, 28)}/2024", "", "", ""])
-    rows.append(["2024", "XX", "Demo Region", "Cotton", "Agriculture", "Active", "WRO",
-                 "All cotton produced in Demo Region", "01/15/2024", "", "", ""])
+        country = rng.choice(
+            (
+                ("MY", "Malaysia", "Disposable gloves"),
+                ("CN", "China", "Cotton"),
+                ("TH", "Thailand", "Seafood"),
+                ("BR", "Brazil", "Charcoal"),
+            )
+        )
+        rows.append(
+            [
+                str(rng.randint(2019, 2025)),
+                country[0],
+                country[1],
+                country[2],
+                "Manufacturing",
+                "Active",
+                rng.choice(("WRO", "Finding")),
+                f"{name} and its subsidiaries",
+                f"0{rng.randint(1, 9)}/{rng.randint(10, 28)}/2024",
+                "",
+                "",
+                "",
+            ]
+        )
+    rows.append(
+        [
+            "2024",
+            "XX",
+            "Demo Region",
+            "Cotton",
+            "Agriculture",
+            "Active",
+            "WRO",
+            "All cotton produced in Demo Region",
+            "01/15/2024",
+            "",
+            "",
+            "",
+        ]
+    )
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)

@@ -18,8 +18,8 @@ from chainbreaker.core.errors import InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry.model import SourceRead
-from chainbreaker.registry.sources import get_adapter, get_source
-from chainbreaker.registry.store import RegistryStore, file_digest
+from chainbreaker.registry.sources import get_adapter, get_source, input_files
+from chainbreaker.registry.store import Edition, RegistryStore, file_digest
 
 log = get_logger(__name__)
 
@@ -77,6 +77,13 @@ def load_source(
     if not target.exists():
         raise InputError("file or folder not found", file=str(target))
     step = progress or (lambda stage, done, total: None)
+    early = input_files(source, target)
+    if early is not None:
+        with RegistryStore(workspace) as store:
+            existing = store.find_by_hash(name, file_digest(early))
+        if existing is not None:
+            log.info("edition already loaded", extra={"dataset": name, "edition": existing.edition})
+            return _unchanged(name, source, existing)
     step("read", 0, None)
     read: SourceRead = get_adapter(source)(target, name)
     step("read", read.rows_read, read.rows_read)
@@ -92,10 +99,7 @@ def load_source(
     with RegistryStore(workspace) as store:
         existing = store.find_by_hash(name, file_hash)
         if existing is not None:
-            log.info("edition already loaded", extra={"dataset": name, "edition": existing.edition})
-            return _report(
-                name, source, read, existing.edition, existing.edition_date, file_hash, True, (0, 0, 0), None
-            )
+            return _unchanged(name, source, existing)
         step("store", 0, len(read.entities))
         edition = store.apply_edition(name, read, day, file_hash, datetime.now(UTC).replace(tzinfo=None))
         step("store", len(read.entities), len(read.entities))
@@ -151,6 +155,26 @@ def _report(
         reject_reasons=dict(Counter(r.reason for r in read.rejects).most_common()),
         skip_reasons=dict(Counter(r.reason for r in read.skipped).most_common()),
         rejects_file=rejects_file,
+    )
+
+
+def _unchanged(dataset: str, source: str, edition: Edition) -> EditionReport:
+    """The report of a file loaded before: its stored counts, and no change."""
+    return EditionReport(
+        dataset=dataset,
+        source=source,
+        edition=edition.edition,
+        edition_date=edition.edition_date,
+        file_hash=edition.file_hash,
+        unchanged=True,
+        rows_read=edition.rows_read,
+        entities=edition.entities,
+        rejected=edition.rows_rejected,
+        skipped=edition.rows_skipped,
+        facts=edition.facts,
+        added=0,
+        removed=0,
+        changed=0,
     )
 
 

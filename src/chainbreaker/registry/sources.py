@@ -61,3 +61,19 @@ def get_adapter(name: str) -> Adapter:
     module = importlib.import_module(f"chainbreaker.registry.adapters.{name}")
     reader: Adapter = module.read
     return reader
+
+
+def input_files(name: str, path: Path) -> list[Path] | None:
+    """The files one edition is read from, known before parsing (so a reload is skipped by its hash).
+
+    A module may define `input_files(path)` (OFAC's folder sets do); otherwise a file is its own input.
+    None when it cannot be known without parsing (the adapter then reports the problem)."""
+    module = importlib.import_module(f"chainbreaker.registry.adapters.{name}")
+    finder = getattr(module, "input_files", None)
+    if finder is not None:
+        try:
+            found: list[Path] = finder(path)
+        except InputError:
+            return None
+        return found
+    return [path] if path.is_file() else None

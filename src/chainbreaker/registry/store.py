@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,9 +22,12 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from chainbreaker.core.errors import ConflictError, NotFoundError
+from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry.model import BASE_PROP, GoodsFact, SourceRead
 from chainbreaker.registry.schema import REBUILD_ENTITIES_SQL, ensure_tables
+
+log = get_logger(__name__)
 
 NEW_STATEMENTS_VIEW = "_registry_new_statements"
 NEW_FACTS_VIEW = "_registry_new_facts"
@@ -70,6 +74,10 @@ class Edition:
     added: int
     removed: int
     changed: int
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0
+    facts: int = 0
 
 
 @dataclass(frozen=True)
@@ -201,7 +209,8 @@ class RegistryStore:
     def editions(self, dataset: str | None = None) -> list[Edition]:
         """Loaded editions, oldest first within each dataset."""
         rows = self._rows(
-            "SELECT dataset, edition, seq, edition_date, file_hash, loaded_at, entities, added, removed, changed "
+            "SELECT dataset, edition, seq, edition_date, file_hash, loaded_at, entities, added, removed, changed, "
+            "rows_read, rows_rejected, rows_skipped, facts "
             "FROM registry_editions WHERE $dataset IS NULL OR dataset = $dataset ORDER BY dataset, seq",
             {"dataset": dataset},
         )
@@ -466,7 +475,10 @@ class RegistryStore:
         params: dict[str, Any] = {"dataset": dataset, "seq": seq, "edition": edition, "seen": seen}
 
         def run(sql: str, extra: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
-            return con.execute(sql, _bind(sql, {**params, **(extra or {})}))
+            started = time.perf_counter()
+            result = con.execute(sql, _bind(sql, {**params, **(extra or {})}))
+            log.debug("registry load step", extra={"sql": sql.strip()[:60], "seconds": time.perf_counter() - started})
+            return result
 
         con.execute("BEGIN TRANSACTION")
         try:

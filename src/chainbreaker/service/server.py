@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 
 import uvicorn
+from fastapi import FastAPI
 
 from chainbreaker.core.settings import Settings
 from chainbreaker.core.workspace import Workspace
@@ -24,15 +25,8 @@ def options_for(
     return replace(base, secure_cookies=secure)
 
 
-def build_server(
-    settings: Settings,
-    workspace: Workspace,
-    host: str,
-    port: int,
-    options: ServiceOptions | None = None,
-    secure_cookies: bool | None = None,
-) -> uvicorn.Server:
-    app = create_app(settings, workspace, options_for(host, options, secure_cookies))
+def build_server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
+    """A uvicorn server for an app; access logs are off because URLs can carry names (search terms)."""
     config = uvicorn.Config(
         app,
         host=host,
@@ -43,6 +37,7 @@ def build_server(
         proxy_headers=False,
         limit_concurrency=1000,
         timeout_keep_alive=30,
+        lifespan="on",
     )
     return uvicorn.Server(config)
 
@@ -55,22 +50,16 @@ def run_server(
     options: ServiceOptions | None = None,
     secure_cookies: bool | None = None,
 ) -> None:
-    """Serve the workspace until interrupted. Access logs are off: URLs can carry names (search terms)."""
-    build_server(settings, workspace, host, port, options, secure_cookies).run()
+    """Serve the workspace in the foreground until interrupted (refuses unsafe settings before listening)."""
+    app = create_app(settings, workspace, options_for(host, options, secure_cookies))
+    build_server(app, host, port).run()
 
 
 class BackgroundServer:
-    """The service in a daemon thread on a free port: for browser tests, benchmarks and `demo --serve`."""
+    """An app served in a daemon thread (port 0 = a free port): for browser tests, benchmarks, demos."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        workspace: Workspace,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        options: ServiceOptions | None = None,
-    ) -> None:
-        self.server = build_server(settings, workspace, host, port, options)
+    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.server = build_server(app, host, port)
         self.thread = threading.Thread(target=self.server.run, name="chainbreaker-service", daemon=True)
 
     def start(self, timeout: float = 30.0) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from chainbreaker.synth.community import DAY, Community
+from chainbreaker.synth.community import Community
 from chainbreaker.synth.frame import IN, OUT, IntArray
 from chainbreaker.synth.names import CULTURES
 from chainbreaker.synth.population import (
@@ -194,7 +194,7 @@ def paydays(c: Community, every: int, phase: int) -> IntArray:
     return fridays[phase % 2 :: 2] if every == 14 else fridays if every == 7 else c.month_starts()
 
 
-def payroll(c: Community, p: Arrays, employer_names: list[str], businesses: list[Business]) -> None:
+def payroll(c: Community, p: Arrays, employer_names: list[str]) -> None:
     """Salaries: on-us ACH pairs from community employers, external ACH from the others."""
     acct_name = c.acct_name()
     n = p["party"].shape[0]
@@ -238,7 +238,6 @@ def payroll(c: Community, p: Arrays, employer_names: list[str], businesses: list
                 cpn=c.names.many([nm.upper() for nm in names[ext]]),
                 desc=desc[ext],
             )
-    _ = businesses
 
 
 def monthly(
@@ -725,9 +724,9 @@ def business_operations(c: Community, p: Arrays, businesses: list[Business]) -> 
     for b in businesses:
         kind = BUSINESS_KINDS[b.kind]
         acct = b.account
-        days = np.arange(c.days)
+
         if kind.card_sales_per_day > 0:
-            _card_batches(
+            card_batches(
                 c,
                 acct,
                 kind.card_sales_per_day,
@@ -822,10 +821,9 @@ def business_operations(c: Community, p: Arrays, businesses: list[Business]) -> 
             np.asarray([p["device"][b.owner]]),
             acct_name,
         )
-        _ = days
 
 
-def _card_batches(
+def card_batches(
     c: Community,
     acct: int,
     per_day: float,
@@ -878,11 +876,10 @@ def ordinary_life(
         card_spending(c, p, idx[mask], 20.0, mix)
     atm(c, p, idx, 2.0, OUT, 100.0)
     p2p(c, p, idx, 1.5)
-    payroll(c, p, employer_names, businesses)
+    payroll(c, p, employer_names)
     bills(c, p, idx)
     remittances(c, p, idx)
     lookalikes(c, p, idx)
     business_operations(c, p, businesses)
     scheme_people = np.arange(n_ordinary, p["party"].shape[0])
     card_spending(c, p, scheme_people, 9.0, MIX_LIGHT)
-    _ = DAY

@@ -247,8 +247,14 @@ class EventBuffer:
             raise ValueError("amounts must be positive")
         get = codes.get
         self._single.append(
-            (acct, _scalar(ts), amount, direction, CHANNEL_CODE[channel])
-            + tuple(_scalar(get(k, NULL)) for k in _CODE_COLUMNS_ORDER)
+            (
+                acct,
+                _scalar(ts),
+                amount,
+                direction,
+                CHANNEL_CODE[channel],
+                *(_scalar(get(k, NULL)) for k in _CODE_COLUMNS_ORDER),
+            )
         )
         self.rows += 1
 

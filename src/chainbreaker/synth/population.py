@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from chainbreaker.synth.community import Community
+from chainbreaker.synth.community import Community, ascii_fold
 from chainbreaker.synth.names import CULTURES
 from chainbreaker.synth.world import (
     BUSINESS_KINDS,
     CITIES,
     EXTERNAL_EMPLOYERS,
+    LANDLORDS,
+    MORTGAGE_SERVICERS,
     NIGHT_SHIFT_EMPLOYERS,
     TIPPED_OCCUPATIONS,
     TRAVEL_EMPLOYERS,
@@ -228,6 +230,9 @@ def _households(c: Community, people: People, n: int) -> None:
         if not roommates and size > 1 and c.rng.random() < 0.5:  # couples share a joint checking account
             first, second = members[0], members[1]
             c.holders.append((people.checking[first], people.party[second], "joint"))
+        if not roommates and size > 1 and c.rng.random() < 0.3:  # a family tablet: one device, several people
+            for member in members[1:]:
+                people.device[member] = people.device[members[0]]
         made += size
 
 
@@ -296,8 +301,6 @@ def _employment(c: Community, people: People) -> list[Business]:
 
 
 def ascii_fold_domain(name: str) -> str:
-    from chainbreaker.synth.community import ascii_fold
-
     return "".join(ch for ch in ascii_fold(name).lower() if ch.isalnum())
 
 
@@ -381,16 +384,12 @@ def _rents(c: Community, people: People) -> None:
             continue
         seen_addresses.add(address)
         if people.flags[i] & HOMEOWNER:
-            from chainbreaker.synth.world import MORTGAGE_SERVICERS
-
             servicer = MORTGAGE_SERVICERS[int(c.rng.integers(len(MORTGAGE_SERVICERS)))]
             people.rent_to[i] = c.ext_account(servicer)
             people.rent[i] = int(np.exp(c.rng.normal(np.log(1900), 0.35))) * 100
-            if c.rng.random() < 0.04 and people.segment[i] in (SALARIED, RETIREE):
+            if c.rng.random() < 0.015 and people.segment[i] in (SALARIED, RETIREE):
                 landlords.append(i)
         else:
-            from chainbreaker.synth.world import LANDLORDS
-
             landlord = LANDLORDS[int(c.rng.integers(len(LANDLORDS)))]
             people.rent_to[i] = c.ext_account(landlord)
             people.rent[i] = int(np.exp(c.rng.normal(np.log(1500), 0.35))) * 100

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chainbreaker.synth.behaviours import card_batches, monthly, paydays
 from chainbreaker.synth.community import Community, Ring
 from chainbreaker.synth.frame import IN, OUT
 from chainbreaker.synth.names import CULTURES
@@ -24,6 +25,7 @@ from chainbreaker.synth.world import (
     CATEGORIES,
     CATEGORY_INDEX,
     CITIES,
+    EXTERNAL_EMPLOYERS,
     GAMBLING,
     HIGH_RISK_CORRIDORS,
     LANDLORDS,
@@ -287,8 +289,8 @@ def sex_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
         )
         victims.append(v)
         c.label(v.party, ring, "victim")
-        if ctrl is not None and not weak:
-            c.holders.append((v.acct, ctrl.party, "authorised_user")) if rng.random() < 0.3 else None
+        if ctrl is not None and not weak and rng.random() < 0.3:
+            c.holders.append((v.acct, ctrl.party, "authorised_user"))
     recruiter: Person | None = None
     if not weak and rng.random() < 0.35:
         recruiter = _person(
@@ -428,38 +430,28 @@ def sex_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                         device=v.device,
                     )
                 # sweep: nearly everything goes to the controller within 0-2 days (weak: less, later)
-                sweep_now = rng.random() < (0.3 if weak else 0.8)
+                sweep_now = rng.random() < (0.5 if weak else 0.8)
                 if sweep_now and pending[vi] > 2000:
-                    share = rng.uniform(0.55, 0.75) if weak else rng.uniform(0.8, 0.95)
-                    lag = int(rng.integers(2, 6)) if weak else int(rng.integers(0, 2))
-                    if d + lag < c.days:
+                    share = rng.uniform(0.7, 0.85) if weak else rng.uniform(0.8, 0.95)
+                    lag = int(rng.integers(1, 4)) if weak else int(rng.integers(0, 2))
+                    if d + lag + 1 < c.days:
                         amount = int(pending[vi] * share)
-                        _to_controller(
-                            c,
-                            v,
-                            ctrl,
-                            ext_code,
-                            ext_name,
-                            d + lag,
+                        sec = (
                             int(rng.integers(2, 5)) * 3600 + 86400
                             if lag == 0
-                            else int(rng.integers(10, 16)) * 3600,
-                            amount,
-                            "p2p" if ctrl is None else str(rng.choice(["p2p", "internal"])),
-                            "PAYMENT",
-                            v.device if weak else ring_device,
+                            else int(rng.integers(10, 16)) * 3600
                         )
-                        if recruiter is not None and rng.random() < 0.3:
-                            c.events.transfer(
-                                v.acct,
-                                recruiter.acct,
-                                c.ts(d + lag, 13 * 3600),
-                                max(100, int(pending[vi] * 0.05)),
-                                "p2p",
-                                c.acct_name(),
-                                desc=c.descs.idx("FOR HER"),
-                                dev=ring_device,
-                            )
+                        channel = "p2p" if ctrl is None else str(rng.choice(["p2p", "internal"]))
+                        device = v.device if weak else ring_device
+                        if recruiter is not None and rng.random() < 0.25:
+                            # the "bottom" collects from the others and passes 90% on the next day
+                            c.events.transfer(v.acct, recruiter.acct, c.ts(d + lag, sec), amount, "p2p",
+                                              c.acct_name(), desc=c.descs.idx("PAYMENT"), dev=device)  # fmt: skip
+                            _to_controller(c, recruiter, ctrl, ext_code, ext_name, d + lag + 1, 12 * 3600,
+                                           int(amount * 0.9), channel, "PAYMENT", ring_device)  # fmt: skip
+                        else:
+                            _to_controller(c, v, ctrl, ext_code, ext_name, d + lag, sec, amount, channel, "PAYMENT",
+                                           device)  # fmt: skip
                     pending[vi] = 0
     # the controller's (or, when outside the bank, a victim's) ad footprint and spending
     ad_payer = ctrl.acct if ctrl is not None else victims[0].acct
@@ -609,13 +601,11 @@ def massage_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                             desc=c.descs.idx("BRANCH CASH DEPOSIT"),
                         )
         # card sales settled at night: strong rings take most payments between 19:00 and 03:00 (G-03, ST-11)
-        from chainbreaker.synth.behaviours import _card_batches
-
         if weak:
-            _card_batches(c, acct, 6, 70, 10, 23, "7298", name, city, batches=2)
+            card_batches(c, acct, 6, 70, 10, 23, "7298", name, city, batches=2)
         else:
-            _card_batches(c, acct, 9, 90, 18, 27, "7297", name, city, batches=3)
-        cash_per_week = 2 if weak else 4
+            card_batches(c, acct, 9, 90, 18, 27, "7297", name, city, batches=3)
+        cash_per_week = 3 if weak else 4
         n_cash = int(rng.poisson(cash_per_week * c.days / 7))
         deposit_days = np.sort(rng.integers(0, c.days, n_cash))
         c.events.add(
@@ -629,8 +619,6 @@ def massage_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             desc=c.descs.idx("BRANCH CASH DEPOSIT"),
         )
         # the business pays the workers' residential rent and groceries (LT-11, T4)
-        from chainbreaker.synth.behaviours import monthly
-
         monthly(
             c,
             np.asarray([acct]),
@@ -831,6 +819,22 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 cpc=c.countries.idx(country),
                 desc=c.descs.idx("VISA PROCESSING FEE"),
             )
+        if recruiter_acct >= 0:  # the agency passes most of the fees to its partner abroad within days (G-14)
+            country = c.culture(culture).country
+            for k in range(2):
+                d = start + 10 + 3 * k
+                if d < c.days:
+                    c.events.add(
+                        recruiter_acct,
+                        c.ts(d, 12 * 3600),
+                        _cents(c, 600, 1500) * len(workers) // 2,
+                        OUT,
+                        "wire",
+                        cpa=c.ext_account(f"MANPOWER PARTNER {country}", country),
+                        cpn=c.names.idx(f"{country} MANPOWER PARTNER"),
+                        cpc=c.countries.idx(country),
+                        desc=c.descs.idx("AGENCY SETTLEMENT"),
+                    )
     # weekly payroll on-us; some wages paid straight into the controller's account (LT-01)
     fridays = c.weekdays(4)
     fridays = fridays[fridays >= start]
@@ -861,10 +865,10 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 acct_name,
                 desc=c.descs.idx(f"PAYROLL {biz_name.upper()}"),
             )
-            lag = int(rng.integers(3, 7)) if weak else int(rng.integers(0, 3))
+            lag = int(rng.integers(1, 4)) if weak else int(rng.integers(0, 3))
             if day + lag >= c.days:
                 continue
-            share = rng.uniform(0.6, 0.75) if weak else rng.uniform(0.85, 0.95)
+            share = rng.uniform(0.75, 0.88) if weak else rng.uniform(0.85, 0.95)
             amount = int(wage * share)
             how = (
                 "p2p"
@@ -912,8 +916,6 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
         )
     if not weak:
         shell = f"{(ctrl.name if ctrl else ext_name).split()[-1].upper()} CLEANING SERVICES"
-        from chainbreaker.synth.behaviours import monthly
-
         monthly(
             c,
             np.asarray([biz]),
@@ -939,8 +941,6 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 desc=c.descs.idx("EFTPS USATAXPYMT"),
             )
     if ctrl is not None:  # the controller pays the dorm rent, wires abroad, takes cash
-        from chainbreaker.synth.behaviours import monthly
-
         landlord = LANDLORDS[int(rng.integers(len(LANDLORDS)))]
         monthly(
             c,
@@ -1026,9 +1026,7 @@ def debt_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
     else:
         ext_code, ext_name = _external_controller(c, ring, culture)
         ring.external_name = ext_name
-    n = 3 if weak else int(rng.integers(4, 11))
-    from chainbreaker.synth.world import EXTERNAL_EMPLOYERS
-
+    n = 4 if weak else int(rng.integers(4, 11))
     repayment = int(rng.integers(25, 61)) * 1000
     for k in range(n):
         employer = EXTERNAL_EMPLOYERS[int(rng.integers(len(EXTERNAL_EMPLOYERS)))]
@@ -1052,8 +1050,6 @@ def debt_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
         people.wage[w.i] = int(rng.integers(1100, 1700)) * 100
         people.employer_name[w.i] = employer_name
         phase = w.i % 2
-        from chainbreaker.synth.behaviours import paydays
-
         pay = paydays(c, 14, phase)
         if not weak:  # initial placement fee wired to the agency abroad (LT-05)
             c.events.add(
@@ -1072,7 +1068,7 @@ def debt_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             day = int(d) + int(rng.integers(0, 3))
             if day >= c.days:
                 continue
-            amount = repayment if not weak else int(repayment * rng.uniform(0.9, 1.1))
+            amount = repayment
             desc = "LOAN REPAYMENT" if k % 2 == 0 else "FEE"
             if recruiter_acct >= 0:
                 c.events.transfer(
@@ -1165,9 +1161,9 @@ def structuring_ring(c: Community, people: People, ring: Ring, weak: bool) -> No
             if weak
             else [home, *rng.choice(len(CITIES), size=int(rng.integers(1, 4)), replace=False).tolist()]
         )
-        for k in range(2 if weak else int(rng.integers(2, 5))):
-            day = d0 + (int(rng.integers(0, 7)) if weak else int(rng.integers(0, 3)))
-            amount = _cents(c, 7000, 9000) if weak else _cents(c, 8000, 9990)
+        for k in range(int(rng.integers(2, 4)) if weak else int(rng.integers(2, 5))):
+            day = d0 + int(rng.integers(0, 3))
+            amount = _cents(c, 8000, 9500) if weak else _cents(c, 8000, 9990)
             city = int(cities[k % len(cities)])
             c.events.add(
                 s.acct,
@@ -1237,4 +1233,4 @@ def inject(
         ring = Ring(ring_id, scheme, SCHEME_TYPES[scheme], "weak" if weak else "strong")
         c.rings.append(ring)
         GENERATORS[scheme](c, people, ring, weak)
-    _ = businesses, IN
+    del businesses  # rings bring their own businesses; kept in the signature for future schemes

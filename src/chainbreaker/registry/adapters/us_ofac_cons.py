@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainbreaker.registry.adapters._ofac import CONS, read_set
+from chainbreaker.registry.adapters._ofac import CONS, find_files, read_set
 from chainbreaker.registry.model import SourceRead
 
 
 def read(path: Path, dataset: str) -> SourceRead:
     return read_set(path, dataset, CONS)
+
+
+def input_files(path: Path) -> list[Path]:
+    return [p for p in find_files(path, CONS).values() if p is not None]

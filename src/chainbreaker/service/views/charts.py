@@ -22,11 +22,15 @@ def _svg(width: int, height: int, title: str, body: str) -> Markup:
     )
 
 
+def _short(label: str, limit: int = 38) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def bar_chart(items: Sequence[tuple[str, int]], title: str, *, width: int = 640) -> Markup:
     """Horizontal bars, one per label, longest first as given (e.g. alerts per indicator)."""
     if not items:
         return _svg(width, 40, title, '<text x="8" y="24" class="chart-empty">no data yet</text>')
-    bar_h, gap, label_w = 22, 6, 170
+    bar_h, gap, label_w = 22, 6, 240
     height = len(items) * (bar_h + gap) + gap
     top = max(value for _, value in items) or 1
     plot_w = width - label_w - 60
@@ -35,7 +39,7 @@ def bar_chart(items: Sequence[tuple[str, int]], title: str, *, width: int = 640)
         y = gap + i * (bar_h + gap)
         w = max(1, round(plot_w * value / top))
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="chart-label">{escape(label)}</text>'
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="chart-label">{escape(_short(label))}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" class="bar">'
             f"<title>{escape(label)}: {value}</title></rect>"
             f'<text x="{label_w + w + 6}" y="{y + 15}" class="chart-value">{value}</text>'

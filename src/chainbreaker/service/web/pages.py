@@ -31,7 +31,7 @@ def dashboard(request: Request, db: Db, who: Reader) -> HTMLResponse:
         "dashboard",
         data=data,
         indicator_chart=bar_chart(
-            [(f"{ind} {titles.get(ind, '')}"[:40], n) for ind, n in data.by_indicator[:15]],
+            [(f"{ind} {titles.get(ind, '')}", n) for ind, n in data.by_indicator[:15]],
             "Alerts by indicator",
         ),
         type_chart=stacked_time_chart(data.periods, data.by_type, "Alerts by trafficking type per month"),
