@@ -177,3 +177,19 @@ def test_dataset_rename_only_for_ftm_and_custom(tmp_path: Path, workspace: Works
         load_source(workspace, "us_cbp_wro", path, dataset="x_y")
     with pytest.raises(InputError, match="unknown source"):
         load_source(workspace, "nope", path)
+
+
+def test_a_reload_is_recognised_before_parsing(
+    tmp_path: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "list.csv", ED1)
+    first = load_source(workspace, "custom", path, edition_date=date(2024, 1, 1))
+    from chainbreaker.registry.adapters import custom
+
+    def explode(*args: object) -> None:
+        raise AssertionError("the file was parsed again")
+
+    monkeypatch.setattr(custom, "read", explode)
+    again = load_source(workspace, "custom", path)
+    assert again.unchanged
+    assert (again.edition, again.rows_read, again.entities) == (first.edition, 3, 3)

@@ -58,3 +58,10 @@ def test_out_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
     target.write_text("x")
     result = CliRunner().invoke(app, ["synth", str(target), "-n", "5000"])
     assert result.exit_code == 1 and "not a folder" in result.output
+
+
+def test_regenerating_in_another_format_leaves_no_mixed_folder(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["synth", str(tmp_path), "-n", "4000"]).exit_code == 0
+    assert runner.invoke(app, ["synth", str(tmp_path), "-n", "4000", "--format", "parquet"]).exit_code == 0
+    assert not list(tmp_path.glob("transactions.csv")) and (tmp_path / "transactions.parquet").is_file()

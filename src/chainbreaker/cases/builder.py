@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
+from chainbreaker.cases.classify import dominant_trafficking_type
 from chainbreaker.cases.inputs import (
     AlertRow,
     HitRow,
@@ -530,8 +531,7 @@ class _Builder:
 
     def _refresh(self, case: Case, edges: list[Edge]) -> None:
         """Recompute the case's title, type, score, period, network and summary from its contents."""
-        kinds = {a.trafficking_type for a in case.alerts} - {"general"}
-        derived = "mixed" if len(kinds) > 1 else kinds.pop() if kinds else "general"
+        derived = dominant_trafficking_type((a.trafficking_type, a.score) for a in case.alerts)
         if derived != "general" or "trafficking_type_set_by" not in (case.summary or {}):
             case.trafficking_type = derived  # an analyst's decision stands until typed alerts arrive
         scores = [a.score for a in case.alerts] + [p.risk_score or 0.0 for p in case.parties]

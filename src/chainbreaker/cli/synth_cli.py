@@ -61,12 +61,5 @@ def register(app: typer.Typer) -> None:
                     bar.update(task, completed=min(done, total), total=max(done, total))
 
                 report = generate_bank(out_dir, config, on_progress=advance)
-            rings = ", ".join(f"{k} {v}" for k, v in report.rings.items() if v)
-            out.print(
-                f"wrote {report.rows['transactions']:,} transactions, {report.rows['parties']:,} parties, "
-                f"{report.rows['accounts']:,} accounts to {report.out_dir} in {report.seconds:.1f} s"
-            )
-            out.print(
-                f"rings: {sum(report.rings.values())} ({rings}; {report.weak_rings} weak); "
-                f"labelled parties: {report.labelled_parties} ({report.subjects} subjects, {report.victims} victims)"
-            )
+            for line in report.summary():
+                out.print(line, highlight=False)

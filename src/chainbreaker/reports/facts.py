@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from chainbreaker.cases.classify import dominant_trafficking_type
 from chainbreaker.cases.parties import party_details
 from chainbreaker.cases.safeguards import Safeguard, safeguard_for
 from chainbreaker.cases.workflow import get_case
@@ -205,8 +206,9 @@ def gather(
     trafficking: str = case.trafficking_type
     if trafficking == "general":
         # The case may still be typed by its parties' roll-up (monitoring's trafficking_type per party).
-        kinds: set[str] = {str(a["trafficking_type"]) for a in alerts} - {"general"}
-        trafficking = "mixed" if len(kinds) > 1 else kinds.pop() if kinds else "general"
+        trafficking = dominant_trafficking_type(
+            (str(a["trafficking_type"]), float(str(a.get("score") or 0.0))) for a in alerts
+        )
     return ReportFacts(
         reference=case.reference,
         title=case.title,

@@ -118,3 +118,13 @@ class SynthReport:
     @property
     def transactions(self) -> int:
         return self.rows.get("transactions", 0)
+
+    def summary(self) -> list[str]:
+        """Two lines for a terminal (the `synth` command and `chainbreaker demo` print the same thing)."""
+        rings = ", ".join(f"{k} {v}" for k, v in self.rings.items() if v)
+        return [
+            f"wrote {self.rows.get('transactions', 0):,} transactions, {self.rows.get('parties', 0):,} parties, "
+            f"{self.rows.get('accounts', 0):,} accounts to {self.out_dir} in {self.seconds:.1f} s",
+            f"rings: {sum(self.rings.values())} ({rings}; {self.weak_rings} weak); labelled parties: "
+            f"{self.labelled_parties} ({self.subjects} subjects, {self.victims} victims)",
+        ]

@@ -86,6 +86,10 @@ def generate_bank(
     if out.exists() and not out.is_dir():
         raise InputError("exists and is not a folder", file=str(out))
     out.mkdir(parents=True, exist_ok=True)
+    other = "csv" if config.format == "parquet" else "parquet"
+    for table in ("parties", "accounts", "account_holders", "transactions"):
+        # a bank of the other format left in the folder would be loaded together with this one
+        (out / f"{table}.{other}").unlink(missing_ok=True)
     sizes, plan = plan_bank(config)
     writer = BankWriter(out, config.format)
     written = 0
