@@ -45,3 +45,14 @@ def test_spark_and_duckdb_give_identical_hits(screening_ws: Workspace) -> None:
     spark = screen_workspace(screening_ws, threshold=0.3, engine="spark")
     assert rows(duck.matches) == rows(spark.matches)
     assert len(duck.matches) >= 4
+
+
+def test_parallel_scoring_gives_the_same_hits(
+    screening_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainbreaker.screening import job
+
+    one = screen_workspace(screening_ws, threshold=0.3)
+    monkeypatch.setattr(job, "PARALLEL_MIN", 1)
+    many = screen_workspace(screening_ws, threshold=0.3)
+    assert rows(one.matches) == rows(many.matches) and len(one.matches) >= 4

@@ -8,8 +8,13 @@ the same candidates; scoring them with `name-v1` is then the same code on both.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
+from multiprocessing import get_context
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -52,6 +57,8 @@ ranked AS (
 )
 SELECT query_idx, name_idx, rn FROM ranked WHERE rn <= :limit
 """
+
+T = TypeVar("T")
 
 #: Queries sent to the engine per step; bounds memory on a million-name book.
 CHUNK = 100_000
@@ -138,6 +145,42 @@ def candidate_pairs(
     return out
 
 
+#: Below this many queries a run stays in one process (forking costs more than it saves).
+PARALLEL_MIN = 20_000
+
+_INDEX: NameIndex | None = None  # the index worker processes inherit by fork
+
+
+def _prepare_part(
+    queries: Sequence[Query],
+) -> list[tuple[Query, tuple[NormalizedName, ...], frozenset[str]] | Reject]:
+    out: list[tuple[Query, tuple[NormalizedName, ...], frozenset[str]] | Reject] = []
+    for query in queries:
+        try:
+            names = prepare_query(query)
+        except InputError as exc:
+            out.append(Reject(query.query_id, query.name, str(exc)))
+            continue
+        out.append((query, names, keys_of(query, names)))
+    return out
+
+
+def _score_part(
+    items: Sequence[tuple[Query, tuple[NormalizedName, ...], list[int]]], threshold: float
+) -> list[Match]:
+    if _INDEX is None:
+        raise RuntimeError("the name index is set by run_job before workers start")
+    out: list[Match] = []
+    for query, names, name_ids in items:
+        out.extend(rank(_INDEX.score(query, names, name_ids), threshold))
+    return out
+
+
+def _split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
+    size = max(1, -(-len(items) // parts))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def run_job(
     engine: Engine,
     index: NameIndex,
@@ -145,24 +188,43 @@ def run_job(
     threshold: float,
     on_progress: Callable[[int], None] | None = None,
 ) -> JobResult:
-    """Screen queries against the index on an engine: validate, block in SQL, score, rank."""
+    """Screen queries against the index on an engine: validate, block in SQL, score, rank.
+
+    Normalising and scoring are pure Python; on large runs they are spread over the machine's cores
+    (forked worker processes that share the index); the SQL step runs on the engine. Results are the same
+    in one process or many, in the same order.
+    """
+    global _INDEX
     result = JobResult()
     register_index(engine, index)
-    for start in range(0, len(queries), CHUNK):
-        chunk = queries[start : start + CHUNK]
-        valid: list[tuple[Query, tuple[NormalizedName, ...]]] = []
-        for query in chunk:
-            try:
-                valid.append((query, prepare_query(query)))
-            except InputError as exc:
-                result.rejects.append(Reject(query.query_id, query.name, str(exc)))
-        keys = [keys_of(query, names) for query, names in valid]
-        candidates = candidate_pairs(engine, index, keys)
-        for position, (query, names) in enumerate(valid):
-            name_ids = candidates.get(position)
-            if name_ids:
-                result.matches.extend(rank(index.score(query, names, name_ids), threshold))
-        result.screened += len(valid)
-        if on_progress:
-            on_progress(len(chunk))
+    _INDEX = index
+    workers = min(os.cpu_count() or 1, 4) if len(queries) >= PARALLEL_MIN else 1
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork")) if workers > 1 else None
+    try:
+        for start in range(0, len(queries), CHUNK):
+            chunk = queries[start : start + CHUNK]
+            parts = _split(chunk, workers * 4)
+            prepared = (
+                [x for part in pool.map(_prepare_part, parts) for x in part] if pool else _prepare_part(chunk)
+            )
+            valid = [x for x in prepared if not isinstance(x, Reject)]
+            result.rejects.extend(x for x in prepared if isinstance(x, Reject))
+            candidates = candidate_pairs(engine, index, [keys for _, _, keys in valid])
+            items = [
+                (query, names, candidates[position])
+                for position, (query, names, _) in enumerate(valid)
+                if position in candidates
+            ]
+            if pool:
+                for matches in pool.map(_score_part, _split(items, workers * 4), repeat(threshold)):
+                    result.matches.extend(matches)
+            else:
+                result.matches.extend(_score_part(items, threshold))
+            result.screened += len(valid)
+            if on_progress:
+                on_progress(len(chunk))
+    finally:
+        if pool:
+            pool.shutdown()
+        _INDEX = None
     return result
