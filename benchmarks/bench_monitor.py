@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -162,7 +163,8 @@ def child_subset(ws: str, target: str, rows: int) -> dict[str, Any]:
 
     dst = Workspace(Path(target))
     con = dst.connect()
-    con.execute("ATTACH ? AS src (READ_ONLY)", [str(Workspace(Path(ws)).duckdb_path)])
+    source = str(Workspace(Path(ws)).duckdb_path).replace("'", "''")  # our own path; ATTACH takes no parameter
+    con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
     for table in ("parties", "accounts", "account_holders"):
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM src.{table}")
     con.execute(
@@ -203,7 +205,14 @@ def main() -> None:
         "--pandas-rows", type=int, default=1_000_000, help="subset size for the pandas comparison"
     )
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--memory-limit", default=None, help="DuckDB memory_limit for the library run (e.g. 1GB)"
+    )
+    parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
+    if args.memory_limit:
+        # Children inherit the environment; Workspace.connect() reads it through the settings.
+        os.environ["CHAINBREAKER_DUCKDB_MEMORY_LIMIT"] = args.memory_limit
     work = args.work or Path("/tmp") / f"chainbreaker-bench-monitor-{args.transactions}-{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
     bank, ws, info = ensure_bank(work, args.transactions, args.seed)
@@ -234,6 +243,8 @@ def main() -> None:
             f"{pdx['wall'] / same['wall']:.1f}x the library"
         )
 
+    if args.skip_quality:
+        return
     sys.path.insert(0, str(HERE))
     from baseline_rules import evaluate_baseline
     from chainbreaker.core.workspace import Workspace

@@ -14,6 +14,7 @@ Customers are generated with a fixed seed from the first and last names of the s
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -30,6 +31,13 @@ from chainbreaker.screening import DEFAULT_THRESHOLD, Screener
 from chainbreaker.screening.index import NameIndex, query_keys
 from chainbreaker.screening.job import run_job
 from chainbreaker.screening.types import ListedEntity, Query
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def peak_mb() -> float:
@@ -114,16 +122,20 @@ def main() -> None:
     )
     customers = generate_customers(args.customers, entities)
     engine = DuckDBEngine()
+    cpu0 = cpu_seconds()
     started = time.perf_counter()
     try:
         result = run_job(engine, index, customers, DEFAULT_THRESHOLD)
     finally:
         engine.close()
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu0
     rate = len(customers) / seconds
     print(
         f"batch (DuckDB engine): {len(customers):,} customers in {seconds:.0f}s = {rate:,.0f} names/s; "
-        f"{len(result.matches):,} hits, {len(result.rejects)} rejected; peak memory {peak_mb():.0f} MB"
+        f"{len(result.matches):,} hits, {len(result.rejects)} rejected; {cpu:.0f} CPU-seconds (all processes; "
+        f"wall time on an idle 2-core machine would be about {cpu / 2:.0f}s); peak memory {peak_mb():.0f} MB; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     sample = customers[1 : 1 + 300]
     nk_rate, pairs = nomenklatura_rate(index, sample)

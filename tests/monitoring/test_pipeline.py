@@ -159,3 +159,12 @@ def test_catalogue_replace_keeps_order() -> None:
     cat = load_catalogue()
     assert isinstance(cat.replace(cat.get("G-06")), Catalogue)
     assert [i.id for i in cat.replace(cat.get("G-06")).indicators] == [i.id for i in cat.indicators]
+
+
+def test_runs_under_a_tight_memory_limit(
+    bank_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workspace.connect() applies the limit and the spill folder; DuckDB spills rather than failing.
+    monkeypatch.setenv("CHAINBREAKER_DUCKDB_MEMORY_LIMIT", "64MB")
+    report = run_monitoring(bank_ws, tmp_path / "out")
+    assert report.alerted_parties == 5

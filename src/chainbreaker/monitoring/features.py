@@ -296,8 +296,9 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
 def _account_month(engine: Engine) -> None:
     """Per account and month: every count and sum the catalogue needs, in one grouped pass.
 
-    Distinct counts (cities, payers) are computed from small pre-grouped tables rather than with
-    `count(DISTINCT ...)` over the raw rows, which DuckDB evaluates with one hash table per aggregate.
+    One scan of the enriched rows groups by account, month and city; the city groups are then rolled up
+    (sums of sums, and counts of city flags give the distinct-city figures). Distinct payers come from the
+    small materialised table. `count(DISTINCT ...)` over raw rows, one hash table per aggregate, is avoided.
     """
     ref = reference()
     cash = "channel IN ('cash', 'atm')"
@@ -307,13 +308,11 @@ def _account_month(engine: Engine) -> None:
     aggregates = {
         "n_txn": "count(*)",
         "n_in": _n(xin),
-        "n_out": _n(xout),
         "sum_in": _s(xin),
         "sum_out": _s(xout),
         "cash_in_n": _n(f"{xin} AND {cash}"),
         "cash_in_sum": _s(f"{xin} AND {cash}"),
         "cash_out_n": _n(f"{xout} AND {cash}"),
-        "cash_out_sum": _s(f"{xout} AND {cash}"),
         "cash_atm_n": _n(cash),
         "night_cash_n": _n(f"{cash} AND is_night = 1"),
         "ach_n": _n("channel = 'ach'"),
@@ -327,8 +326,6 @@ def _account_month(engine: Engine) -> None:
         "food_sum": _s(f"{xout} AND basket IN ('fast_food', 'restaurant', 'grocery')"),
         "care_n": _n(f"{xout} AND basket = 'personal_care'"),
         "care_sum": _s(f"{xout} AND basket = 'personal_care'"),
-        "adult_n": _n(f"{xout} AND basket = 'adult_night'"),
-        "adult_night_n": _n(f"{xout} AND basket = 'adult_night' AND is_night = 1"),
         "ads_n": _n(f"{xout} AND basket = 'online_ads'"),
         "ads_sum": _s(f"{xout} AND basket = 'online_ads'"),
         "ads_multiple_n": _n(
@@ -342,54 +339,46 @@ def _account_month(engine: Engine) -> None:
         "crypto_sum": _s(f"{xout} AND (basket = 'crypto' OR is_crypto = 1)"),
         "prepaid_n": _n(f"{xout} AND (basket = 'prepaid' OR is_prepaid = 1)"),
         "prepaid_sum": _s(f"{xout} AND (basket = 'prepaid' OR is_prepaid = 1)"),
-        "tppp_n": _n("is_tppp = 1"),
         "topup_n": _n(f"{xout} AND basket = 'topup'"),
         "gambling_sum": _s(f"{xout} AND basket = 'gambling'"),
         "luxury_sum": _s(f"{xout} AND basket = 'luxury'"),
-        "vehicle_sum": _s(f"{xout} AND basket = 'vehicle_assets'"),
         "recruit_n": _n(f"{xout} AND (basket = 'recruitment' OR is_recruiter = 1)"),
         "recruit_sum": _s(f"{xout} AND (basket = 'recruitment' OR is_recruiter = 1)"),
         "sustenance_sum": _s(
             f"{xout} AND basket IN ('lodging', 'long_travel', 'local_transport', 'personal_care', 'fast_food', "
             "'restaurant', 'grocery')"
         ),
-        "p2p_in_n": _n(f"{xin} AND channel = 'p2p'"),
         "p2p_in_small_n": _n(f"{xin} AND channel = 'p2p' AND amount < 100"),
         "night_p2p_in_n": _n(f"{xin} AND channel = 'p2p' AND is_night = 1"),
-        "xfer_in_mid_n": _n(f"{xin} AND {xfer} AND amount >= 100 AND amount <= 800"),
         "dep_mid_n": _n(f"{xin} AND {cash} AND amount >= 200 AND amount <= 800"),
-        "wire_out_n": _n(f"{xout} AND channel = 'wire'"),
-        "wire_out_sum": _s(f"{xout} AND channel = 'wire'"),
-        "risky_out_n": _n(f"{xout} AND cp_country IN :high_risk"),
         "risky_out_sum": _s(f"{xout} AND cp_country IN :high_risk"),
-        "payroll_in_n": _n(f"{xin} AND is_payroll = 1"),
-        "payroll_in_sum": _s(f"{xin} AND is_payroll = 1"),
-        "payroll_out_n": _n(f"{xout} AND is_payroll = 1"),
         "payroll_out_sum": _s(f"{xout} AND is_payroll = 1"),
         "offhours_in_n": _n(f"{xin} AND (hour < 7 OR hour >= 21)"),
         "rent_out_n": _n(f"{xout} AND (is_rent = 1 OR t.mcc = '6513')"),
         "rent_out_sum": _s(f"{xout} AND (is_rent = 1 OR t.mcc = '6513')"),
         "utilities_sum": _s(f"{xout} AND basket = 'utilities'"),
-        "fee_out_n": _n(f"{xout} AND is_fee = 1"),
-        "fee_out_sum": _s(f"{xout} AND is_fee = 1"),
         "first_at": "min(booked_at)",
         "last_at": "max(booked_at)",
     }
     city_flags = {
         "atm_cities": cash,
-        "cash_in_cities": f"{xin} AND {cash}",
         "cash_in_away_cities": f"{xin} AND {cash} AND t.city <> coalesce(p.home_city, '')",
         "activity_cities": "channel IN ('card', 'cash', 'atm')",
         "lodging_cities": f"{xout} AND basket = 'lodging'",
         "dep_mid_cities": f"{xin} AND {cash} AND amount >= 200 AND amount <= 800",
     }
     payer_flags = {
-        "p2p_in_payers": f"{xin} AND channel = 'p2p'",
         "night_p2p_payers": f"{xin} AND channel = 'p2p' AND is_night = 1",
-        "xfer_in_mid_senders": f"{xin} AND {xfer} AND amount >= 100 AND amount <= 800",
     }
-    select = ",\n               ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
-    city_max = ", ".join(f"max(CASE WHEN {c} THEN 1 ELSE 0 END) AS {n}" for n, c in city_flags.items())
+    select = ",\n                 ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
+    # One scan: group by city as well, then roll the city groups up (sums of sums, counts of city flags).
+    rollup = ",\n               ".join(
+        f"{'min' if name == 'first_at' else 'max' if name == 'last_at' else 'sum'}({name}) AS {name}"
+        for name in aggregates
+    )
+    city_max = ", ".join(
+        f"max(CASE WHEN t.city IS NOT NULL AND {c} THEN 1 ELSE 0 END) AS {n}" for n, c in city_flags.items()
+    )
     city_sum = ", ".join(f"sum({n}) AS {n}" for n in city_flags)
     payer_max = ", ".join(f"max(CASE WHEN {c} THEN 1 ELSE 0 END) AS {n}" for n, c in payer_flags.items())
     payer_sum = ", ".join(f"sum({n}) AS {n}" for n in payer_flags)
@@ -397,18 +386,17 @@ def _account_month(engine: Engine) -> None:
         "monitoring_account_month",
         "features: account-month aggregates",
         f"""
-        WITH main AS (
-          SELECT t.account_id, t.party_id, t.month,
-                 {select}
+        WITH by_city AS (
+          SELECT t.account_id, t.party_id, t.month, t.city,
+                 {select},
+                 {city_max}
           FROM monitoring_tx_all t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
-          GROUP BY t.account_id, t.party_id, t.month
-        ), cities AS (
-          SELECT account_id, month, {city_sum} FROM (
-            SELECT t.account_id, t.month, t.city, {city_max}
-            FROM monitoring_tx_all t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
-            WHERE t.city IS NOT NULL AND t.channel IN ('card', 'cash', 'atm')
-            GROUP BY t.account_id, t.month, t.city
-          ) c GROUP BY account_id, month
+          GROUP BY t.account_id, t.party_id, t.month, t.city
+        ), main AS (
+          SELECT account_id, party_id, month,
+               {rollup},
+               {city_sum}
+          FROM by_city GROUP BY account_id, party_id, month
         ), payers AS (
           SELECT account_id, month, {payer_sum} FROM (
             SELECT t.account_id, t.month, t.cp_key, {payer_max}
@@ -418,12 +406,10 @@ def _account_month(engine: Engine) -> None:
           ) y GROUP BY account_id, month
         )
         SELECT m.*, a.account_type, p.party_type, p.is_front_sector, p.is_labour_sector,
-               {", ".join(f"coalesce(c.{n}, 0) AS {n}" for n in city_flags)},
                {", ".join(f"coalesce(y.{n}, 0) AS {n}" for n in payer_flags)}
         FROM main m
         LEFT JOIN monitoring_accounts a ON a.account_id = m.account_id
         LEFT JOIN monitoring_party p ON p.party_id = m.party_id
-        LEFT JOIN cities c ON c.account_id = m.account_id AND c.month = m.month
         LEFT JOIN payers y ON y.account_id = m.account_id AND y.month = m.month
         """,
         {"ad_unit_cents": int(ref.get("ad_unit_cents", 300)), "high_risk": list(ref["high_risk_countries"])},

@@ -78,7 +78,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return None
-        return round(value, 4)
+        # Engines type sums differently (DuckDB HUGEINT/DECIMAL, Spark BIGINT): whole numbers print alike.
+        return int(value) if value.is_integer() else round(value, 4)
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None).isoformat(sep=" ")
     if isinstance(value, dt.date):

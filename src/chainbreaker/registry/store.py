@@ -477,7 +477,10 @@ class RegistryStore:
         def run(sql: str, extra: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
             started = time.perf_counter()
             result = con.execute(sql, _bind(sql, {**params, **(extra or {})}))
-            log.debug("registry load step", extra={"sql": sql.strip()[:60], "seconds": time.perf_counter() - started})
+            log.debug(
+                "registry load step",
+                extra={"sql": sql.strip()[:60], "seconds": time.perf_counter() - started},
+            )
             return result
 
         con.execute("BEGIN TRANSACTION")
