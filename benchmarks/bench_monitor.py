@@ -163,7 +163,9 @@ def child_subset(ws: str, target: str, rows: int) -> dict[str, Any]:
 
     dst = Workspace(Path(target))
     con = dst.connect()
-    source = str(Workspace(Path(ws)).duckdb_path).replace("'", "''")  # our own path; ATTACH takes no parameter
+    source = str(Workspace(Path(ws)).duckdb_path).replace(
+        "'", "''"
+    )  # our own path; ATTACH takes no parameter
     con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
     for table in ("parties", "accounts", "account_holders"):
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM src.{table}")

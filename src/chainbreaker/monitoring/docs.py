@@ -19,8 +19,10 @@ HEADER = """# Indicator reference
 Each indicator is one red flag from `shared/reference/indicators.md`, turned into a SQL step over the
 shared feature tables (see docs/monitoring.md). **Role** says whose behaviour it describes: a likely
 *subject* (controller, front business, recruiter, structurer), a likely *victim*, or *context* for either.
-**Weight** is how much one full-strength hit adds to a party's risk; no weight reaches the alert threshold
-({threshold}) alone. Indicators of one **family** describe one behaviour, so together they count once in full.
+**Weight** is how much one full-strength hit adds to a party's risk. A party is alerted at risk {threshold}
+with two or more red flags (or one and a tie to a risky hub); no weight reaches {alone}, the level at which
+one red flag could alert alone. Indicators of one **family** describe one behaviour, so together they count
+once in full.
 """
 
 
@@ -69,7 +71,8 @@ def render_reference(catalogue: Catalogue | None = None) -> str:
             f"{ind.role}{f' ({ind.subrole})' if ind.subrole else ''} | {ind.weight} |"
         )
     body = [render_indicator(i) for i in cat.indicators]
-    head = HEADER.format(threshold=scoring_config().alert_threshold)
+    cfg = scoring_config()
+    head = HEADER.format(threshold=cfg.alert_threshold, alone=cfg.alone_weight)
     text = "\n".join([head, f"{len(cat.indicators)} indicators.", "", *summary, "", *body])
     return text.rstrip() + "\n"
 

@@ -304,7 +304,6 @@ def _account_month(engine: Engine) -> None:
     cash = "channel IN ('cash', 'atm')"
     xin = "direction = 'in'"
     xout = "direction = 'out'"
-    xfer = "channel IN ('p2p', 'internal', 'ach', 'wire')"
     aggregates = {
         "n_txn": "count(*)",
         "n_in": _n(xin),

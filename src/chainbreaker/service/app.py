@@ -31,6 +31,8 @@ from chainbreaker.storage import make_engine, session_factory, upgrade
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIN_SECRET_LENGTH = 32
+#: Threads FastAPI runs sync routes and dependencies on (anyio's default limiter).
+WORKER_THREADS = 40
 
 
 def check_settings(settings: Settings) -> None:
@@ -51,7 +53,10 @@ def check_settings(settings: Settings) -> None:
 def build_context(settings: Settings, workspace: Workspace, options: ServiceOptions) -> ServiceContext:
     from chainbreaker.service.jobs import JobRunner
 
-    engine = make_engine(workspace.cases_url(settings))
+    # More pooled connections than worker threads (anyio's default is 40): a request holds its connection
+    # until its dependency exits, and that exit needs a worker thread; with fewer connections than threads,
+    # threads waiting for a connection could starve the exits that would free one (a deadlock under load).
+    engine = make_engine(workspace.cases_url(settings), pool_size=10, max_overflow=WORKER_THREADS + 10)
     upgrade(engine)
     ctx = ServiceContext(
         settings=settings,
