@@ -9,38 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chainbreaker.core.contract import ACCOUNTS, PARTIES
 from chainbreaker.core.workspace import Workspace
 
-PARTY_COLUMNS = (
-    "party_id",
-    "party_type",
-    "name",
-    "date_of_birth",
-    "nationality",
-    "country",
-    "address",
-    "city",
-    "postal_code",
-    "phone",
-    "email",
-    "occupation",
-    "employer",
-    "industry",
-    "naics",
-    "id_number",
-    "onboarded_at",
-)
-ACCOUNT_COLUMNS = (
-    "account_id",
-    "party_id",
-    "account_type",
-    "opened_at",
-    "closed_at",
-    "currency",
-    "branch",
-    "branch_city",
-    "branch_country",
-)
+PARTY_COLUMNS = PARTIES.column_names
+ACCOUNT_COLUMNS = ACCOUNTS.column_names
 
 
 def party_details(workspace: Workspace, party_ids: Iterable[str]) -> dict[str, dict[str, Any]]:

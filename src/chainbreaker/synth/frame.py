@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from chainbreaker.core.contract import CHANNELS
+from chainbreaker.core.contract import CHANNELS, PARTIES
 
 IntArray = npt.NDArray[
     Any
@@ -69,24 +69,8 @@ class PartyTable:
     name_code: list[int] = field(default_factory=list)
     sex: list[str] = field(default_factory=list)  # "F", "M" or "" (organizations); never written out
 
-    FIELDS: tuple[str, ...] = (
-        "party_type",
-        "name",
-        "date_of_birth",
-        "nationality",
-        "country",
-        "address",
-        "city",
-        "postal_code",
-        "phone",
-        "email",
-        "occupation",
-        "employer",
-        "industry",
-        "naics",
-        "id_number",
-        "onboarded_at",
-    )
+    #: Every contract column but the key, which the writer assigns.
+    FIELDS: tuple[str, ...] = PARTIES.column_names[1:]
 
     def __post_init__(self) -> None:
         self.columns = {name: [] for name in self.FIELDS}
