@@ -19,7 +19,7 @@ def service_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return workspace
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world(service_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     built = make_world(service_workspace, tmp_path_factory.mktemp("db") / "cases.sqlite")
     with TestClient(built.app, base_url=BASE_URL):  # runs the lifespan (shutdown closes the job pool)

@@ -224,7 +224,7 @@ USERS = (
 )
 
 
-def make_world(workspace: Workspace, db_path: Path, **options: object) -> World:
+def make_world(workspace: Workspace, db_path: Path, *, with_cases: bool = True, **options: object) -> World:
     settings = Settings(secret_key=SECRET, database_url=f"sqlite:///{db_path}", demo_mode=False)
     app = create_app(settings, workspace, ServiceOptions(**options))  # type: ignore[arg-type]
     world = World(app, workspace)
@@ -235,6 +235,6 @@ def make_world(workspace: Workspace, db_path: Path, **options: object) -> World:
         for _org, username, _role in USERS:
             world.keys[username] = accounts.create_api_key(session, username, actor="test")[0]
     alerts_dir = workspace.root / "monitoring"
-    for org in ("bank-a", "bank-b"):
+    for org in ("bank-a", "bank-b") if with_cases else ():
         build_cases(workspace, alerts_dir=alerts_dir, org_id=org, url=settings.database_url)
     return world

@@ -112,7 +112,9 @@ def test_bad_uploads_get_clear_4xx_and_leave_nothing(
 
 
 def test_oversized_upload_is_413(service_workspace: Workspace, tmp_path) -> None:
-    small = make_world(service_workspace, tmp_path / "c.sqlite", max_upload_bytes=1000, max_upload_rows=3)
+    small = make_world(
+        service_workspace, tmp_path / "c.sqlite", with_cases=False, max_upload_bytes=1000, max_upload_rows=3
+    )
     client = small.api("alice")
     big = b"name\n" + b"Viktor Bout\n" * 200
     assert (
@@ -122,6 +124,11 @@ def test_oversized_upload_is_413(service_workspace: Workspace, tmp_path) -> None
     response = client.post("/api/v1/screening/jobs", files={"file": ("n.csv", many, "text/csv")})
     assert response.status_code == 413 and "more than 3 rows" in response.json()["detail"]
     assert not list((service_workspace.root / "service" / "jobs").glob("**/*.part"))
+    huge = client.post(
+        "/api/v1/screening/jobs", files={"file": ("n.csv", b"name\n" + b"x" * 200_000, "text/csv")}
+    )
+    assert huge.status_code == 413 and "larger than" in huge.json()["detail"]
+    assert "content-security-policy" in huge.headers  # refused at the door, still with the headers
 
 
 def test_upload_through_the_page_shows_progress_then_results(world: World) -> None:

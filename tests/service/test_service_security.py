@@ -166,11 +166,16 @@ def test_no_wildcard_cors(world: World, tmp_path: Path) -> None:
     )
     assert "access-control-allow-origin" not in response.headers
     with pytest.raises(ValueError, match="exact"):
-        make_world(world.workspace, tmp_path / "c.sqlite", allowed_origins=("*",))
+        make_world(world.workspace, tmp_path / "c.sqlite", with_cases=False, allowed_origins=("*",))
 
 
 def test_allowed_origin_gets_cors_and_others_do_not(service_workspace: Workspace, tmp_path: Path) -> None:
-    other = make_world(service_workspace, tmp_path / "c.sqlite", allowed_origins=("https://partner.example",))
+    other = make_world(
+        service_workspace,
+        tmp_path / "c.sqlite",
+        with_cases=False,
+        allowed_origins=("https://partner.example",),
+    )
     client = other.client()
     ok = client.get("/api/v1/me", headers={"Origin": "https://partner.example"})
     assert ok.headers["access-control-allow-origin"] == "https://partner.example"
@@ -179,7 +184,7 @@ def test_allowed_origin_gets_cors_and_others_do_not(service_workspace: Workspace
 
 
 def test_login_is_rate_limited(service_workspace: Workspace, tmp_path: Path) -> None:
-    limited = make_world(service_workspace, tmp_path / "c.sqlite", login_max_failures=3)
+    limited = make_world(service_workspace, tmp_path / "c.sqlite", with_cases=False, login_max_failures=3)
     client = limited.client()
     token = csrf_of(client.get("/login").text)
     for _ in range(3):
@@ -206,7 +211,7 @@ def test_throttle_window_slides() -> None:
 
 
 def test_secure_flag_is_off_only_when_asked(service_workspace: Workspace, tmp_path: Path) -> None:
-    dev = make_world(service_workspace, tmp_path / "c.sqlite", secure_cookies=False)
+    dev = make_world(service_workspace, tmp_path / "c.sqlite", with_cases=False, secure_cookies=False)
     client = dev.client()
     client.get("/login")
     response = client.get("/login")

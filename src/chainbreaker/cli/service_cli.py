@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
             "--secure-cookies/--insecure-cookies",
             help="mark cookies Secure (default: yes, except on a loopback address)",
         ),
-        allowed_origin: list[str] = typer.Option(  # noqa: B008 - typer declares options this way
+        allowed_origin: list[str] = typer.Option(
             [], "--allowed-origin", help="exact browser origin allowed to call the API (repeatable)"
         ),
     ) -> None:
@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             for info in admin.list_users(workspace_at(workspace), get_settings(), org):
                 state = "active" if info.active else "disabled"
-                out.print(f"{info.org_id}\t{info.username}\t{info.role}\t{state}")
+                typer.echo(f"{info.org_id}\t{info.username}\t{info.role}\t{state}")
 
     @users.command("disable")
     def users_disable(
@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             key, prefix = admin.create_api_key(workspace_at(workspace), get_settings(), username)
             console.print(f"API key {prefix} created for {username}; it is shown only now:")
-            out.print(key)
+            typer.echo(key)
 
     @keys.command("revoke")
     def keys_revoke(

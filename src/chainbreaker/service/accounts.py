@@ -138,14 +138,17 @@ def check_member(session: Session, org_id: str, username: str) -> str:
     return found
 
 
-def _principal(session: Session, user: User, via: str) -> Principal:
-    org = session.get(Organisation, user.org_id)
+_PRINCIPAL_COLUMNS = (User.id, User.username, User.org_id, Organisation.name, User.role)
+
+
+def _principal(row: tuple[int, str, str, str | None, str], via: str) -> Principal:
+    user_id, username, org_id, org_name, role = row
     return Principal(
-        user_id=user.id,
-        username=user.username,
-        org_id=user.org_id,
-        org_name=org.name if org else user.org_id,
-        role=user.role,
+        user_id=user_id,
+        username=username,
+        org_id=org_id,
+        org_name=org_name or org_id,
+        role=role,
         via="api_key" if via == "api_key" else "session",
     )
 
@@ -156,27 +159,39 @@ def check_password(session: Session, username: str, password: str) -> Principal 
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         return None
-    return _principal(session, user, "session")
+    return principal_for_session(session, user.id, user.org_id)
 
 
 def principal_for_session(session: Session, user_id: int, org_id: str) -> Principal | None:
     """The principal of a logged-in browser, if the user still exists, is active and is in that org."""
-    user = session.get(User, user_id)
-    if user is None or not user.active or user.org_id != org_id:
-        return None
-    return _principal(session, user, "session")
+    row = session.execute(
+        select(*_PRINCIPAL_COLUMNS)
+        .join(Organisation, Organisation.id == User.org_id)
+        .where(User.id == user_id, User.org_id == org_id, User.active.is_(True))
+    ).first()
+    return _principal(row.tuple(), "session") if row else None
 
 
 def principal_for_api_key(session: Session, key: str) -> Principal | None:
-    """The principal behind an API key that is well-formed, not revoked and whose user is active."""
+    """The principal behind an API key that is well-formed, not revoked and whose user is active.
+
+    One indexed query (key prefix, user, organisation): it runs on every API call.
+    """
     prefix = split_api_key(key)
     if prefix is None:
         return None
-    rows = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)))
-    for row in rows:
-        if api_key_matches(key, row.key_hash):
-            user = session.get(User, row.user_id)
-            if user is None or not user.active or user.org_id != row.org_id:
-                return None
-            return _principal(session, user, "api_key")
+    rows = session.execute(
+        select(ApiKey.key_hash, *_PRINCIPAL_COLUMNS)
+        .join(User, User.id == ApiKey.user_id)
+        .join(Organisation, Organisation.id == User.org_id)
+        .where(
+            ApiKey.prefix == prefix,
+            ApiKey.revoked_at.is_(None),
+            User.active.is_(True),
+            User.org_id == ApiKey.org_id,
+        )
+    ).all()
+    for key_hash, user_id, username, org_id, org_name, role in rows:
+        if api_key_matches(key, key_hash):
+            return _principal((user_id, username, org_id, org_name, role), "api_key")
     return None

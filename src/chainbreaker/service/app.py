@@ -25,6 +25,7 @@ from chainbreaker.service import errors
 from chainbreaker.service.context import ServiceContext
 from chainbreaker.service.options import ServiceOptions
 from chainbreaker.service.security.headers import SecurityHeadersMiddleware
+from chainbreaker.service.security.limits import BodyLimitMiddleware
 from chainbreaker.service.security.sessions import SessionMiddleware
 from chainbreaker.service.security.throttle import LoginThrottle
 from chainbreaker.storage import make_engine, session_factory, upgrade
@@ -113,6 +114,8 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "x-api-key", "content-type"],
         )
+    # multipart framing and the other form fields add a little to the file itself
+    app.add_middleware(BodyLimitMiddleware, max_bytes=options.max_upload_bytes + 64 * 1024)
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=options.secure_cookies, extra=dict(options.extra_headers)
     )

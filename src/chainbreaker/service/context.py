@@ -77,6 +77,13 @@ class ServiceContext:
         except FileNotFoundError:
             return -1.0
 
+    def loaded_screener(self) -> Screener | None:
+        """The index if it is loaded and was checked recently, without loading or checking anything."""
+        current = self._screener
+        if current is not None and time.monotonic() - self._checked_at < RELOAD_CHECK_SECONDS:
+            return current
+        return None
+
     def screener(self) -> Screener:
         """The in-memory screening index, loaded on first use and after the workspace changed."""
         now = time.monotonic()

@@ -9,9 +9,11 @@ requests carry no ambient credential, so they need neither.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -36,15 +38,24 @@ def get_browser_session(request: Request) -> SessionState:
     return session
 
 
-def db_session(ctx: Annotated[ServiceContext, Depends(get_ctx)]) -> Iterator[Session]:
+#: Threads reserved for ending request transactions. Kept apart from the threads that run routes, so a
+#: request that holds a database connection can always commit and give it back, however many requests
+#: wait for a route thread (sharing one pool deadlocks under load: holders wait for threads, threads
+#: wait for connections).
+_FINISH_THREADS = anyio.CapacityLimiter(8)
+
+
+async def db_session(ctx: Annotated[ServiceContext, Depends(get_ctx)]) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back when it raises."""
-    with ctx.sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    session = ctx.sessions()
+    try:
+        yield session
+        await anyio.to_thread.run_sync(session.commit, limiter=_FINISH_THREADS)
+    except BaseException:
+        await anyio.to_thread.run_sync(session.rollback, limiter=_FINISH_THREADS)
+        raise
+    finally:
+        await anyio.to_thread.run_sync(session.close, limiter=_FINISH_THREADS)
 
 
 Ctx = Annotated[ServiceContext, Depends(get_ctx)]
@@ -82,17 +93,30 @@ async def check_csrf(request: Request, ctx: ServiceContext, browser: SessionStat
         raise PermissionDeniedError("missing or wrong CSRF token; reload the page and try again")
 
 
-async def current_principal(request: Request, ctx: Ctx, db: Db, browser: Browser) -> Principal:
+def _lookup(
+    ctx: ServiceContext, key: str | None, user_id: int | None, org_id: str | None
+) -> Principal | None:
+    """Find the caller in a short transaction of its own, so no connection is held while the route runs."""
+    with ctx.sessions() as session:
+        if key:
+            return accounts.principal_for_api_key(session, key)
+        if user_id is None or org_id is None:
+            return None
+        return accounts.principal_for_session(session, user_id, org_id)
+
+
+async def current_principal(request: Request, ctx: Ctx, browser: Browser) -> Principal:
     """The caller, or 401. Cookie-authenticated changes are checked for CSRF here, once for all routes."""
     key = _api_key(request)
     if key:
-        principal = accounts.principal_for_api_key(db, key)
+        principal = await anyio.to_thread.run_sync(_lookup, ctx, key, None, None)
         if principal is None:
             raise AuthenticationRequiredError("invalid or revoked API key")
+        request.state.principal = principal
         return principal
     if browser.user_id is None or browser.org_id is None:
         raise AuthenticationRequiredError("log in first, or send an API key")
-    principal = accounts.principal_for_session(db, browser.user_id, browser.org_id)
+    principal = await anyio.to_thread.run_sync(_lookup, ctx, None, browser.user_id, browser.org_id)
     if principal is None:
         browser.log_out()
         raise AuthenticationRequiredError("your session has ended; log in again")

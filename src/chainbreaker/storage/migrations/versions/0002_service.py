@@ -37,7 +37,9 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('queued', 'running', 'finished', 'failed')", name=op.f("ck_service_jobs_status")
         ),
-        sa.ForeignKeyConstraint(["org_id"], ["organisations.id"], name=op.f("fk_service_jobs_org_id_organisations")),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_service_jobs_org_id_organisations")
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_service_jobs_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_jobs")),
     )
@@ -59,11 +61,16 @@ def upgrade() -> None:
             ["org_id"], ["organisations.id"], name=op.f("fk_service_alert_reviews_org_id_organisations")
         ),
         sa.ForeignKeyConstraint(
-            ["alert_pk"], ["alerts.id"], name=op.f("fk_service_alert_reviews_alert_pk_alerts"), ondelete="CASCADE"
+            ["alert_pk"],
+            ["alerts.id"],
+            name=op.f("fk_service_alert_reviews_alert_pk_alerts"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_alert_reviews")),
     )
-    op.create_index(op.f("ix_service_alert_reviews_org_id"), "service_alert_reviews", ["org_id"], unique=False)
+    op.create_index(
+        op.f("ix_service_alert_reviews_org_id"), "service_alert_reviews", ["org_id"], unique=False
+    )
     op.create_index(
         op.f("ix_service_alert_reviews_alert_pk"), "service_alert_reviews", ["alert_pk"], unique=False
     )
