@@ -49,9 +49,7 @@ def _literal(value: ParamValue) -> exp.Expr:
     return exp.convert(value)
 
 
-def bind_parameters(
-    sql: str, params: dict[str, ParamValue] | None, dialect: str = "duckdb"
-) -> exp.Expr:
+def bind_parameters(sql: str, params: dict[str, ParamValue] | None, dialect: str = "duckdb") -> exp.Expr:
     """Parse `sql` and replace every `:name` placeholder with a literal of its value.
 
     A placeholder without a value, or a value without a placeholder, is an error: both usually mean a typo
