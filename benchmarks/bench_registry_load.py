@@ -25,36 +25,13 @@ from pathlib import Path
 import psutil
 
 from chainbreaker.core.workspace import Workspace
-from chainbreaker.registry import load_source
+from chainbreaker.registry import demo, load_source
 from chainbreaker.registry.adapters.us_ofac_sdn import read as read_sdn
 from chainbreaker.registry.store import statements_table
 
-FIRST = (
-    "Ana",
-    "Bruno",
-    "Carla",
-    "Diego",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hugo",
-    "Ines",
-    "Jamal",
-    "Kenji",
-    "Lucia",
-)
-LAST = (
-    "ALMEIDA",
-    "BARBOSA",
-    "CASTRO",
-    "DUARTE",
-    "FERREIRA",
-    "GOMES",
-    "HADDAD",
-    "IBRAHIM",
-    "JENSEN",
-    "KOVACS",
-)
+#: The demo lists' name pools, cut to the sizes (and SDN upper-case surnames) the published figures used.
+FIRST = demo.FIRST[:12]
+LAST = tuple(name.upper() for name in demo.LAST[:10])
 COUNTRIES = ("Iran", "Syria", "Russia", "China", "Venezuela", "Cuba", "Mexico", "Colombia", "Lebanon", "Iraq")
 
 

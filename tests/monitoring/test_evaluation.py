@@ -59,3 +59,19 @@ def test_evaluate_reads_files_and_checks_input(tmp_path: Path) -> None:
     bad.write_text("who,what\n1,2\n")
     with pytest.raises(InputError, match="party_id"):
         evaluate(bad, risk)
+
+
+def test_single_list_reading_of_the_budget_is_reported_too() -> None:
+    risk = rows(
+        ("V1", 0.95, "likely_victim"),
+        ("S1", 0.9, "likely_subject"),
+        ("V2", 0.85, "likely_victim"),
+        ("S2", 0.7, "likely_subject"),
+    )
+    risk += rows(*[(f"X{i}", 0.0, "unknown") for i in range(296)])
+    labels = {"S1": "controller", "S2": "recruiter", "V1": "victim", "V2": "victim"}
+    ev = evaluate_rows(risk, labels, budget=0.01)  # k = 3: V1, S1, V2 are the riskiest overall
+    assert ev.subject_recall == 1.0  # the subject list holds S1 and S2
+    assert ev.single_list_subject_recall == pytest.approx(0.5)
+    assert ev.single_list_victim_recall == 1.0
+    assert "one list of the 3 riskiest parties" in ev.summary()

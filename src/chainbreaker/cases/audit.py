@@ -60,6 +60,21 @@ PERSONAL_KEYS = frozenset(
 )
 
 
+def _digest(entry: AuditEntry) -> str:
+    """`entry_hash` of an entry's own fields: `record` seals an entry and `verify` checks it the same way."""
+    return entry_hash(
+        org_id=entry.org_id,
+        seq=entry.seq,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        details=entry.details,
+        prev_hash=entry.prev_hash,
+    )
+
+
 def scrub(details: Mapping[str, Any]) -> dict[str, Any]:
     """Details ready to store: JSON-safe, with personal values replaced by keyed-hash tokens."""
 
@@ -136,17 +151,6 @@ def record(
     clean = scrub(details or {})
     at = utcnow()
     seq = head.seq + 1
-    digest = entry_hash(
-        org_id=org_id,
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        details=clean,
-        prev_hash=head.hash,
-    )
     entry = AuditEntry(
         org_id=org_id,
         seq=seq,
@@ -157,11 +161,11 @@ def record(
         object_id=str(object_id),
         details=clean,
         prev_hash=head.hash,
-        hash=digest,
     )
+    entry.hash = _digest(entry)
     session.add(entry)
     head.seq = seq
-    head.hash = digest
+    head.hash = entry.hash
     head.updated_at = at
     session.flush()
     log.debug("audit", extra={"org_id": org_id, "action": action, "object": f"{object_type}:{object_id}"})
@@ -238,18 +242,7 @@ def _verify_org(session: Session, org_id: str, head: AuditHead | None, result: A
                     f"entry {entry.seq} does not link to the entry before it (an entry was removed or altered)",
                 )
             )
-        recomputed = entry_hash(
-            org_id=entry.org_id,
-            seq=entry.seq,
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            details=entry.details,
-            prev_hash=entry.prev_hash,
-        )
-        if recomputed != entry.hash:
+        if _digest(entry) != entry.hash:
             result.problems.append(
                 AuditProblem(
                     org_id, entry.seq, "tampered", f"entry {entry.seq} was changed after it was written"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from chainbreaker.cases.safeguards import Safeguard, safeguard_for
 from chainbreaker.cases.workflow import TRANSITIONS, get_case
-from chainbreaker.storage.models import AuditEntry, Case, CaseParty
+from chainbreaker.storage.models import Alert, AuditEntry, Case, CaseParty, Evidence, ScreeningHit
 
 
 @dataclass
@@ -142,6 +142,58 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def alert_row(a: Alert) -> dict[str, Any]:
+    """An alert as case pages and reports show it (the view adds how often it was rescored)."""
+    return {
+        "alert_id": a.alert_id,
+        "party_id": a.party_id,
+        "account_id": a.account_id,
+        "indicator_id": a.indicator_id,
+        "trafficking_type": a.trafficking_type,
+        "score": a.score,
+        "period_start": a.period_start,
+        "period_end": a.period_end,
+        "evidence": a.evidence,
+    }
+
+
+def evidence_row(e: Evidence) -> dict[str, Any]:
+    """An evidence transaction by ids only: no counterparty or merchant names, no free text.
+
+    Views carry no names (see the module docstring); a report, which must name them, adds those fields.
+    """
+    return {
+        "txn_id": e.txn_id,
+        "indicator_id": e.indicator_id,
+        "party_id": e.party_id,
+        "account_id": e.account_id,
+        "booked_at": e.booked_at,
+        "amount": e.amount,
+        "currency": e.currency,
+        "direction": e.direction,
+        "channel": e.channel,
+        "counterparty_party_id": e.counterparty_party_id,
+        "counterparty_country": e.counterparty_country,
+        "city": e.city,
+        "country": e.country,
+        "mcc": e.mcc,
+    }
+
+
+def hit_row(h: ScreeningHit) -> dict[str, Any]:
+    """A list match of a case party, as case pages and reports show it."""
+    return {
+        "party_id": h.party_id,
+        "entity_id": h.entity_id,
+        "entity_name": h.entity_name,
+        "dataset": h.dataset,
+        "source_id": h.source_id,
+        "score": h.score,
+        "matched_on": h.matched_on,
+        "explanation": h.explanation,
+    }
+
+
 def case_view(session: Session, org_id: str, ref: str | int) -> CaseView:
     """The full view of one case, with its timeline and its audit trail."""
     case = get_case(session, org_id, ref)
@@ -158,53 +210,9 @@ def case_view(session: Session, org_id: str, ref: str | int) -> CaseView:
         }
         for p in case.parties
     ]
-    alerts = [
-        {
-            "alert_id": a.alert_id,
-            "party_id": a.party_id,
-            "account_id": a.account_id,
-            "indicator_id": a.indicator_id,
-            "trafficking_type": a.trafficking_type,
-            "score": a.score,
-            "period_start": a.period_start,
-            "period_end": a.period_end,
-            "evidence": a.evidence,
-            "rescored": len(a.history),
-        }
-        for a in case.alerts
-    ]
-    evidence = [
-        {
-            "txn_id": e.txn_id,
-            "indicator_id": e.indicator_id,
-            "party_id": e.party_id,
-            "account_id": e.account_id,
-            "booked_at": e.booked_at,
-            "amount": e.amount,
-            "currency": e.currency,
-            "direction": e.direction,
-            "channel": e.channel,
-            "counterparty_party_id": e.counterparty_party_id,
-            "counterparty_country": e.counterparty_country,
-            "city": e.city,
-            "country": e.country,
-            "mcc": e.mcc,
-        }
-        for e in case.evidence
-    ]
-    hits = [
-        {
-            "party_id": h.party_id,
-            "entity_id": h.entity_id,
-            "entity_name": h.entity_name,
-            "dataset": h.dataset,
-            "source_id": h.source_id,
-            "score": h.score,
-            "matched_on": h.matched_on,
-            "explanation": h.explanation,
-        }
-        for h in case.hits
-    ]
+    alerts = [{**alert_row(a), "rescored": len(a.history)} for a in case.alerts]
+    evidence = [evidence_row(e) for e in case.evidence]
+    hits = [hit_row(h) for h in case.hits]
     comments = [{"author": c.author, "body": c.body, "created_at": c.created_at} for c in case.comments]
     reports = [
         {

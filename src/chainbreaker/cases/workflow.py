@@ -9,8 +9,9 @@ database itself (UPDATE ... WHERE version = ?).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,6 +73,11 @@ def guarded(case: Case) -> Iterator[None]:
         ) from exc
 
 
+def _audit(session: Session, case: Case, actor: str, action: str, details: Mapping[str, Any]) -> None:
+    """The one audit entry each change below writes, on the case it changed (in the case's organisation)."""
+    audit.record(session, case.org_id, actor, action, "case", case.reference, details)
+
+
 def transition(
     session: Session,
     org_id: str,
@@ -108,13 +114,11 @@ def transition(
             case.close_reason = reason
         case.updated_at = utcnow()
         session.flush()
-    audit.record(
+    _audit(
         session,
-        org_id,
+        case,
         actor,
         "case.transition",
-        "case",
-        case.reference,
         {"from": previous, "to": to_status, "reason_given": bool(reason), "version": case.version},
     )
     return case
@@ -138,15 +142,7 @@ def assign(
         case.updated_at = utcnow()
         case.assignments.append(Assignment(org_id=org_id, assignee=assignee or None, assigned_by=actor))
         session.flush()
-    audit.record(
-        session,
-        org_id,
-        actor,
-        "case.assign",
-        "case",
-        case.reference,
-        {"from": previous, "to": assignee, "version": case.version},
-    )
+    _audit(session, case, actor, "case.assign", {"from": previous, "to": assignee, "version": case.version})
     return case
 
 
@@ -162,15 +158,7 @@ def comment(session: Session, org_id: str, ref: str | int, author: str, body: st
     case.comments.append(note)
     session.flush()
     # The text may name people: the audit log keeps only its length and a keyed hash (see audit.scrub).
-    audit.record(
-        session,
-        org_id,
-        author,
-        "case.comment",
-        "case",
-        case.reference,
-        {"comment_id": note.id, "length": len(text), "body": text},
-    )
+    _audit(session, case, author, "case.comment", {"comment_id": note.id, "length": len(text), "body": text})
     return note
 
 
@@ -207,13 +195,11 @@ def set_party_role(
         party.source = "analyst"
         case.updated_at = utcnow()
         session.flush()
-    audit.record(
+    _audit(
         session,
-        org_id,
+        case,
         actor,
         "party.role",
-        "case",
-        case.reference,
         {"party_id": party_id, "from": previous, "to": role, "version": case.version},
     )
     return party
@@ -243,13 +229,11 @@ def record_account_action(
         party.account_action_at = utcnow()
         case.updated_at = utcnow()
         session.flush()
-    audit.record(
+    _audit(
         session,
-        org_id,
+        case,
         actor,
         "party.account_action",
-        "case",
-        case.reference,
         {
             "party_id": party_id,
             "role": party.role,
@@ -289,13 +273,11 @@ def set_trafficking_type(
         case.summary = {**case.summary, "trafficking_type_set_by": actor}
         case.updated_at = utcnow()
         session.flush()
-    audit.record(
+    _audit(
         session,
-        org_id,
+        case,
         actor,
         "case.trafficking_type",
-        "case",
-        case.reference,
         {"from": previous, "to": trafficking_type, "version": case.version},
     )
     return case

@@ -7,7 +7,9 @@ Subjects and victims need opposite handling, so each has its own review list of 
   in its top k / all labelled subjects (a subject called a victim is not found); subject precision = those
   found / k; subject average precision = sum of precision at each found subject in the top k / min(subjects, k);
 - the victim list likewise, for parties called likely victims;
-- precision: share of the k riskiest parties overall (any role) that are labelled subject or victim.
+- precision: share of the k riskiest parties overall (any role) that are labelled subject or victim;
+- single-list recalls: subjects and victims found among those same k riskiest parties, any role (the
+  stricter reading of the budget, reported beside the role lists).
 Labels: roles `controller`, `front_business`, `recruiter`, `structurer`, `money_mule` are subjects,
 `victim` is a victim (docs/synthetic-bank.md); any other labelled role counts as neither.
 """
@@ -48,6 +50,10 @@ class Evaluation:
     subjects_alerted: int
     victims_alerted: int
     victims_called_subject: int
+    #: The same budget as ONE list of the riskiest parties, any role (a stricter reading of the budget,
+    #: printed beside the role-specific lists so neither figure hides the other).
+    single_list_subject_recall: float = 0.0
+    single_list_victim_recall: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,7 +66,9 @@ class Evaluation:
             f"victims {self.victims}: recall {self.victim_recall:.3f}, "
             f"average precision {self.victim_average_precision:.3f}\n"
             f"precision within budget (subject or victim): {self.precision:.3f}\n"
-            f"likely victims wrongly called subjects in budget: {self.victims_called_subject}"
+            f"likely victims wrongly called subjects in budget: {self.victims_called_subject}\n"
+            f"one list of the {self.k} riskiest parties (any role): subject recall "
+            f"{self.single_list_subject_recall:.3f}, victim recall {self.single_list_victim_recall:.3f}"
         )
 
 
@@ -148,6 +156,8 @@ def evaluate_rows(risk: list[dict[str, Any]], labels: dict[str, str], budget: fl
         subject_precision=round(len(subj_found) / k, 4),
         subject_recall=round(len(subj_found) / len(subjects), 4) if subjects else 0.0,
         subject_average_precision=round(subject_ap, 4),
+        single_list_subject_recall=round(len(top_set & subjects) / len(subjects), 4) if subjects else 0.0,
+        single_list_victim_recall=round(len(top_set & victims) / len(victims), 4) if victims else 0.0,
         victim_recall=round(len(vict_found) / len(victims), 4) if victims else 0.0,
         victim_average_precision=round(victim_ap, 4),
         subjects_alerted=len(subj_found),

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from chainbreaker.core.workspace import Workspace
+from chainbreaker.registry.adapters.us_cbp_wro import COLUMNS as CBP_COLUMNS
 from chainbreaker.registry.brazil import format_cnpj, format_cpf
 from chainbreaker.registry.loader import EditionReport, Progress, load_source
 
@@ -287,20 +288,6 @@ def _lista_suja(out_dir: Path, rng: random.Random, people: Sequence[str], compan
 
 def _cbp(out_dir: Path, rng: random.Random, companies: Sequence[str]) -> Path:
     path = out_dir / "cbp_wro_demo.csv"
-    header = [
-        "Calendar Year",
-        "Country Code",
-        "Country",
-        "Merchandise",
-        "Industry",
-        "Status",
-        "WRO/Finding",
-        "Entity",
-        "Effective Date",
-        "Modified Date",
-        "Remarks",
-        "Press Release",
-    ]
     rows = []
     for name in [*companies, *(_company(rng) for _ in range(6))]:
         country = rng.choice(
@@ -345,7 +332,7 @@ def _cbp(out_dir: Path, rng: random.Random, companies: Sequence[str]) -> Path:
     )
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(header)
+        writer.writerow(CBP_COLUMNS)
         writer.writerows(rows)
     return path
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from chainbreaker.cases.classify import dominant_trafficking_type
 from chainbreaker.cases.parties import party_details
 from chainbreaker.cases.safeguards import Safeguard, safeguard_for
+from chainbreaker.cases.views import alert_row, evidence_row, hit_row
 from chainbreaker.cases.workflow import get_case
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.reports.institution import Institution, KycRecord
@@ -157,52 +158,19 @@ def gather(
         )
         for p in case.parties
     ]
-    alerts = [
-        {
-            "indicator_id": a.indicator_id,
-            "party_id": a.party_id,
-            "account_id": a.account_id,
-            "trafficking_type": a.trafficking_type,
-            "score": a.score,
-            "period_start": a.period_start,
-            "period_end": a.period_end,
-            "evidence": a.evidence,
-        }
-        for a in case.alerts
-    ]
+    alerts = [alert_row(a) for a in case.alerts]
+    # Reports name counterparties and merchants, which the case views leave out.
     evidence = [
         {
-            "txn_id": e.txn_id,
-            "indicator_id": e.indicator_id,
-            "account_id": e.account_id,
-            "party_id": e.party_id,
-            "booked_at": e.booked_at,
-            "amount": e.amount,
-            "currency": e.currency,
-            "direction": e.direction,
-            "channel": e.channel,
+            **evidence_row(e),
             "counterparty_account": e.counterparty_account,
-            "counterparty_party_id": e.counterparty_party_id,
             "counterparty_name": e.counterparty_name,
-            "counterparty_country": e.counterparty_country,
             "merchant_name": e.merchant_name,
-            "city": e.city,
-            "country": e.country,
             "description": e.description,
         }
         for e in case.evidence
     ]
-    hits = [
-        {
-            "party_id": h.party_id,
-            "entity_name": h.entity_name,
-            "dataset": h.dataset,
-            "source_id": h.source_id,
-            "score": h.score,
-            "explanation": h.explanation,
-        }
-        for h in case.hits
-    ]
+    hits = [hit_row(h) for h in case.hits]
     trafficking: str = case.trafficking_type
     if trafficking == "general":
         # The case may still be typed by its parties' roll-up (monitoring's trafficking_type per party).

@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from chainbreaker.core.contract import SCREENING_COLUMNS
 from chainbreaker.core.errors import NotFoundError
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines.duckdb_engine import DuckDBEngine
@@ -33,18 +34,8 @@ from chainbreaker.screening.io import write_rows
 from chainbreaker.screening.job import Reject, run_job
 from chainbreaker.screening.types import Match
 
-RESCREEN_COLUMNS = (
-    "change",
-    "query_id",
-    "query_name",
-    "entity_id",
-    "entity_name",
-    "dataset",
-    "source_id",
-    "score",
-    "matched_on",
-    "explanation",
-)
+#: The screening output contract with the kind of change (new / changed / removed) in front.
+RESCREEN_COLUMNS = ("change", *SCREENING_COLUMNS)
 
 #: Customers a changed entity could hit: they share keys with the changed names weighing at least the
 #: candidate share of all their own keys (a necessary condition of the job's candidate rule).

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
+from chainbreaker.core.contract import SCREENING_COLUMNS
 from chainbreaker.core.errors import ChainbreakerError, ConflictError, NotFoundError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.service.security.principal import Principal
@@ -34,18 +35,6 @@ if TYPE_CHECKING:
     from chainbreaker.service.context import ServiceContext
 
 log = get_logger("chainbreaker.service.jobs")
-
-RESULT_COLUMNS = (
-    "query_id",
-    "query_name",
-    "entity_id",
-    "entity_name",
-    "dataset",
-    "source_id",
-    "score",
-    "matched_on",
-    "explanation",
-)
 
 
 @dataclass(frozen=True)
@@ -176,7 +165,7 @@ class JobRunner:
                 part.open("w", newline="", encoding="utf-8") as out,
                 rejects_part.open("w", newline="", encoding="utf-8") as bad,
             ):
-                writer = csv.DictWriter(out, fieldnames=RESULT_COLUMNS)
+                writer = csv.DictWriter(out, fieldnames=SCREENING_COLUMNS)
                 writer.writeheader()
                 bad_writer = csv.writer(bad)
                 bad_writer.writerow(["row", "query_id", "reason"])
