@@ -169,7 +169,10 @@ def principal_for_session(session: Session, user_id: int, org_id: str) -> Princi
         .join(Organisation, Organisation.id == User.org_id)
         .where(User.id == user_id, User.org_id == org_id, User.active.is_(True))
     ).first()
-    return _principal(row.tuple(), "session") if row else None
+    if row is None:
+        return None
+    uid, username, org, org_name, role = row
+    return _principal((uid, username, org, org_name, role), "session")
 
 
 def principal_for_api_key(session: Session, key: str) -> Principal | None:
