@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= demo-workspace
 
-.PHONY: demo demo-serve test lint types imports unit docs bench clean
+.PHONY: demo demo-serve test lint types imports unit docs constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "chainbreaker needs Python 3.11+"'
@@ -14,13 +14,13 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The runtime install (DuckDB, SQLite: no server, no Java).
-$(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.runtime: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
 # Everything for the test suite: Spark, PostgreSQL driver, Playwright, linters.
-$(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
 demo: $(VENV)/.runtime
@@ -47,6 +47,10 @@ test: lint types imports unit
 docs: $(VENV)/.dev
 	$(BIN)/python -c "from chainbreaker.core.contract import contract_markdown as m; open('docs/data-contract.md', 'w').write(m())"
 	$(BIN)/chainbreaker indicators docs --out docs/reference/indicators.md
+
+# Re-pin every dependency to what the current .venv runs (after changing pyproject.toml and testing).
+constraints: $(VENV)/.dev
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

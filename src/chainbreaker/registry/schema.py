@@ -164,7 +164,7 @@ SELECT
     coalesce(agg.topics, []::VARCHAR[]),
     coalesce(agg.countries, []::VARCHAR[]),
     coalesce(agg.birth_dates, []::VARCHAR[]),
-    coalesce(list_filter(agg.identifiers, x -> x <> ''), []::VARCHAR[]),
+    coalesce(list_filter(agg.identifiers, lambda x: x <> ''), []::VARCHAR[]),
     coalesce(props.properties, '{{}}'::JSON),
     ent.first_seen,
     ent.last_seen,

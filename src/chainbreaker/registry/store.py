@@ -348,7 +348,7 @@ class RegistryStore:
             SELECT entity_id, schema, caption, dataset, source_id, countries, topics, edition, active
             FROM registry_entities
             WHERE ($dataset IS NULL OR dataset = $dataset)
-              AND (len(list_filter(names, n -> {conditions})) > 0 OR list_contains(identifiers, $ident))
+              AND (len(list_filter(names, lambda n: {conditions})) > 0 OR list_contains(identifiers, $ident))
             ORDER BY active DESC, length(caption), entity_id
             LIMIT $limit
             """,
