@@ -50,6 +50,12 @@ def spark_or_skip() -> None:
         pytest.skip("Spark needs Java 17 (no java on PATH and no JAVA_HOME)")
 
 
+@pytest.fixture
+def spark_required() -> None:
+    """Use in a Spark test: skips without Java, fails instead when CHAINBREAKER_REQUIRE_SPARK=1."""
+    spark_or_skip()
+
+
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine_name(request: pytest.FixtureRequest) -> str:
     """Runs a test once per engine: DuckDB always, Spark when Java is present."""

@@ -6,7 +6,6 @@ Java is absent (and fails instead when CHAINBREAKER_REQUIRE_SPARK=1, as in .ci/r
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,15 +13,6 @@ import pytest
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.monitoring import run_monitoring
-
-
-def _require_java() -> None:
-    from chainbreaker.engines.spark_engine import java_available
-
-    if not java_available():
-        if os.environ.get("CHAINBREAKER_REQUIRE_SPARK") == "1":
-            pytest.fail("CHAINBREAKER_REQUIRE_SPARK=1 but no Java runtime is installed")
-        pytest.skip("Spark needs a Java runtime (java on PATH or JAVA_HOME); none is installed")
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +30,9 @@ def generated_ws(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Worksp
 
 @pytest.mark.spark
 @pytest.mark.slow
-def test_duckdb_and_spark_give_identical_alerts(generated_ws: tuple[Path, Workspace], tmp_path: Path) -> None:
-    _require_java()
+def test_duckdb_and_spark_give_identical_alerts(
+    spark_required: None, generated_ws: tuple[Path, Workspace], tmp_path: Path
+) -> None:
     _, ws = generated_ws
     duck = run_monitoring(ws, tmp_path / "duckdb", engine="duckdb")
     spark = run_monitoring(ws, tmp_path / "spark", engine="spark")

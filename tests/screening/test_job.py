@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from chainbreaker.core.workspace import Workspace
-from chainbreaker.engines.spark_engine import java_available
 from chainbreaker.screening import Screener, screen_workspace
 from chainbreaker.screening.types import Match
 
@@ -39,8 +38,7 @@ def test_job_equals_in_memory_screener(screening_ws: Workspace) -> None:
 
 
 @pytest.mark.spark
-@pytest.mark.skipif(not java_available(), reason="Spark needs Java 17")
-def test_spark_and_duckdb_give_identical_hits(screening_ws: Workspace) -> None:
+def test_spark_and_duckdb_give_identical_hits(spark_required: None, screening_ws: Workspace) -> None:
     duck = screen_workspace(screening_ws, threshold=0.3, engine="duckdb")
     spark = screen_workspace(screening_ws, threshold=0.3, engine="spark")
     assert rows(duck.matches) == rows(spark.matches)
