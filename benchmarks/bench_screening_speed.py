@@ -3,7 +3,7 @@
 Run: nice .venv/bin/python benchmarks/bench_screening_speed.py [--customers 1000000]
 
 Measures, in one run:
-- the batch job (DuckDB engine: normalise, block in SQL, score with name-v1) on N generated customers;
+- the batch job (DuckDB engine: normalise, block in SQL, score with name-v2) on N generated customers;
 - nomenklatura's logic-v2 matcher on a sample of the same customers, scoring the same candidate entities
   our blocking proposes (i.e. it gets our candidate generation for free), extrapolated to N and labelled;
 - single-name screening from Python (`Screener.screen_one`), p50 / p95 / p99 over 2,000 names.
@@ -142,7 +142,7 @@ def main() -> None:
     print(
         f"nomenklatura logic-v2 on a {len(sample)}-customer sample ({pairs} candidate pairs from our blocking): "
         f"{nk_rate:,.1f} names/s -> {len(customers):,} customers would take ~{len(customers) / nk_rate / 3600:.1f} h "
-        f"(extrapolated); name-v1 batch is {rate / nk_rate:,.0f}x faster"
+        f"(extrapolated); name-v2 batch is {rate / nk_rate:,.0f}x faster"
     )
     screener = Screener(entities)
     rng = random.Random(11)

@@ -1,4 +1,4 @@
-"""The features of name-v1 are pure functions; each is checked on the cases its docstring promises."""
+"""The features of name-v2 are pure functions; each is checked on the cases its docstring promises."""
 
 from __future__ import annotations
 

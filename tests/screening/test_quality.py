@@ -1,4 +1,4 @@
-"""Quality floors of name-v1 on the shared labelled data (they fail when matching gets worse).
+"""Quality floors of name-v2 on the shared labelled data (they fail when matching gets worse).
 
 - F1 on the 826 labelled pairs at the default threshold: at least 0.80 and at least nomenklatura's;
 - recall of the 683 UN persons against the UN list (loaded by the registry's UN adapter):

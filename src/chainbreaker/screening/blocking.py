@@ -9,6 +9,8 @@ misspelt, transliterated or re-ordered:
 - `f:`/`s:` the first / last four letters of a long part: a typo in the other half still meets;
 - `i:` an identifier (tax id, registration, IMO or passport number), so an id finds its entity whatever
   the name;
+- `y:` a rigour name symbol of a part (`y:[NAME:Q2253934]` = Vladimir in any script): survives
+  transliterations that share no letters (`فلاديمير`, `ולדימיר`);
 - `j:` the first six letters of the joined name: survives different spacing (`xi jin ping` / `xijinping`).
 
 Particles and legal forms (`al`, `llc`) never make a key: they would pair everybody with everybody.
@@ -45,6 +47,8 @@ def blocking_keys(name: NormalizedName) -> frozenset[str]:
         if len(token) >= 7:
             keys.add("f:" + token[:4])
             keys.add("s:" + token[-4:])
+    for symbols in name.symbols:
+        keys.update("y:" + symbol for symbol in symbols)
     if len(name.tokens) > 1 and len(name.joined) >= 6:
         keys.add("j:" + name.joined[:6])
     return frozenset(keys)

@@ -1,4 +1,4 @@
-"""The features of the `name-v1` algorithm: pure functions, each returning a score in 0..1 (or None).
+"""The features of the `name-v2` algorithm: pure functions, each returning a score in 0..1 (or None).
 
 A feature's docstring is the explanation an analyst reads beside the score, so it says in plain words what
 was compared and why it moves the result. None means "not comparable" (a side lacks the value) and moves
@@ -23,6 +23,14 @@ TOKEN_FLOOR = 0.62
 #: missing on one side: weak evidence against).
 SUBSTITUTION_PENALTY = 1.0
 EXTRA_PENALTY = 0.35
+#: Similarity of two name parts that share a rigour name symbol: the same given or family name in another
+#: script or transliteration (`فلاديمير` ~ `Vladimir`, `דוד` ~ `David`) or a known nickname (`Bill` ~
+#: `William`). Just below equal spelling, because a symbol groups several close variants.
+SYMBOL_SIMILARITY = 0.95
+#: Score of a titled query that is a surname alone (`President Putin`) against a longer listed name that
+#: contains that surname: the title says a known person is meant, so the missing given names are not held
+#: against it as in `Putin` alone, but it stays below a full-name match.
+TITLED_SURNAME_SCORE = 0.85
 
 
 @lru_cache(maxsize=1_000_000)
@@ -53,6 +61,14 @@ def token_similarity(a: str, b: str) -> float:
 
 
 _VOWELS = re.compile(r"[aeiouy]")
+
+
+def _part_similarity(a: str, b: str, a_symbols: frozenset[str], b_symbols: frozenset[str]) -> float:
+    """Token similarity, raised to `SYMBOL_SIMILARITY` when both parts carry the same rigour name symbol."""
+    sim = token_similarity(a, b)
+    if sim < SYMBOL_SIMILARITY and a_symbols and not a_symbols.isdisjoint(b_symbols):
+        return SYMBOL_SIMILARITY
+    return sim
 
 
 def _skeleton(token: str) -> str:
@@ -100,9 +116,11 @@ def compare_names(query: NormalizedName, entity: NormalizedName) -> NameComparis
     q_tokens, e_tokens = query.tokens, entity.tokens
     if not q_tokens or not e_tokens:
         return NameComparison(0.0, (), q_tokens, e_tokens)
+    q_symbols = query.symbols or ((frozenset(),) * len(q_tokens))
+    e_symbols = entity.symbols or ((frozenset(),) * len(e_tokens))
     pairs = sorted(
         (
-            (token_similarity(qt, et), -(qw + ew), qi, ei)
+            (_part_similarity(qt, et, q_symbols[qi], e_symbols[ei]), -(qw + ew), qi, ei)
             for qi, (qt, qw) in enumerate(zip(q_tokens, query.weights, strict=True))
             for ei, (et, ew) in enumerate(zip(e_tokens, entity.weights, strict=True))
         ),
@@ -133,6 +151,8 @@ def compare_names(query: NormalizedName, entity: NormalizedName) -> NameComparis
         (q_rest_w[i] + e_rest_w[i]) / 2 for i in range(substituted)
     ) + EXTRA_PENALTY * (sum(q_rest_w[substituted:]) + sum(e_rest_w[substituted:]))
     score = sim_mass / (mass + penalty) if mass else 0.0
+    if query.titled and len(q_tokens) == 1 and aligned and len(e_tokens) > 1:
+        score = max(score, TITLED_SURNAME_SCORE * aligned[0][2])
     result = NameComparison(
         score,
         tuple(aligned),

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.names import remove_person_prefixes, replace_org_types_compare
+from rigour.names import NameTypeTag, analyze_names, remove_person_prefixes, replace_org_types_compare
 from rigour.text import ascii_text, metaphone
 
 from chainbreaker.core.errors import InputError
@@ -34,6 +34,10 @@ MAX_NAME_CHARS = 300
 #: Kinds of name; they decide which of the rigour steps apply.
 PERSON, ORG, VESSEL, ANY = "person", "org", "vessel", "any"
 
+#: Word separators of CJK and Greek-influenced typography (katakana middle dot `ウラジーミル・プーチン`,
+#: Chinese interpunct `弗拉基米尔·普京`): they separate name parts as a space does.
+_NAME_DOTS = re.compile(r"[\u00b7\u30fb\uff65\u2027\u16eb]")
+_HANGUL = re.compile(r"^[\uac00-\ud7a3]{2,4}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = re.compile(r"['`´ʻʼʹ’‘]")
@@ -138,6 +142,11 @@ class NormalizedName:
     original: str
     tokens: tuple[str, ...]
     weights: tuple[float, ...]
+    #: Per token, rigour's name symbols (`[NAME:Q2253934]` = Vladimir in any script, `[NICK:BILL]`): two
+    #: tokens sharing one are the same given or family name written differently.
+    symbols: tuple[frozenset[str], ...] = ()
+    #: True when a person's title was dropped (`President Putin`): a lone surname then names someone.
+    titled: bool = False
 
     @property
     def text(self) -> str:
@@ -187,9 +196,11 @@ def kind_of(schema: str | None) -> str:
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str, kind: str = ANY) -> NormalizedName:
     """Normalise one (already cleaned) name; cached, since lists and books repeat names a lot."""
-    text = name.lower()
+    text = _NAME_DOTS.sub(" ", name.lower())
+    words_before = len(text.split())
     if kind in (PERSON, ANY):
         text = remove_person_prefixes(text)  # before transliteration: `Präsident`, `господин`
+    titled = len(text.split()) < words_before
     if not text.isascii():
         text = " ".join(_ascii_word(word) for word in text.split())
     text = _APOSTROPHES.sub("", text).replace("?", "").replace("&", " and ")
@@ -200,15 +211,49 @@ def normalize_name(name: str, kind: str = ANY) -> NormalizedName:
     tokens = _TOKEN.findall(text)
     if kind in (PERSON, ANY) and len(tokens) > 1:
         kept = [t for t in tokens if t not in EXTRA_TITLES]
+        titled = titled or len(kept) < len(tokens)
         tokens = kept or tokens
-    return NormalizedName(name, tuple(tokens), tuple(token_weight(t) for t in tokens))
+    symbols = _token_symbols(name, tuple(tokens)) if kind in (PERSON, ANY) else ()
+    return NormalizedName(
+        name, tuple(tokens), tuple(token_weight(t) for t in tokens), symbols, titled and kind == PERSON
+    )
+
+
+def _token_symbols(name: str, tokens: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """rigour's given/family-name symbols per token (from its Wikidata-derived name tagger).
+
+    The tagger works on the name in its own script, so `Владимир`, `فلاديمير`, `ולדימיר` and `Wladimir`
+    carry the same symbol although their transliterations differ a lot; nicknames (`Bill`/`William`)
+    share a `NICK` symbol. A symbol is kept only for a span of one name part that transliterates to one of
+    our tokens.
+    """
+    found: dict[str, set[str]] = {}
+    for analysed in analyze_names(
+        NameTypeTag.PER, [_NAME_DOTS.sub(" ", name)], consolidate=False, phonetics=False
+    ):
+        for span in analysed.spans:
+            symbol = str(span.symbol)
+            if len(span.parts) != 1 or not symbol.startswith(("[NAME:", "[NICK:")):
+                continue
+            part = _TOKEN.findall(_APOSTROPHES.sub("", _ascii_word(span.parts[0].form)))
+            if len(part) == 1:
+                found.setdefault(part[0], set()).add(symbol)
+    if not found:
+        return ()
+    return tuple(frozenset(found.get(t, ())) for t in tokens)
 
 
 @lru_cache(maxsize=500_000)
 def _ascii_word(word: str) -> str:
     """One word transliterated to Latin; cached per word, because a book repeats given and family names far
     more often than whole names, and transliteration costs tens of microseconds."""
-    return word if word.isascii() else ascii_text(word).lower()
+    if word.isascii():
+        return word
+    if _HANGUL.match(word):
+        # A Korean personal name is one word of 2-4 syllables (surname first); romanised lists write its
+        # syllables apart (`Kim Jong Un`), so each syllable becomes its own part.
+        return " ".join(ascii_text(syllable).lower() for syllable in word)
+    return ascii_text(word).lower()
 
 
 @lru_cache(maxsize=500_000)
