@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from chainbreaker.core.organisations import ALL_ROLES, ORG_KINDS
 from chainbreaker.storage.clock import utcnow
 
 #: Constraint names that are the same on SQLite and PostgreSQL, so migrations can refer to them.
@@ -42,7 +43,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-USER_ROLES = ("analyst", "supervisor", "admin", "auditor")
+USER_ROLES = ALL_ROLES
 CASE_STATUSES = ("new", "in_review", "escalated", "reported", "closed")
 PARTY_ROLES = ("subject", "likely_victim", "witness", "unknown")
 TRAFFICKING_TYPES = ("sex", "labour", "general", "mixed")
@@ -68,12 +69,17 @@ class Base(DeclarativeBase):
 
 
 class Organisation(Base):
-    """A bank, FIU or NGO using one installation; every other row belongs to exactly one."""
+    """A bank, NGO, investor, FIU or hub operator using one installation; every other row belongs to one.
+
+    `kind` decides which roles its members may hold (`core.organisations.KIND_ROLES`).
+    """
 
     __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint(_in("kind", ORG_KINDS), name="kind"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="bank", server_default="bank")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
