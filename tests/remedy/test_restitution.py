@@ -73,7 +73,8 @@ def test_schedule_matches_generator_truth(tmp_path: Path, seed: int, weak_share:
         computed = sum(got[p][head] for p in covered)
         assert abs(computed - expected) <= Decimal("0.01") * max(expected, Decimal(1)), head
     owed_truth = sum(
-        Decimal(truth[p]["swept"]) + Decimal(truth[p]["fees"]) + Decimal(truth[p]["diverted"]) for p in covered
+        Decimal(truth[p]["swept"]) + Decimal(truth[p]["fees"]) + Decimal(truth[p]["diverted"])
+        for p in covered
     )
     owed = sum(got[p]["owed"] for p in covered)
     assert abs(owed - owed_truth) <= Decimal("0.01") * owed_truth

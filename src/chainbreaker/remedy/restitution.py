@@ -218,40 +218,44 @@ def compute_schedule(
         cp_key = _key(r)
         text = " ".join(str(r[k] or "") for k in ("description", "counterparty_name", "merchant_name"))
 
-        def add(head: str, rule: str, row: dict[str, object] = r, pid: str = pid) -> None:
-            lines[pid].add(
-                EvidenceLine(pid, str(row["txn_id"]), booked, head, amount, rule, _counterparty(row))
-            )
-
+        decision: tuple[str, str] | None = None
         if r["direction"] == "in":
             if cp_account in subject_accounts:
-                add("wages_in", "credit from the case's front business or a subject")
-                recent_wage[pid] = (booked, amount)
+                decision = ("wages_in", "credit from the case's front business or a subject")
             elif r["channel"] == "ach" and cp_key in employers:
-                add("wages_in", "ACH credit from a payer who pays two or more of the case's victims")
+                decision = ("wages_in", "ACH credit from a payer who pays two or more of the case's victims")
+            if decision is not None:
                 recent_wage[pid] = (booked, amount)
-            continue
-        if cp_account in recruiter_accounts:
-            add("fees", "payment to the case's recruiter")
+        elif cp_account in recruiter_accounts:
+            decision = ("fees", "payment to the case's recruiter")
         elif r["mcc"] == EMPLOYMENT_AGENCY_MCC:
-            add("fees", "card payment to an employment agency (MCC 7361)")
+            decision = ("fees", "card payment to an employment agency (MCC 7361)")
         elif r["channel"] != "card" and FEE_WORDS.search(text) and cp_account not in subject_accounts:
-            add("fees", "described or addressed as a recruitment, visa, placement or agency fee")
+            decision = ("fees", "described or addressed as a recruitment, visa, placement or agency fee")
         elif r["channel"] == "card" and FEE_WORDS.search(str(r["merchant_name"] or "")):
-            add("fees", "card payment to a recruitment or visa agent")
+            decision = ("fees", "card payment to a recruitment or visa agent")
         elif cp_account in subject_accounts:
-            add("swept_out", "transfer to a subject's account")
+            decision = ("swept_out", "transfer to a subject's account")
         elif cp_key and cp_key in shared_receivers and r["channel"] != "card":
-            add("swept_out", "transfer to an outside receiver that two or more of the case's victims pay")
+            decision = (
+                "swept_out",
+                "transfer to an outside receiver that two or more of the case's victims pay",
+            )
         elif r["channel"] == "atm" and pid in recent_wage:
             paid_at, wage = recent_wage[pid]
             if (
                 booked - paid_at <= timedelta(days=CASH_HANDOVER_DAYS)
                 and amount >= wage * CASH_HANDOVER_SHARE
             ):
-                add("swept_out", "inferred cash hand-over: cash out within 3 days of a wage, >= 75% of it")
+                decision = (
+                    "swept_out",
+                    "inferred cash hand-over: cash out within 3 days of a wage, >= 75% of it",
+                )
                 lines[pid].cash_inferred += amount
                 del recent_wage[pid]
+        if decision is not None:
+            head, rule = decision
+            lines[pid].add(EvidenceLine(pid, str(r["txn_id"]), booked, head, amount, rule, _counterparty(r)))
 
     unattributed = _attribute_diverted(diverted_rows, victims, lines)
     if unattributed:

@@ -123,9 +123,7 @@ class BankWriter:
         self.sinks["labels"] = Sink(self.files["labels"], _plain_schema(LABEL_COLUMNS), "csv")
         self.sinks["rings"] = Sink(self.files["rings"], _plain_schema(RING_COLUMNS), "csv")
         self.files["wages_truth"] = out_dir / "wages_truth.csv"
-        self.sinks["wages_truth"] = Sink(
-            self.files["wages_truth"], _plain_schema(WAGE_TRUTH_COLUMNS), "csv"
-        )
+        self.sinks["wages_truth"] = Sink(self.files["wages_truth"], _plain_schema(WAGE_TRUTH_COLUMNS), "csv")
         self.party_offset = 0
         self.account_offset = 0
         self.txn_offset = 0
