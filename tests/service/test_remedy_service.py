@@ -14,7 +14,6 @@ from chainbreaker.storage.models import AuditEntry
 from chainbreaker.storage.remedy_models import Grievance
 
 
-
 @pytest.fixture(autouse=True)
 def fresh_limiter() -> None:
     web_grievances.LIMITER = web_grievances.IntakeLimiter()
@@ -100,3 +99,79 @@ def test_exit_review_lands_in_the_callers_bank_only(world: World) -> None:
     with world.app.state.ctx.sessions() as session:
         assert exits.exits_report(session, "bank-a") == before
         assert exits.exits_report(session, "bank-b").reviews >= 1
+
+
+def _form_post(client, path: str, data: dict[str, str], page_for_token: str = "/remedy"):  # type: ignore[no-untyped-def]
+    token = csrf_of(client.get(page_for_token).text)
+    return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def test_bank_handles_a_grievance_in_the_browser_pages(world: World) -> None:
+    ref = _post(world, {**GOOD, "anonymous": "off", "contact": "+60 12 345 6789"}).text.split("G-")[1][:6]
+    ref = f"G-{ref}"
+    alice = world.login("alice")
+    home = alice.get("/remedy")
+    assert home.status_code == 200 and ref in home.text and "/grievances/new/bank-a" in home.text
+    detail = alice.get(f"/grievances/{ref}")
+    assert "recruitment fees" in detail.text and "+60 12 345 6789" not in detail.text  # contact never shown
+    linked = _form_post(
+        alice, f"/grievances/{ref}/link", {"party_id": "P1", "linked_kind": "corporate_client"}
+    )
+    assert linked.status_code == 303
+    for kind in ("acknowledge", "assess", "engage"):
+        assert (
+            _form_post(alice, f"/grievances/{ref}/step", {"kind": kind, "detail": f"{kind} done"}).status_code
+            == 303
+        )
+    lever = _form_post(
+        alice, f"/grievances/{ref}/step",
+        {"kind": "leverage", "detail": "asked to repay fees; refused", "cooperation": "not_cooperating"},
+    )  # fmt: skip
+    assert lever.status_code == 303
+    assert "not cooperating" in alice.get(f"/grievances/{ref}").text
+    refused = _form_post(alice, f"/grievances/{ref}/contact", {})
+    assert refused.status_code == 403
+    sam = world.login("sam")
+    shown = _form_post(sam, f"/grievances/{ref}/contact", {})
+    assert shown.status_code == 200 and "+60 12 345 6789" in shown.text
+    # bank-b's people see nothing of bank-a's grievance: bank-b has no grievance of that number yet
+    assert world.login("bob").get(f"/grievances/{ref}").status_code == 404
+
+
+def test_referral_from_ngo_to_protected_account(world: World) -> None:
+    with world.app.state.ctx.sessions.begin() as session:
+        if accounts.check_password(session, "rita", PASSWORD) is None:
+            accounts.add_user(session, "ngo-y", "rita", PASSWORD, "caseworker", actor="test", org_kind="ngo")
+    rita = world.login("rita")
+    form = rita.get("/referrals/new")
+    assert form.status_code == 200 and "consular" in form.text.lower()
+    sent = rita.post(
+        "/referrals/new",
+        data={"csrf_token": csrf_of(form.text), "bank": "bank-a", "person_name": "Ana Souza",
+              "documents": ["consular_id", "ngo_letter"]},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert sent.status_code == 303
+    assert rita.get("/remedy").status_code == 403  # the NGO never sees the bank's remedy pages
+    alice = world.login("alice")
+    ref = next(
+        line.split("/referrals/")[1].split('"')[0]
+        for line in alice.get("/remedy").text.splitlines()
+        if "/referrals/R-" in line
+    )
+    page = alice.get(f"/referrals/{ref}")
+    assert "sufficient" in page.text
+    opened = _form_post(alice, f"/referrals/{ref}/open", {"party_id": "P77", "account_id": "A77"})
+    assert opened.status_code == 303
+    assert "protected survivor" in alice.get(f"/referrals/{ref}").text
+    assert world.login("bob").get(f"/referrals/{ref}").status_code == 404
+
+
+def test_restitution_pages_are_scoped(world: World) -> None:
+    case = world.api("alice").get("/api/v1/cases").json()[0]
+    alice = world.login("alice")
+    html = alice.get(f"/cases/{case['reference']}/restitution")
+    assert html.status_code == 200 and "Restitution schedule" in html.text
+    csv_text = alice.get(f"/cases/{case['reference']}/restitution.csv").text
+    assert csv_text.startswith("party_id,wages_in,swept_out,fees,owed")
+    assert world.login("bob").get(f"/cases/{case['id']}/restitution").status_code == 404

@@ -7,6 +7,7 @@ prefixed with a quote, since counterparty names and descriptions come from outsi
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -33,25 +34,31 @@ def spreadsheet_safe(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_schedule_csv(schedule: Schedule, path: Path) -> Path:
+def schedule_csv_text(schedule: Schedule) -> str:
     """One row per victim (`party_id, wages_in, swept_out, fees, owed`, then the detail columns)."""
+    handle = io.StringIO()
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(SCHEDULE_COLUMNS)
+    for v in schedule.victims:
+        writer.writerow(
+            [
+                spreadsheet_safe(v.party_id),
+                f"{v.wages_in:.2f}",
+                f"{v.swept_out:.2f}",
+                f"{v.fees:.2f}",
+                f"{v.owed:.2f}",
+                f"{v.diverted:.2f}",
+                f"{v.cash_inferred:.2f}",
+                len(v.evidence),
+            ]
+        )
+    return handle.getvalue()
+
+
+def write_schedule_csv(schedule: Schedule, path: Path) -> Path:
+    """The schedule CSV at `path` (folders created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(SCHEDULE_COLUMNS)
-        for v in schedule.victims:
-            writer.writerow(
-                [
-                    spreadsheet_safe(v.party_id),
-                    f"{v.wages_in:.2f}",
-                    f"{v.swept_out:.2f}",
-                    f"{v.fees:.2f}",
-                    f"{v.owed:.2f}",
-                    f"{v.diverted:.2f}",
-                    f"{v.cash_inferred:.2f}",
-                    len(v.evidence),
-                ]
-            )
+    path.write_text(schedule_csv_text(schedule), encoding="utf-8")
     return path
 
 

@@ -127,7 +127,7 @@ def documents_sufficient(referral: Referral, policy: Policy) -> tuple[bool, str]
     return (not missing, "; ".join(missing) if missing else "identity and address established")
 
 
-def _get(session: Session, org_id: str, reference: str) -> Referral:
+def get(session: Session, org_id: str, reference: str) -> Referral:
     found = session.scalar(
         select(Referral).where(Referral.org_id == org_id, Referral.reference == reference.strip().upper())
     )
@@ -147,7 +147,7 @@ def open_account(
     opened_at: datetime | None = None,
 ) -> Referral:
     """Record the account opened for a referral and mark the person protected."""
-    referral = _get(session, org_id, reference)
+    referral = get(session, org_id, reference)
     if referral.status not in ("received", "documents_checked"):
         raise ConflictError(f"referral {referral.reference} is {referral.status}")
     ok, why = documents_sufficient(referral, policy)
@@ -170,7 +170,7 @@ def decline(
         raise PermissionDeniedError("declining a survivor referral is a supervisor's decision")
     if len(reason.strip()) < 10:
         raise InputError("say why the referral is declined", column="reason")
-    referral = _get(session, org_id, reference)
+    referral = get(session, org_id, reference)
     if referral.status in ("account_opened", "declined", "withdrawn"):
         raise ConflictError(f"referral {referral.reference} is {referral.status}")
     referral.status = "declined"
@@ -181,7 +181,7 @@ def decline(
 
 def close_account(session: Session, org_id: str, reference: str, closed_at: datetime, actor: str) -> Referral:
     """Record that a referred survivor's account was closed (for the 6- and 12-month figures)."""
-    referral = _get(session, org_id, reference)
+    referral = get(session, org_id, reference)
     if referral.status != "account_opened":
         raise ConflictError(f"referral {referral.reference} has no open account")
     referral.closed_at = closed_at

@@ -18,6 +18,7 @@ from chainbreaker.service.web import auth as web_auth
 from chainbreaker.service.web import cases as web_cases
 from chainbreaker.service.web import grievances as web_grievances
 from chainbreaker.service.web import pages as web_pages
+from chainbreaker.service.web import remedy as web_remedy
 from chainbreaker.service.web import screening as web_screening
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     web_cases.router,
     web_screening.router,
     web_grievances.router,
+    web_remedy.router,
 )
 
 
