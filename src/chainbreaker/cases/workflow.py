@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from chainbreaker.cases import audit
-from chainbreaker.cases.safeguards import check_account_action, check_role
+from chainbreaker.cases.safeguards import check_account_action, check_exit_reviewed, check_role
 from chainbreaker.core.errors import ConflictError, InputError, NotFoundError
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import CASE_STATUSES, Assignment, Case, CaseParty, Comment
@@ -222,6 +222,8 @@ def record_account_action(
     check_version(case, expected_version)
     party = _party(case, party_id)
     check_account_action(party, action, actor_role, reason)
+    if action == "close_account":
+        check_exit_reviewed(session, org_id, party_id)
     with guarded(case):
         party.account_action = action
         party.account_action_reason = reason.strip() if reason else None
