@@ -162,6 +162,20 @@ def identifier_edges(con: duckdb.DuckDBPyConnection, members: list[str]) -> list
     return edges
 
 
+def counterparty_customer(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The customer that moved the most money with a counterparty of this name (as written), if any."""
+    if not {"transactions", "accounts"} <= _tables(con):
+        return None
+    row = con.execute(
+        """
+        SELECT a.party_id FROM transactions t JOIN accounts a ON t.account_id = a.account_id
+        WHERE t.counterparty_name = ? GROUP BY a.party_id ORDER BY sum(t.amount) DESC, a.party_id LIMIT 1
+        """,
+        [name],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def group_parties(members: Iterable[str], edges: Iterable[Edge]) -> list[list[str]]:
     """Connected components of members under the edges (edges to non-members are ignored)."""
     finder = UnionFind()
