@@ -355,7 +355,8 @@ def make_workspace(ws: Workspace) -> Workspace:
     try:
         for table in (PARTIES, ACCOUNTS, ACCOUNT_HOLDERS, TRANSACTIONS):
             con.execute(ddl(table))
-        con.executemany(f"INSERT INTO parties VALUES ({', '.join('?' * 16)}, NULL)", PARTY_ROWS)
+        columns = ", ".join(PARTIES.column_names[:16])
+        con.executemany(f"INSERT INTO parties ({columns}) VALUES ({', '.join('?' * 16)})", PARTY_ROWS)
         con.executemany(
             "INSERT INTO accounts (account_id, party_id, account_type, opened_at, currency) VALUES (?, ?, ?, ?, 'USD')",
             ACCOUNT_ROWS,

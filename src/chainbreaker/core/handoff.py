@@ -57,7 +57,7 @@ ALERTS: tuple[HandoffColumn, ...] = (
     HandoffColumn("party_id", Kind.TEXT, True, "the customer the indicator fired on"),
     HandoffColumn("account_id", Kind.TEXT, True, "the account, when the indicator is about one", True),
     HandoffColumn("indicator_id", Kind.TEXT, True, "catalogue id, e.g. ST-03"),
-    HandoffColumn("trafficking_type", Kind.TEXT, True, "sex | labour | general"),
+    HandoffColumn("trafficking_type", Kind.TEXT, True, "sex, labour or general"),
     HandoffColumn("score", Kind.SCORE, True, "indicator weight x strength, 0..1"),
     HandoffColumn("period_start", Kind.TIMESTAMP, True, "start of the period the indicator looked at"),
     HandoffColumn("period_end", Kind.TIMESTAMP, True, "end of that period", True),
@@ -70,8 +70,8 @@ PARTY_RISK: tuple[HandoffColumn, ...] = (
     HandoffColumn("party_id", Kind.TEXT, True, "the customer"),
     HandoffColumn("risk_score", Kind.SCORE, True, "combined risk, 0..1"),
     HandoffColumn("indicators", Kind.TEXT_LIST, True, "indicator ids that fired on the party"),
-    HandoffColumn("trafficking_type", Kind.TEXT, True, "sex | labour | general"),
-    HandoffColumn("role", Kind.TEXT, True, "likely_subject | likely_victim | unknown"),
+    HandoffColumn("trafficking_type", Kind.TEXT, True, "sex, labour or general"),
+    HandoffColumn("role", Kind.TEXT, True, "likely_subject, likely_victim or unknown"),
     HandoffColumn(
         "subrole", Kind.TEXT, True, "controller, front_business, recruiter, ... (subjects only)", True
     ),

@@ -127,7 +127,7 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
         )
     for hit in facts.hits:
         out.append(
-            f"List match: {hit['party_id'] or 'a counterparty'} resembles {hit['entity_name']} on {hit['dataset']} "
+            f"List match: {hit['matched_party']} resembles {hit['entity_name']} on {hit['dataset']} "
             f"(source id {hit['source_id']}, score {hit['score']:.2f})"
             + (f": {hit['explanation']}" if hit["explanation"] else "")
             + "."
