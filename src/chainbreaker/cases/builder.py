@@ -24,6 +24,7 @@ from chainbreaker.cases.inputs import (
     read_hits,
     read_party_risk,
 )
+from chainbreaker.cases.organisations import ensure_organisation
 from chainbreaker.cases.planning import plan_cases
 from chainbreaker.cases.store import open_store
 from chainbreaker.cases.upserts import CaseWriter, fingerprint
@@ -111,6 +112,7 @@ def build_cases(
         )
     factory = open_store(workspace, url)
     with factory() as session:
+        ensure_organisation(session, org_id, None, actor)
         builder = CaseWriter(session, org_id, actor, inputs, report)
         for number, plan in enumerate(plans, start=1):
             builder.apply(plan, transactions)

@@ -55,6 +55,13 @@ def _monitoring_edges(inputs: Inputs, members: set[str]) -> list[Edge]:
     return edges
 
 
+def _priority(plan: Plan, inputs: Inputs) -> tuple[bool, float, int]:
+    risks = [inputs.party_risk[p] for p in plan.parties if p in inputs.party_risk]
+    has_subject = any(r.role == "subject" for r in risks)
+    scores = [r.risk_score for r in risks] + [a.score for a in plan.alerts] + [h.hit.score for h in plan.hits]
+    return has_subject, max(scores, default=0.0), len(plan.alerts)
+
+
 def place_hit(hit: HitRow, con: Any) -> PlacedHit:
     """Where a hit sits: a customer's own name on that customer; a counterparty's name beside the customer
     that pays or is paid by it most (the counterparty is not a customer, so it has no party id)."""
@@ -109,6 +116,9 @@ def plan_cases(inputs: Inputs, con: Any) -> tuple[list[Plan], list[str]]:
                 edges=[e for e in edges if e.source in group_set and e.target in group_set],
             )
         )
+    # New cases are numbered in this order: cases with a likely subject first, riskiest first, so C-000001 of
+    # a first build is the case an analyst should open (and report) first.
+    plans.sort(key=lambda plan: _priority(plan, inputs), reverse=True)
     if orphan_hits:
         # A counterparty outside the bank matched a list but no customer could be tied to it: one case
         # per listed entity, without parties, so the hit is not lost.
