@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
 from chainbreaker.core.errors import ConfigurationError
 from chainbreaker.core.workspace import Workspace
 
@@ -62,21 +65,16 @@ def _subject_names(bank_dir: Path, limit: int = 6) -> list[str]:
         for row in csv.DictReader(fh):
             if row["role"] in {"controller", "front_business", "recruiter", "employer"}:
                 subjects.append(row["party_id"])
-    import duckdb
-
     wanted = subjects[: limit * 3]
     if not wanted:
         return []
     source = next(bank_dir.glob("parties.*"))
-    reader = "read_parquet" if source.suffix == ".parquet" else "read_csv"
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            f"SELECT party_id, name FROM {reader}(?) WHERE list_contains(?, party_id)",
-            [str(source), wanted],
-        ).fetchall()
-    finally:
-        con.close()
+    table = (
+        pq.read_table(source, columns=["party_id", "name"])
+        if source.suffix == ".parquet"
+        else pacsv.read_csv(source).select(["party_id", "name"])
+    )
+    rows = zip(table.column("party_id").to_pylist(), table.column("name").to_pylist(), strict=True)
     names = {str(pid): str(name) for pid, name in rows}
     return [names[p] for p in wanted if p in names][:limit]
 
