@@ -39,7 +39,6 @@ from chainbreaker.service.app import create_app
 from chainbreaker.storage.models import Alert, AuditEntry, Case, CaseParty, ScreeningHit
 from chainbreaker.synth import generate_bank
 from chainbreaker.synth.config import SynthConfig
-from conftest import _shared_dir
 
 SECRET = "chain-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 PASSWORD = "correct horse battery staple"
@@ -82,7 +81,10 @@ def test_every_alert_monitoring_wrote_is_one_alert_in_the_store(chain: dict[str,
 
 
 def test_subjects_keep_their_sub_role_in_the_store_and_the_goaml_reason(
-    chain: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    chain: dict[str, object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    optional_shared_dir: Path | None,
 ) -> None:
     workspace = chain["ws"]
     assert isinstance(workspace, Workspace)
@@ -106,7 +108,7 @@ def test_subjects_keep_their_sub_role_in_the_store_and_the_goaml_reason(
             .where(Case.reference.in_(references))
         ).scalars()
         write_demo_reporting(workspace, sorted(set(parties)))
-    goaml_dir = _shared_dir() / "spec" / "goaml"
+    goaml_dir = (optional_shared_dir or tmp_path / "no-shared") / "spec" / "goaml"
     result = None
     for reference in references:  # the first subject case whose facts are complete enough to file
         try:
@@ -125,6 +127,15 @@ def test_subjects_keep_their_sub_role_in_the_store_and_the_goaml_reason(
     assert result is not None
     reference = result.case
     document = etree.parse(str(result.path))
+    # The report's reason fits goAML's 8,000 characters by summarising (counts per indicator), not by a cut.
+    report_reason = document.xpath("/report/reason/text()")[0]
+    assert len(report_reason) <= 8000 and report_reason.rstrip().endswith(".")
+    with store_session(workspace) as session:
+        alerts = session.scalar(
+            select(func.count()).select_from(Alert).join(Case).where(Case.reference == result.case)
+        )
+    if alerts and alerts > 30:
+        assert "alert(s) on" in report_reason
     reasons = " ".join(document.xpath("//report_party/reason/text()"))
     case_subjects = {p: s for p, s, ref in subjects if ref == reference}
     for sub in case_subjects.values():

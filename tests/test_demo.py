@@ -12,10 +12,11 @@ from chainbreaker.cli.main import app
 from chainbreaker.core.errors import ConfigurationError
 from chainbreaker.demo import DEMO_MARKER, run_demo
 from chainbreaker.reports.validate import SchemaMissingError, find_schema, schema_errors
-from conftest import _shared_dir
 
 
-def test_demo_end_to_end_without_the_shared_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_end_to_end_without_the_shared_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, optional_shared_dir: Path | None
+) -> None:
     """The demo runs on a machine with no `../shared`: FinCEN validated by the packaged XSD, goAML marked."""
     monkeypatch.delenv("CHAINBREAKER_SHARED_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
@@ -48,9 +49,8 @@ def test_demo_end_to_end_without_the_shared_folder(tmp_path: Path, monkeypatch: 
     assert messages and (tmp_path / "demo" / DEMO_MARKER).exists()
 
     # Where the reference folder is present, the goAML file the demo wrote is valid against the FIU's XSD.
-    shared = _shared_dir()
-    xsd = shared / "spec" / "goaml" / "goAMLSchema-5.0.2-ae.xsd"
-    if xsd.is_file():
+    if optional_shared_dir is not None:
+        xsd = optional_shared_dir / "spec" / "goaml" / "goAMLSchema-5.0.2-ae.xsd"
         document = etree.parse(str(goaml)).getroot()
         assert schema_errors(document, xsd, dotnet_anchors=True) == []
 

@@ -29,7 +29,6 @@ from chainbreaker.reports.setup import INSTITUTION_FIELDS, KYC_COLUMNS
 from chainbreaker.service.app import create_app
 from chainbreaker.synth import generate_bank
 from chainbreaker.synth.config import SynthConfig
-from conftest import _shared_dir
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 CYRILLIC = ["Иван Петров", "Ольга Смирнова", "Дмитрий Волков", "Сергей Кузнецов", "Анна Попова"]
@@ -113,8 +112,11 @@ def _login(client: TestClient, username: str) -> None:
     assert response.status_code == 303, response.text
 
 
-def test_readme_own_data_sequence_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    xsd = _shared_dir() / "spec" / "goaml" / "goAMLSchema-5.0.2-ae.xsd"  # the FIU's XSD, where at hand
+def test_readme_own_data_sequence_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, optional_shared_dir: Path | None
+) -> None:
+    # The FIU's XSD, where the reference folder is at hand; without it `report` must refuse plainly.
+    xsd = (optional_shared_dir or tmp_path / "no-shared") / "spec" / "goaml" / "goAMLSchema-5.0.2-ae.xsd"
     monkeypatch.delenv("CHAINBREAKER_SHARED_DIR", raising=False)
     monkeypatch.delenv("CHAINBREAKER_DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)

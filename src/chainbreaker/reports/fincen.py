@@ -17,7 +17,7 @@ from lxml import etree
 from chainbreaker.core.identifiers import person_name_parts
 from chainbreaker.reports.errors import MissingField
 from chainbreaker.reports.facts import ReportFacts, ReportParty
-from chainbreaker.reports.narrative import split, text
+from chainbreaker.reports.narrative import fitted, split
 from chainbreaker.reports.profiles import FincenProfile
 
 NS = "www.fincen.gov/base"
@@ -290,7 +290,8 @@ class SarBuilder:
             self.el(cls, "SuspiciousActivitySubtypeID", subtype)
             self.el(cls, "SuspiciousActivityTypeID", type_id)
         kind = "human smuggling" if self.smuggling else facts.trafficking_label or "human trafficking"
-        narrative = f"Type: {kind.upper()}.\n\n" + text(facts, key_term=self.key_term)
+        # FinCEN takes up to 5 narrative blocks of 4,000 characters: summarise to fit, never cut a sentence.
+        narrative = fitted(facts, 5 * 3900, key_term=self.key_term, prefix=f"Type: {kind.upper()}.\n\n")
         for number, chunk in enumerate(split(narrative, 4000, 5), start=1):
             info = self.el(activity, "ActivityNarrativeInformation", seq=True)
             self.el(info, "ActivityNarrativeSequenceNumber", number)

@@ -26,9 +26,11 @@ from lxml import etree
 from chainbreaker.core.identifiers import ascii_name, person_name_parts
 from chainbreaker.reports.errors import MissingField
 from chainbreaker.reports.facts import ReportFacts, ReportParty
-from chainbreaker.reports.narrative import text as narrative_text
+from chainbreaker.reports.narrative import fitted as narrative_fitted
 from chainbreaker.reports.profiles import GoamlProfile
 
+#: goAML's `reason` field holds at most this many characters (the UAE schema's limit).
+REASON_LIMIT = 8000
 _NAME_OK = re.compile(r"[^a-zA-Z0-9 .'-]")
 _EMAIL = re.compile(
     r"^[_a-zA-Z0-9+-]+(\.[_a-zA-Z0-9+-]+)*@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*(\.[a-zA-Z]{2,15})$"
@@ -430,7 +432,7 @@ class GoamlBuilder:
             _sub(person, "email", inst.mlro.email)
         _sub(person, "occupation", inst.mlro.occupation or "MLRO")
         kind = (facts.trafficking_label or "human trafficking").upper()
-        _sub(report, "reason", narrative_text(facts)[:8000])
+        _sub(report, "reason", narrative_fitted(facts, REASON_LIMIT))
         _sub(report, "action", self.action_text()[:8000])
         for txn in self.reported_transactions():
             self.transaction(report, txn)
