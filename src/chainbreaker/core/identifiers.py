@@ -8,7 +8,8 @@ comparison values, never shown to users and never logged in clear.
   `713.555.0101` and `+1 713 555 0101` are one number; a number `phonenumbers` cannot parse falls back to its
   last 9 digits (at least 7 digits, else no key).
 - email: trimmed and lower-cased; Gmail-style dots and `+tags` are kept (they are different mailboxes elsewhere).
-- address: transliterated to ASCII, lower-cased, only letters and digits, with the postal code appended.
+- address: transliterated to ASCII, lower-cased, only letters and digits, with the postal code (or the city)
+  appended.
 - id number: ASCII letters and digits, upper-cased.
 - name: transliterated to ASCII with `rigour` (Cyrillic, Arabic, Chinese names keep their letters), with a
   documented rule for which part is the family name (`person_name_parts`).
@@ -56,15 +57,16 @@ def email_key(value: str | None) -> str | None:
     return text if "@" in text else None
 
 
-def address_key(address: str | None, postal_code: str | None = None) -> str | None:
-    """The comparison key of a street address: ASCII letters and digits, lower-cased, plus the postal code."""
+def address_key(address: str | None, postal_code: str | None = None, city: str | None = None) -> str | None:
+    """The comparison key of a street address: ASCII letters and digits, lower-cased, then `|` and the postal
+    code (the city when there is no postal code), so "9 Dorm Rd" in two towns are two addresses."""
     if not address:
         return None
     street = _NOT_ALNUM.sub("", ascii_text(address)).lower()
     if not street:
         return None
-    postal = _NOT_ALNUM.sub("", postal_code or "").lower()
-    return f"{street}|{postal}"
+    place = _NOT_ALNUM.sub("", ascii_text(postal_code or city or "")).lower()
+    return f"{street}|{place}"
 
 
 def id_number_key(value: str | None) -> str | None:
@@ -116,6 +118,34 @@ SURNAME_PARTICLES = frozenset(
         "st",
     }
 )
+
+
+@dataclass(frozen=True)
+class PartyKeys:
+    """The identifier keys of one party, as every stage compares them."""
+
+    phone: str | None
+    email: str | None
+    address: str | None
+    id_number: str | None
+
+
+def party_keys(
+    phone: str | None,
+    email: str | None,
+    address: str | None,
+    postal_code: str | None,
+    city: str | None,
+    id_number: str | None,
+    country: str | None,
+) -> PartyKeys:
+    """All identifier keys of a party from its contract columns (the phone read in the party's country)."""
+    return PartyKeys(
+        phone_key(phone, country),
+        email_key(email),
+        address_key(address, postal_code, city),
+        id_number_key(id_number),
+    )
 
 
 @dataclass(frozen=True)
