@@ -158,7 +158,8 @@ def run_demo(
     built = build_cases(workspace)
     report.add(
         "cases",
-        f"{built.cases_created} cases created from {built.alerts_added} alerts and {built.hits_added} hits",
+        f"{built.cases_created} cases created from {built.alerts_added} of {built.alerts_read} alerts "
+        f"({built.alerts_rescored} re-scored) and {built.hits_joined} of {built.hits_read} screening hits",
         started,
     )
 
