@@ -147,8 +147,9 @@ def test_registry_search_and_entity_history(world: World) -> None:
 
 
 def test_goaml_export_is_validated_downloadable_and_keeps_victims_out_of_suspects(
-    world: World, shared_dir
+    world: World, shared_dir, monkeypatch
 ) -> None:
+    monkeypatch.setenv("CHAINBREAKER_SHARED_DIR", str(shared_dir))  # the FIU's XSD; never guessed
     alice = world.api("alice")
     ref = _case(world)["reference"]
     response = alice.post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml"})

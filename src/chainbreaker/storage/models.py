@@ -201,14 +201,15 @@ class CaseParty(Base):
 
 
 class Alert(Base):
-    """One (party, indicator, account) hit from monitoring; re-scored versions are kept in `history`.
+    """One alert from monitoring, identified as monitoring identifies it; re-scored versions go to `history`.
 
-    The natural key (party, indicator, account) rather than monitoring's `alert_id` identifies an alert
-    across runs, so a re-run that renumbers alerts still updates the same row.
+    `alert_id` is `core.handoff.alert_identity(party, indicator, account, period, link)`: the alert monitoring
+    writes is the alert the store keeps and the UI shows (migration 0010_chain moved existing stores from the
+    old (party, indicator, account) key).
     """
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("org_id", "party_id", "indicator_id", "account_key"),)
+    __table_args__ = (UniqueConstraint("org_id", "alert_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -270,7 +271,8 @@ class Evidence(Base):
 
 
 class ScreeningHit(Base):
-    """A candidate match of a party against a listed entity (screening output contract)."""
+    """A candidate match of a customer (`party_id`) or of a customer's counterparty (`counterparty_of`, with
+    the counterparty's own name in `query_name`) against a listed entity (screening output contract)."""
 
     __tablename__ = "screening_hits"
     __table_args__ = (UniqueConstraint("org_id", "query_id", "entity_id"),)
@@ -279,6 +281,8 @@ class ScreeningHit(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     party_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    #: For a hit on a counterparty name: the customer it transacts with (the hit is not on that customer).
+    counterparty_of: Mapped[str | None] = mapped_column(String(100), nullable=True)
     query_id: Mapped[str] = mapped_column(String(100))
     query_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     entity_id: Mapped[str] = mapped_column(String(200))

@@ -2,7 +2,7 @@
 and exit reviews (owned by `chainbreaker.remedy`).
 
 Revision ID: 0017_remedy
-Revises: 0003_org_kinds
+Revises: 0010_chain
 Create Date: 2026-12-04 11:53:22.084541
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_remedy"
-down_revision: str | None = "0003_org_kinds"
+down_revision: str | None = "0010_chain"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
