@@ -93,6 +93,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
     )
     app.state.ctx = ctx
     app.state.templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
+    from chainbreaker.service.humanize import install_filters
+
+    install_filters(app.state.templates.env)
     errors.install(app)
 
     from chainbreaker.service.routes import include_routers
