@@ -68,7 +68,7 @@ def why_above(upper: Ranked, lower: Ranked) -> str:
     best = max(gains, key=lambda k: gains[k])
     if gains[best] <= 1e-9:
         if upper.evidence != lower.evidence:
-            return f"same score; more evidence ({upper.evidence:,} vs {lower.evidence:,} transactions)"
+            return f"same score; more evidence ({upper.evidence:,} vs {lower.evidence:,} evidence rows)"
         return "same score and evidence; earlier reference first"
     if best == "behaviour":
         return f"riskier behaviour (a party scores {upper.party_risk:.2f} vs {lower.party_risk:.2f})"
@@ -109,9 +109,9 @@ def rank_cases(session: Session, org_id: str) -> list[Ranked]:
             .group_by(ScreeningHit.case_id)
         ).all()
     )
-    evidence = dict(
+    evidence = dict(  # rows, not distinct transactions: a tie-breaker only, and an index-only count
         session.execute(
-            select(Evidence.case_id, func.count(func.distinct(Evidence.txn_id)))
+            select(Evidence.case_id, func.count(Evidence.id))
             .where(Evidence.org_id == org_id)
             .group_by(Evidence.case_id)
         ).all()

@@ -130,39 +130,60 @@ def case_summary(session: Session, org_id: str, ref: str | int) -> Summary:
         ),
         key=lambda line: (-line.top_score, -line.evidence, line.indicator_id),
     )
-    flows = [
-        Flow(str(direction), str(currency), int(n), Decimal(str(total or 0)))
-        for direction, currency, n, total in session.execute(
-            select(Evidence.direction, Evidence.currency, func.count(), func.sum(Evidence.amount))
-            .where(Evidence.org_id == org_id, Evidence.case_id == cid)
-            .group_by(Evidence.direction, Evidence.currency)
-            .order_by(Evidence.direction, Evidence.currency)
-        )
-    ]
-    # one transaction can be evidence of several indicators: count it once in the totals
-    distinct = session.execute(
+    # One pass over the case's distinct transactions (a transaction can be evidence of several
+    # indicators; the totals count it once): money per direction and currency, channels, dates.
+    unique = (
         select(
-            func.count(func.distinct(Evidence.txn_id)),
-            func.count(
-                func.distinct(
-                    func.coalesce(
-                        Evidence.counterparty_party_id, Evidence.counterparty_name, Evidence.merchant_name
+            Evidence.txn_id,
+            Evidence.direction,
+            Evidence.currency,
+            Evidence.channel,
+            Evidence.amount,
+            Evidence.booked_at,
+        )
+        .where(Evidence.org_id == org_id, Evidence.case_id == cid)
+        .distinct()
+        .subquery()
+    )
+    flow_totals: dict[tuple[str, str], list[Any]] = {}
+    channel_counts: Counter[str] = Counter()
+    first: datetime | None = None
+    last: datetime | None = None
+    transactions = 0
+    for direction, currency, channel, n, total, lo, hi in session.execute(
+        select(
+            unique.c.direction,
+            unique.c.currency,
+            unique.c.channel,
+            func.count(),
+            func.sum(unique.c.amount),
+            func.min(unique.c.booked_at),
+            func.max(unique.c.booked_at),
+        ).group_by(unique.c.direction, unique.c.currency, unique.c.channel)
+    ):
+        entry = flow_totals.setdefault((str(direction), str(currency)), [0, Decimal(0)])
+        entry[0] += int(n)
+        entry[1] += Decimal(str(total or 0))
+        channel_counts[str(channel)] += int(n)
+        transactions += int(n)
+        first = lo if first is None or (lo is not None and lo < first) else first
+        last = hi if last is None or (hi is not None and hi > last) else last
+    flows = [Flow(d, c, n, total) for (d, c), (n, total) in sorted(flow_totals.items())]
+    channels = channel_counts.most_common()
+    counterparties = int(
+        session.scalar(
+            select(
+                func.count(
+                    func.distinct(
+                        func.coalesce(
+                            Evidence.counterparty_party_id, Evidence.counterparty_name, Evidence.merchant_name
+                        )
                     )
                 )
-            ),
-            func.min(Evidence.booked_at),
-            func.max(Evidence.booked_at),
-        ).where(Evidence.org_id == org_id, Evidence.case_id == cid)
-    ).one()
-    channels = [
-        (str(ch), int(n))
-        for ch, n in session.execute(
-            select(Evidence.channel, func.count(func.distinct(Evidence.txn_id)))
-            .where(Evidence.org_id == org_id, Evidence.case_id == cid)
-            .group_by(Evidence.channel)
-            .order_by(func.count(func.distinct(Evidence.txn_id)).desc())
+            ).where(Evidence.org_id == org_id, Evidence.case_id == cid)
         )
-    ]
+        or 0
+    )
     hits = _count(
         session, select(ScreeningHit.id).where(ScreeningHit.org_id == org_id, ScreeningHit.case_id == cid)
     )
@@ -181,11 +202,11 @@ def case_summary(session: Session, org_id: str, ref: str | int) -> Summary:
         parties=parties,
         indicators=indicators,
         flows=flows,
-        evidence=int(distinct[0] or 0),
-        counterparties=int(distinct[1] or 0),
+        evidence=transactions,
+        counterparties=counterparties,
         channels=channels,
-        first=distinct[2],
-        last=distinct[3],
+        first=first,
+        last=last,
         hits=hits,
         comments=comments,
         unreviewed_alerts=unreviewed,

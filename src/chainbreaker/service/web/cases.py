@@ -23,7 +23,7 @@ from chainbreaker.service import accounts, casework, reporting
 from chainbreaker.service.csvout import csv_response
 from chainbreaker.service.deps import Ctx, Db, Reader, Worker
 from chainbreaker.service.mcc import mcc_name
-from chainbreaker.service.reads import party_names
+from chainbreaker.service.namecache import names_of
 from chainbreaker.service.security.roles import Permission
 from chainbreaker.service.tables import case_list
 from chainbreaker.service.views.casemap import case_places, map_svg
@@ -93,7 +93,7 @@ def _common(
     request: Request, ctx: Ctx, db: Db, who: Reader, ref: str
 ) -> tuple[casework.Summary, dict[str, str]]:
     summary = casework.case_summary(db, who.org_id, ref)
-    names = party_names(ctx.workspace, [p.party_id for p in summary.parties])
+    names = names_of(ctx.workspace, [p.party_id for p in summary.parties])
     return summary, names
 
 
@@ -107,6 +107,7 @@ def _section(
         "cases",
         case=summary.case,
         summary=summary,
+        safeguard=summary.safeguard,
         sections=SECTIONS,
         section=section,
         can_work=who.can(Permission.WORK),

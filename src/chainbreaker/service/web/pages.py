@@ -16,6 +16,7 @@ from chainbreaker.service.api.indicators import detail as indicator_detail
 from chainbreaker.service.csvout import csv_response
 from chainbreaker.service.deps import Ctx, Db, Reader
 from chainbreaker.service.mcc import mcc_name
+from chainbreaker.service.namecache import names_of
 from chainbreaker.service.security.roles import Permission
 from chainbreaker.service.tables import case_list
 from chainbreaker.service.views.charts import bar_chart, stacked_time_chart
@@ -108,7 +109,7 @@ def alert(request: Request, alert_id: int, ctx: Ctx, db: Db, who: Reader) -> HTM
     row = reads.get_alert(db, who.org_id, alert_id)
     summary = casework.case_summary(db, who.org_id, row.case_id)
     party_ids = [p.party_id for p in summary.parties]
-    names = reads.party_names(ctx.workspace, party_ids)
+    names = names_of(ctx.workspace, party_ids)
     try:
         indicator = default_catalogue().get(row.indicator_id)
     except Exception:
