@@ -44,6 +44,12 @@ LISTS = {
     ("GET", "/api/v1/dashboard"),
     ("GET", "/api/v1/screening/jobs"),
     ("GET", "/indicators/{indicator_id}"),
+    # the investigator's workspace: lists, search and party pages show only the caller's organisation's
+    # rows (a party both banks' cases name has a page in each; test_workspace_ui checks what it shows)
+    ("GET", "/search"),
+    ("GET", "/parties/{party_id}"),
+    ("GET", "/screening/results"),
+    ("GET", "/api/v1/cases-ranking"),
 }
 #: Everything that names one object of an organisation, with a body that would be valid for its owner.
 OBJECT_ROUTES: dict[tuple[str, str], dict[str, object] | None] = {
@@ -71,6 +77,15 @@ OBJECT_ROUTES: dict[tuple[str, str], dict[str, object] | None] = {
     ("POST", "/api/v1/cases/{ref}/reports"): {"format": "html"},
     ("GET", "/api/v1/cases/{ref}/reports/{report_id}"): None,
     ("POST", "/cases/{ref}/reports"): {"format": "html"},
+    ("GET", "/cases/{ref}/evidence"): None,
+    ("GET", "/cases/{ref}/timeline"): None,
+    ("GET", "/cases/{ref}/network"): None,
+    ("GET", "/cases/{ref}/map"): None,
+    ("GET", "/cases/{ref}/matches"): None,
+    ("GET", "/cases/{ref}/notes"): None,
+    ("POST", "/cases/{ref}/trafficking-type"): {"trafficking_type": "labour", "reason": "x"},
+    ("POST", "/api/v1/cases/{ref}/trafficking-type"): {"trafficking_type": "labour", "reason": "x"},
+    ("GET", "/api/v1/cases/{ref}/evidence"): None,
 }
 
 
