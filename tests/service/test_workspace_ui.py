@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import logging
 import random
 
@@ -45,7 +46,7 @@ def test_ranking_separates_cases_an_exact_list_match_made_equal() -> None:
     # demo-like: several cases with a 1.00 name match, different behaviour and breadth
     cases = [(0.98, 27, 1.0, 5), (0.97, 24, 1.0, 3), (0.94, 10, 1.0, 1), (0.73, 5, 1.0, 3), (0.66, 4, 1.0, 3)]
     scores = [rank_score(*c) for c in cases]
-    assert all(a > b + 0.005 for a, b in zip(scores, scores[1:], strict=False))  # strictly apart
+    assert all(a > b + 0.005 for a, b in itertools.pairwise(scores))  # strictly apart
     assert max(scores) < 0.84  # no flood of 1.00
 
 
