@@ -38,6 +38,10 @@ ALIASES = {
 }
 
 
+#: Natural Earth features drawn as part of a country's shape (their name is not the country's name).
+PARTS = frozenset({"N. Cyprus", "Somaliland"})
+
+
 @dataclass(frozen=True)
 class Place:
     """A point to draw: the name as placed, its country, and how precisely it is known."""
@@ -97,7 +101,8 @@ def countries() -> dict[str, Country]:
         previous = found.get(code)
         if previous is not None:  # one code on two features (e.g. a disputed area): merge the rings
             rings = previous.rings + rings
-        found[code] = Country(code, previous.name if previous else item["name"], rings, (0.0, 0.0))
+        name = item["name"] if previous is None or previous.name in PARTS else previous.name
+        found[code] = Country(code, name, rings, (0.0, 0.0))
     return {
         code: Country(c.iso2, c.name, c.rings, _centre([[list(p) for p in r] for r in c.rings]))
         for code, c in found.items()

@@ -79,6 +79,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from chainbreaker.service.parties import warm_up
+
+        warm_up()  # the search box's name matching, loaded in the background
         yield
         ctx.close()
 

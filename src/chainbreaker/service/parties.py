@@ -14,6 +14,7 @@ logs); the result page is `no-store` like every page.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +36,16 @@ from chainbreaker.storage.models import Alert, Case, CaseParty, Evidence, Screen
 NAME_THRESHOLD = 0.72
 MAX_RESULTS = 50
 _DIGITS = re.compile(r"\D+")
+
+
+def warm_up() -> None:
+    """Load the name analyser's data in the background at start-up (about 15 s of CPU once per
+    process), so the first name search does not pay for it."""
+
+    def run() -> None:
+        normalize_name(clean_name("Maria da Silva warm-up"), kind_of("person"))
+
+    threading.Thread(target=run, name="chainbreaker-name-warm-up", daemon=True).start()
 
 
 def visible_party_ids(session: Session, org_id: str) -> set[str]:
@@ -276,12 +287,19 @@ def _shared_identifiers(
     try:
         found: list[dict[str, Any]] = []
         for column, value in values.items():  # column names come from SHARED_FIELDS, never from input
+            # the same phone written differently (`(215) 308-1324`, `+1 215 308 1324`) is the same phone
+            if column == "phone":
+                key, needle = "right(regexp_replace(phone, '[^0-9]', '', 'g'), 10)", _digits(value)[-10:]
+                if len(needle) < 7:
+                    continue
+            else:
+                key, needle = f"lower(trim({column}))", value.strip().lower()
             try:
                 others = [
                     str(r[0])
                     for r in con.execute(
-                        f"SELECT party_id FROM parties WHERE {column} = ? AND party_id <> ? LIMIT 200",
-                        [value, party_id],
+                        f"SELECT party_id FROM parties WHERE {key} = ? AND party_id <> ? LIMIT 200",  # noqa: S608
+                        [needle, party_id],
                     ).fetchall()
                 ]
             except duckdb.Error:

@@ -147,6 +147,13 @@ def map_svg(places: CasePlaces, title: str) -> Markup:
                 f'<path class="land" d="{" ".join(paths)}"><title>{escape(country.name)}</title></path>'
             )
     top = max(max(p.transactions, p.counterparty_transactions, 1) for p in points)
+    labelled: list[tuple[float, float, float, float]] = []
+
+    def free(box: tuple[float, float, float, float]) -> bool:
+        """Label only where no earlier (busier) place's label is: every place keeps its tooltip and row."""
+        x0, y0, x1, y1 = box
+        return all(x1 < a or x0 > c or y1 < b or y0 > d for a, b, c, d in labelled)
+
     for i, p in enumerate(points):
         x, y = xy(p.place.lon, p.place.lat)
         activity = max(p.transactions, p.counterparty_transactions, 1)
@@ -158,14 +165,14 @@ def map_svg(places: CasePlaces, title: str) -> Markup:
             lines.append(f"{p.transactions:,} transactions, {p.amount:,.2f}")
         if p.counterparty_transactions:
             lines.append(f"{p.counterparty_transactions:,} transactions with counterparties here")
+        box = (x + r + 3, y - 10, x + r + 3 + 7.2 * len(p.place.name), y + 6)
+        label = i < 25 and free(box)
+        if label:
+            labelled.append(box)
         parts.append(
             f'<g class="place place-{p.kind}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
             f"<title>{escape('; '.join(lines))}</title></circle>"
-            + (
-                f'<text x="{x + r + 3:.1f}" y="{y + 4:.1f}">{escape(p.place.name)}</text>'
-                if i < 25  # label the busiest places; every circle has its tooltip and a table row
-                else ""
-            )
+            + (f'<text x="{x + r + 3:.1f}" y="{y + 4:.1f}">{escape(p.place.name)}</text>' if label else "")
             + "</g>"
         )
     return Markup(  # noqa: S704 - numbers and escape()d text only

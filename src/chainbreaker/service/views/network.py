@@ -174,11 +174,19 @@ def network_svg(
     margin = max(widths.values()) / 2 + 10
     left, top = min(xs) - margin, min(ys) - 30
     view_w, view_h = max(xs) - min(xs) + 2 * margin, max(ys) - min(ys) + 70
+    # never zoom a small network in beyond the canvas: circles and labels keep their drawn size
+    if view_w < width:
+        left -= (width - view_w) / 2
+        view_w = width
+    if view_h < height:
+        top -= (height - view_h) / 2
+        view_h = height
     amounts = [e.amount for e in edges if e.amount]
     peak = max(amounts, default=0.0) or 1.0
     parts = [
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="22" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow"/></marker></defs>'
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="24" refY="5" markerWidth="10" markerHeight="10" '
+        'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow"/>'
+        "</marker></defs>"
     ]
     for edge in edges:
         if edge.source not in centres or edge.target not in centres:
