@@ -298,7 +298,7 @@ def _shared_identifiers(
                 others = [
                     str(r[0])
                     for r in con.execute(
-                        f"SELECT party_id FROM parties WHERE {key} = ? AND party_id <> ? LIMIT 200",  # noqa: S608
+                        f"SELECT party_id FROM parties WHERE {key} = ? AND party_id <> ? LIMIT 200",
                         [needle, party_id],
                     ).fetchall()
                 ]
