@@ -81,7 +81,7 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         from chainbreaker.service.parties import warm_up
 
-        warm_up()  # the search box's name matching, loaded in the background
+        warm_up(workspace)  # the search box's name matching and the workspace file, in the background
         yield
         ctx.close()
 

@@ -461,18 +461,34 @@ def case_timeline(session: Session, org_id: str, case: Case) -> Timeline:
     by_month: dict[str, list[TimelineLine]] = defaultdict(list)
     for (month, _ind), line in sorted(lines.items()):
         by_month[month].append(line)
-    steps = [
-        (at, f"{action.replace('case.', '').replace('_', ' ')} by {actor}")
-        for at, action, actor in session.execute(
-            select(AuditEntry.at, AuditEntry.action, AuditEntry.actor)
-            .where(
-                AuditEntry.org_id == org_id,
-                AuditEntry.object_type == "case",
-                AuditEntry.object_id == case.reference,
-            )
-            .order_by(AuditEntry.seq)
+    # runs of the same step by the same actor (a re-run rescoring 199 alerts) are one line
+    steps: list[tuple[datetime, str]] = []
+    run: list[Any] = []
+
+    def flush() -> None:
+        if run:
+            first_at, action, actor, n, last_at = run
+            text = f"{action.replace('case.', '').replace('_', ' ').replace('.', ' ')} by {actor}"
+            if n > 1:
+                text += f" ({n:,} times, until {last_at:%d %b %Y %H:%M})"
+            steps.append((first_at, text))
+
+    for at, action, actor in session.execute(
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.actor)
+        .where(
+            AuditEntry.org_id == org_id,
+            AuditEntry.object_type == "case",
+            AuditEntry.object_id == case.reference,
         )
-    ]
+        .order_by(AuditEntry.seq)
+    ):
+        if run and run[1] == action and run[2] == actor:
+            run[3] += 1
+            run[4] = at
+            continue
+        flush()
+        run = [at, action, actor, 1, at]
+    flush()
     return Timeline(sorted(by_month.items()), steps, sorted(currencies))
 
 

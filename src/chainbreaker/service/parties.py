@@ -13,6 +13,7 @@ logs); the result page is `no-store` like every page.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections import defaultdict
@@ -38,11 +39,15 @@ MAX_RESULTS = 50
 _DIGITS = re.compile(r"\D+")
 
 
-def warm_up() -> None:
-    """Load the name analyser's data in the background at start-up (about 15 s of CPU once per
-    process), so the first name search does not pay for it."""
+def warm_up(workspace: Workspace | None = None) -> None:
+    """Load the name analyser's data (about 15 s of CPU once per process) and open the workspace once
+    (DuckDB's first open of a large file takes about a second) in the background at start-up, so the
+    first search and the first case page do not pay for them."""
 
     def run() -> None:
+        if workspace is not None and workspace.exists():
+            with contextlib.suppress(duckdb.Error):  # a writer holds the file: the first page opens it
+                workspace.connect(read_only=True).close()
         normalize_name(clean_name("Maria da Silva warm-up"), kind_of("person"))
 
     threading.Thread(target=run, name="chainbreaker-name-warm-up", daemon=True).start()
