@@ -25,6 +25,7 @@ SHARED = {
     ("GET", "/api/v1/registry/editions"),
     ("GET", "/registry"),
     ("GET", "/registry/entities/{entity_id}"),
+    ("GET", "/registry/lists"),
     ("GET", "/api/v1/indicators"),
     ("GET", "/api/v1/indicators/{indicator_id}"),
     ("GET", "/indicators"),

@@ -207,3 +207,19 @@ def test_lists_sort_filter_page_and_export(world: World) -> None:
     assert alice.get("/screening/results").status_code == 200
     dashboard = alice.get("/").text
     assert 'href="/alerts?indicator=ST-03"' in dashboard  # bars drill down
+
+
+def test_registry_lists_are_browsable_without_a_query(world: World) -> None:
+    alice = world.login("alice")
+    page = alice.get("/registry/lists", params={"dataset": "test_list"}).text
+    assert "Fazenda Boa Vista Ltda" in page and "of 4 entities" in page
+    rows = list(csv.DictReader(io.StringIO(alice.get("/registry/lists", params={"format": "csv"}).text)))
+    assert {r["name"] for r in rows} >= {"Viktor Anatolyevich Bout", "Fazenda Boa Vista Ltda"}
+    assert alice.get("/registry/lists", params={"sort": "name; drop table"}).status_code == 422
+
+
+def test_a_screening_without_match_says_which_lists_and_editions_were_searched(world: World) -> None:
+    alice = world.login("alice")
+    token = csrf_of(alice.get("/screening").text)
+    page = alice.post("/screening", data={"name": "Zebulon Quartermaine-Xy", "csrf_token": token}).text
+    assert "No match above the threshold in 1 list: test_list (edition" in page

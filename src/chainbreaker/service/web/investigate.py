@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
+import duckdb
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from chainbreaker.monitoring.catalogue import default_catalogue
+from chainbreaker.registry.store import RegistryStore
 from chainbreaker.service import parties, tables
 from chainbreaker.service.csvout import csv_response
 from chainbreaker.service.deps import Ctx, Db, Reader
@@ -107,5 +109,87 @@ def screening_results(
         order="",
         href=lambda **extra: (
             "/screening/results?" + urlencode({k: v for k, v in {**kept, **extra}.items() if v})
+        ),
+    )
+
+
+REGISTRY_SORTS = {"name": "caption", "schema": "schema", "list": "dataset", "source": "source_id"}
+
+
+@router.get("/registry/lists", response_class=HTMLResponse, response_model=None)
+def registry_lists(
+    request: Request,
+    ctx: Ctx,
+    who: Reader,
+    dataset: Annotated[str, Query(max_length=64, pattern=r"^[a-z0-9_]*$")] = "",
+    status: Annotated[str, Query(pattern="^(listed|delisted)?$")] = "listed",
+    schema: Annotated[str, Query(max_length=40, pattern=r"^[A-Za-z]*$")] = "",
+    sort: Annotated[str, Query(pattern="^(name|schema|list|source)?$")] = "name",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=10**6)] = 1,
+    format: Annotated[str, Query(pattern="^(html|csv)?$")] = "html",
+) -> Response:
+    """Every entity of the loaded lists, browsable without a query: filter by list, status and type."""
+    where = ["($dataset = '' OR dataset = $dataset)", "($schema = '' OR schema = $schema)"]
+    if status:
+        where.append("active" if status == "listed" else "NOT active")
+    params = {"dataset": dataset, "schema": schema}
+    order = REGISTRY_SORTS[sort or "name"]  # a column name from the fixed table above, never from input
+    sql_where = " AND ".join(where)
+    columns = "entity_id, schema, caption, dataset, source_id, countries, active"
+    with ctx.duckdb() as con:
+        try:
+            found = con.execute(
+                f"SELECT count(*) FROM registry_entities WHERE {sql_where}", params
+            ).fetchone()
+            total = int(found[0]) if found else 0
+        except duckdb.CatalogException:
+            total = 0
+        size = tables.PAGE_SIZE
+        pages = max(1, -(-total // size))
+        current = max(1, min(page_no, pages))
+        limit, offset = (total, 0) if format == "csv" else (size, (current - 1) * size)
+        rows = (
+            con.execute(
+                f"SELECT {columns} FROM registry_entities WHERE {sql_where} "
+                f"ORDER BY {order} NULLS LAST, entity_id LIMIT {int(limit)} OFFSET {int(offset)}",
+                params,
+            ).fetchall()
+            if total
+            else []
+        )
+        schemas = (
+            [
+                str(r[0])
+                for r in con.execute("SELECT DISTINCT schema FROM registry_entities ORDER BY 1").fetchall()
+            ]
+            if total or dataset or schema
+            else []
+        )
+        datasets = RegistryStore(ctx.workspace, con).datasets()
+    if format == "csv":
+        header = ["entity_id", "schema", "name", "list", "source_id", "countries", "status"]
+        data = [
+            [r[0], r[1], r[2], r[3], r[4], ";".join(r[5] or []), "listed" if r[6] else "delisted"]
+            for r in rows
+        ]
+        return csv_response(f"{dataset or 'all-lists'}.csv", header, data)
+    kept = {"dataset": dataset, "status": status, "schema": schema, "sort": sort}
+    return page(
+        request,
+        "registry_lists.html",
+        who,
+        "registry",
+        result=tables.Page(
+            [dict(zip(columns.split(", "), r, strict=True)) for r in rows], total, current, pages, size
+        ),
+        datasets=datasets,
+        schemas=schemas,
+        dataset=dataset,
+        status=status,
+        schema=schema,
+        sort=sort or "name",
+        order="",
+        href=lambda **extra: (
+            "/registry/lists?" + urlencode({k: v for k, v in {**kept, **extra}.items() if v})
         ),
     )
