@@ -223,3 +223,26 @@ def test_a_screening_without_match_says_which_lists_and_editions_were_searched(w
     token = csrf_of(alice.get("/screening").text)
     page = alice.post("/screening", data={"name": "Zebulon Quartermaine-Xy", "csrf_token": token}).text
     assert "No match above the threshold in 1 list: test_list (edition" in page
+
+
+def test_the_summary_counts_a_transaction_of_two_indicators_once(world: World) -> None:
+    from sqlalchemy import select
+
+    from chainbreaker.service.casework import case_summary
+    from chainbreaker.storage.models import Case, Evidence
+
+    repeated = 0
+    with world.app.state.ctx.sessions() as session:
+        for case in session.scalars(select(Case).where(Case.org_id == "bank-a")):
+            rows = session.scalars(select(Evidence).where(Evidence.case_id == case.id)).all()
+            unique = {e.txn_id: e for e in rows}
+            repeated += len(rows) - len(unique)
+            summary = case_summary(session, "bank-a", case.reference)
+            assert summary.evidence == len(unique)
+            for flow in summary.flows:
+                same = [
+                    e for e in unique.values() if (e.direction, e.currency) == (flow.direction, flow.currency)
+                ]
+                assert flow.count == len(same) and flow.total == sum(e.amount for e in same)
+            assert sum(n for _c, n in summary.channels) == len(unique)
+    assert repeated >= 1  # T2 is evidence of ST-03 and of ST-01: the case above had a repeat to remove

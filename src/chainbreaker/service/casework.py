@@ -130,21 +130,10 @@ def case_summary(session: Session, org_id: str, ref: str | int) -> Summary:
         ),
         key=lambda line: (-line.top_score, -line.evidence, line.indicator_id),
     )
-    # One pass over the case's distinct transactions (a transaction can be evidence of several
-    # indicators; the totals count it once): money per direction and currency, channels, dates.
-    unique = (
-        select(
-            Evidence.txn_id,
-            Evidence.direction,
-            Evidence.currency,
-            Evidence.channel,
-            Evidence.amount,
-            Evidence.booked_at,
-        )
-        .where(Evidence.org_id == org_id, Evidence.case_id == cid)
-        .distinct()
-        .subquery()
-    )
+    # Money per direction and currency, channels and dates over the case's transactions. A transaction
+    # evidencing two indicators is two rows; the totals count it once: sum every row (one indexed pass),
+    # then take the extra copies of the few repeated transactions back out. `cid` comes from
+    # `get_case(org_id, ...)`, so the index-only duplicate query needs no organisation filter of its own.
     flow_totals: dict[tuple[str, str], list[Any]] = {}
     channel_counts: Counter[str] = Counter()
     first: datetime | None = None
@@ -152,14 +141,16 @@ def case_summary(session: Session, org_id: str, ref: str | int) -> Summary:
     transactions = 0
     for direction, currency, channel, n, total, lo, hi in session.execute(
         select(
-            unique.c.direction,
-            unique.c.currency,
-            unique.c.channel,
+            Evidence.direction,
+            Evidence.currency,
+            Evidence.channel,
             func.count(),
-            func.sum(unique.c.amount),
-            func.min(unique.c.booked_at),
-            func.max(unique.c.booked_at),
-        ).group_by(unique.c.direction, unique.c.currency, unique.c.channel)
+            func.sum(Evidence.amount),
+            func.min(Evidence.booked_at),
+            func.max(Evidence.booked_at),
+        )
+        .where(Evidence.org_id == org_id, Evidence.case_id == cid)
+        .group_by(Evidence.direction, Evidence.currency, Evidence.channel)
     ):
         entry = flow_totals.setdefault((str(direction), str(currency)), [0, Decimal(0)])
         entry[0] += int(n)
@@ -168,6 +159,26 @@ def case_summary(session: Session, org_id: str, ref: str | int) -> Summary:
         transactions += int(n)
         first = lo if first is None or (lo is not None and lo < first) else first
         last = hi if last is None or (hi is not None and hi > last) else last
+    repeated = dict(
+        session.execute(
+            select(Evidence.txn_id, func.count())
+            .where(Evidence.case_id == cid)
+            .group_by(Evidence.txn_id)
+            .having(func.count() > 1)
+        ).all()
+    )
+    if repeated:
+        for txn, direction, currency, channel, amount in session.execute(
+            select(Evidence.txn_id, Evidence.direction, Evidence.currency, Evidence.channel, Evidence.amount)
+            .where(Evidence.org_id == org_id, Evidence.case_id == cid, Evidence.txn_id.in_(list(repeated)))
+            .distinct()
+        ):
+            extra = int(repeated.pop(txn, 1)) - 1  # each repeated transaction once, whatever its copies
+            entry = flow_totals[(str(direction), str(currency))]
+            entry[0] -= extra
+            entry[1] -= Decimal(str(amount)) * extra
+            channel_counts[str(channel)] -= extra
+            transactions -= extra
     flows = [Flow(d, c, n, total) for (d, c), (n, total) in sorted(flow_totals.items())]
     channels = channel_counts.most_common()
     counterparties = int(
