@@ -67,6 +67,7 @@ class Due:
 
     text: str
     href: str
+    party_id: str = ""  # the page shows the party's name in place of the id
 
 
 @dataclass
@@ -252,6 +253,7 @@ def decisions_due(summary: Summary) -> list[Due]:
                     f"Decide what happens to the account of likely victim {party.party_id} "
                     "(keep under review, refer, offer a basic account).",
                     f"/cases/{ref}#safeguard",
+                    party.party_id,
                 )
             )
     if summary.unreviewed_alerts:

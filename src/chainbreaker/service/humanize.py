@@ -90,6 +90,15 @@ def number(value: object) -> str:
     return str(value)
 
 
+def plural(word: str, count: object) -> str:
+    """`transaction` → `transactions` unless the count is one (`counterparty` → `counterparties`)."""
+    if count == 1:
+        return word
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def label(key: str) -> str:
     """`ads_multiple_n` → `Ads multiple n`; codes that are already words stay readable."""
     text = key.replace("_", " ").strip()
@@ -174,5 +183,6 @@ def install_filters(env: Environment) -> None:
     env.filters["money"] = money
     env.filters["number"] = number
     env.filters["label"] = label
+    env.filters["plural"] = plural
     env.globals["human_period"] = human_period
     env.globals["fix_link"] = fix_link
