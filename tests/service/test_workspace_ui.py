@@ -246,3 +246,57 @@ def test_the_summary_counts_a_transaction_of_two_indicators_once(world: World) -
                 assert flow.count == len(same) and flow.total == sum(e.amount for e in same)
             assert sum(n for _c, n in summary.channels) == len(unique)
     assert repeated >= 1  # T2 is evidence of ST-03 and of ST-01: the case above had a repeat to remove
+
+
+def test_a_refused_change_links_back_to_where_it_can_be_fixed(world: World) -> None:
+    ref = _case_id(world)
+    alice = world.login("alice")
+    token = csrf_of(alice.get(f"/cases/{ref}").text)
+    refused = alice.post(f"/cases/{ref}/transition", data={"to_status": "closed", "csrf_token": token})
+    assert refused.status_code == 422
+    assert 'id="fix-link"' in refused.text and f'href="/cases/{ref}"' in refused.text
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["sex", "labour", "mixed", "general", "other"]), st.booleans()), max_size=4
+    )
+)
+def test_every_accepted_type_decision_is_audited_and_every_refused_one_changes_nothing(
+    world: World, steps
+) -> None:
+    """Invariant over sequences of decisions: the case's type is the last accepted one, each accepted
+    decision is one more audit entry, and a refusal (no reason, unknown type) leaves case and log as they were."""
+    from sqlalchemy import func, select
+
+    from chainbreaker.storage.models import AuditEntry
+
+    ref = _case_id(world)
+    api = world.api("sam")
+    reference = api.get(f"/api/v1/cases/{ref}").json()["reference"]
+
+    def audited() -> int:
+        with world.app.state.ctx.sessions() as session:
+            query = select(func.count()).where(
+                AuditEntry.org_id == "bank-a",
+                AuditEntry.action == "case.trafficking_type",
+                AuditEntry.object_id == reference,
+            )
+            return int(session.scalar(query) or 0)
+
+    before = audited()
+    current = api.get(f"/api/v1/cases/{ref}").json()["trafficking_type"]
+    accepted = 0
+    for kind, with_reason in steps:
+        body = {"trafficking_type": kind, **({"reason": "seen in the evidence"} if with_reason else {})}
+        response = api.post(f"/api/v1/cases/{ref}/trafficking-type", json=body)
+        if kind in ("sex", "labour", "mixed") and with_reason:
+            assert response.status_code == 200
+            current, accepted = kind, accepted + 1
+        else:
+            assert response.status_code == 422
+        assert api.get(f"/api/v1/cases/{ref}").json()["trafficking_type"] == current
+    assert audited() == before + accepted
+    if accepted:  # leave the shared world's case as the bank's data types it
+        api.post(f"/api/v1/cases/{ref}/trafficking-type", json={"trafficking_type": "sex", "reason": "reset"})
