@@ -151,6 +151,7 @@ def test_party_page_shows_only_the_callers_organisation_and_unknown_parties_are_
     alice, bob = world.login("alice"), world.login("bob")
     page = alice.get("/parties/P1")
     assert page.status_code == 200 and "Carlos Mendes" in page.text and "ST-03" in page.text
+    assert "Likely victim: do not simply exit" in alice.get("/parties/P2").text
     bob_ref = world.api("bob").get("/api/v1/cases").json()[0]["id"]
     alice_refs = {str(c["id"]) for c in world.api("alice").get("/api/v1/cases").json()}
     bob_page = bob.get("/parties/P1").text
@@ -300,3 +301,20 @@ def test_every_accepted_type_decision_is_audited_and_every_refused_one_changes_n
     assert audited() == before + accepted
     if accepted:  # leave the shared world's case as the bank's data types it
         api.post(f"/api/v1/cases/{ref}/trafficking-type", json={"trafficking_type": "sex", "reason": "reset"})
+
+
+def test_the_timeline_groups_by_month_and_indicator(world: World) -> None:
+    from chainbreaker.cases.workflow import get_case
+    from chainbreaker.service.casework import case_timeline
+
+    ref = _case_id(world)
+    with world.app.state.ctx.sessions() as session:
+        timeline = case_timeline(session, "bank-a", get_case(session, "bank-a", ref))
+    months = dict(timeline.months)
+    feb = {line.indicator_id: line for line in months["2025-02"]}
+    assert feb["ST-01"].transactions == 2 and feb["ST-01"].alerts_starting == 1  # T1 in, T2 out
+    assert str(feb["ST-01"].money_in) == "950.00" and str(feb["ST-01"].money_out) == "900.00"
+    assert feb["ST-03"].transactions == 2  # T2 and T4: T2 is evidence of both indicators
+    assert {line.indicator_id for line in months["2025-03"]} == {"LT-02"}
+    page = world.login("alice").get(f"/cases/{ref}/timeline").text
+    assert "Feb 2025" in page and "indicator=ST-01&amp;date_from=2025-02-01&amp;date_to=2025-02-02" in page

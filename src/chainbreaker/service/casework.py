@@ -448,22 +448,41 @@ class Timeline:
 def case_timeline(session: Session, org_id: str, case: Case) -> Timeline:
     """The case's evidence and alerts grouped by month and indicator, plus its workflow steps."""
     lines: dict[tuple[str, str], TimelineLine] = {}
-    currencies: set[str] = set()
-    for booked, indicator, amount, direction, currency in session.execute(
+    bind = session.get_bind()
+    month_of = (
+        func.to_char(Evidence.booked_at, "YYYY-MM")
+        if bind.dialect.name == "postgresql"
+        else func.strftime("%Y-%m", Evidence.booked_at)
+    )
+    for label, indicator, direction, n, total, lo, hi in session.execute(
         select(
-            Evidence.booked_at, Evidence.indicator_id, Evidence.amount, Evidence.direction, Evidence.currency
-        ).where(Evidence.org_id == org_id, Evidence.case_id == case.id)
+            month_of,
+            Evidence.indicator_id,
+            Evidence.direction,
+            func.count(),
+            func.sum(Evidence.amount),
+            func.min(Evidence.booked_at),
+            func.max(Evidence.booked_at),
+        )
+        .where(Evidence.org_id == org_id, Evidence.case_id == case.id)
+        .group_by(month_of, Evidence.indicator_id, Evidence.direction)
     ):
-        month = booked.strftime("%Y-%m")
-        line = lines.setdefault((month, indicator), TimelineLine(month, indicator))
-        line.transactions += 1
-        currencies.add(str(currency))
+        line = lines.setdefault((str(label), str(indicator)), TimelineLine(str(label), str(indicator)))
+        line.transactions += int(n)
         if direction == "in":
-            line.money_in += Decimal(str(amount))
+            line.money_in += Decimal(str(total or 0))
         else:
-            line.money_out += Decimal(str(amount))
-        line.first = booked if line.first is None or booked < line.first else line.first
-        line.last = booked if line.last is None or booked > line.last else line.last
+            line.money_out += Decimal(str(total or 0))
+        line.first = lo if line.first is None or lo < line.first else line.first
+        line.last = hi if line.last is None or hi > line.last else line.last
+    currencies = {
+        str(c)
+        for c in session.scalars(
+            select(func.distinct(Evidence.currency)).where(
+                Evidence.org_id == org_id, Evidence.case_id == case.id
+            )
+        )
+    }
     for start, indicator in session.execute(
         select(Alert.period_start, Alert.indicator_id).where(Alert.org_id == org_id, Alert.case_id == case.id)
     ):
