@@ -79,6 +79,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from chainbreaker.service.parties import warm_up
+
+        warm_up(workspace)  # the search box's name matching and the workspace file, in the background
         yield
         ctx.close()
 
@@ -93,6 +96,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
     )
     app.state.ctx = ctx
     app.state.templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
+    from chainbreaker.service.humanize import install_filters
+
+    install_filters(app.state.templates.env)
     errors.install(app)
 
     from chainbreaker.service.routes import include_routers
