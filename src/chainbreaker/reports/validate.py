@@ -34,6 +34,9 @@ PACKAGED_SCHEMAS = Path(__file__).resolve().parent / "schemas"
 class SchemaMissingError(ConfigurationError):
     """No XSD for a profile: a real export refuses; the demo writes the report marked as not validated."""
 
+    #: The service answers 409 with the message (what to supply), not a 500: nothing is broken, a file is missing.
+    http_status = 409
+
     def __init__(self, profile: str, schema_file: str, tried: list[str]) -> None:
         self.profile = profile
         self.schema_file = schema_file
