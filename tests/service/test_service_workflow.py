@@ -142,8 +142,10 @@ def test_registry_search_and_entity_history(world: World) -> None:
 def test_goaml_export_is_validated_downloadable_and_keeps_victims_out_of_suspects(
     world: World, shared_dir
 ) -> None:
-    alice = world.api("alice")
     ref = _case(world)["reference"]
+    refused = world.api("alice").post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml"})
+    assert refused.status_code == 403 and "supervisor" in refused.json()["detail"]
+    alice = world.api("sam")  # filing is a supervisor's decision (security-03-who-files)
     response = alice.post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml"})
     assert response.status_code == 201, response.text
     report = response.json()
@@ -156,7 +158,7 @@ def test_goaml_export_is_validated_downloadable_and_keeps_victims_out_of_suspect
 
 
 def test_export_with_unknown_profile_is_a_clear_error_and_writes_nothing(world: World) -> None:
-    alice = world.api("alice")
+    alice = world.api("sam")
     ref = _case(world)["reference"]
     before = alice.get(f"/api/v1/cases/{ref}/reports").json()
     response = alice.post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml", "profile": "atlantis"})

@@ -48,6 +48,7 @@ from chainbreaker.cases.network import (
     identifier_edges,
     transfer_edges,
 )
+from chainbreaker.cases.safeguards import protect_new_victim
 from chainbreaker.cases.store import open_store
 from chainbreaker.core.errors import NotFoundError
 from chainbreaker.core.logging import get_logger
@@ -396,8 +397,13 @@ class _Builder:
             return 1
         if risk is not None and existing.source != "analyst":
             # Monitoring may revise its roll-up; an analyst's recorded decision always wins.
+            revised = existing.role != risk.role
             existing.role, existing.sub_role = risk.role, risk.sub_role
             existing.risk_score, existing.explanation = risk.risk_score, risk.explanation
+            if existing.role == "likely_victim":
+                protect_new_victim(existing)
+            if revised:  # a changed role is a change of the case: it must reach the audit log
+                return 1
         return 0
 
     def _upsert_alert(

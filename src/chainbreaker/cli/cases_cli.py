@@ -206,6 +206,9 @@ def transition_command(
     org: str = ORG_OPTION,
     actor: str | None = ACTOR_OPTION,
     expect_version: int | None = VERSION_OPTION,
+    role: str = typer.Option(
+        "analyst", "--role", help="your role (marking a case reported needs supervisor)"
+    ),
 ) -> None:
     """Move a case through the workflow: new → in_review → escalated → reported, or closed with a reason.
 
@@ -216,7 +219,14 @@ def transition_command(
 
     with user_errors(), store_session(workspace_at(workspace)) as session:
         case = transition(
-            session, org, case_id, to_status, _actor(actor), reason=reason, expected_version=expect_version
+            session,
+            org,
+            case_id,
+            to_status,
+            _actor(actor),
+            reason=reason,
+            expected_version=expect_version,
+            actor_role=role,
         )
         out.print(f"{case.reference} is now {case.status} (version {case.version})")
 
@@ -251,6 +261,9 @@ def set_role_command(
     org: str = ORG_OPTION,
     actor: str | None = ACTOR_OPTION,
     expect_version: int | None = VERSION_OPTION,
+    actor_role: str = typer.Option(
+        "analyst", "--role", help="your role (taking a likely victim out of that role needs supervisor)"
+    ),
 ) -> None:
     """Change a party's role in a case (the role decides who may be reported as suspect).
 
@@ -269,6 +282,7 @@ def set_role_command(
             _actor(actor),
             reason=reason,
             expected_version=expect_version,
+            actor_role=actor_role,
         )
         out.print(f"{party.party_id} is now {party.role}")
 

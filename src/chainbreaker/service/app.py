@@ -19,6 +19,8 @@ from fastapi.templating import Jinja2Templates
 
 from chainbreaker import __version__
 from chainbreaker.core.errors import ConfigurationError
+from chainbreaker.core.logging import set_pseudonym_key
+from chainbreaker.core.secrets import installation_secret, process_secret
 from chainbreaker.core.settings import DEMO_SECRET, Settings
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.service import errors
@@ -38,8 +40,8 @@ WORKER_THREADS = 40
 
 def check_settings(settings: Settings) -> None:
     """Fail closed: a service that anyone could forge sessions for must not start."""
-    if settings.demo_mode:
-        return
+    if settings.demo_mode or settings.secret_key is None:
+        return  # demo mode uses a per-process secret; no key means the workspace's generated one
     if settings.secret_key == DEMO_SECRET:
         raise ConfigurationError(
             "refusing to start with the demo secret outside demo mode; set CHAINBREAKER_SECRET_KEY "
@@ -49,6 +51,21 @@ def check_settings(settings: Settings) -> None:
         raise ConfigurationError(
             f"CHAINBREAKER_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters outside demo mode"
         )
+
+
+def session_secret(settings: Settings, workspace: Workspace) -> str:
+    """The key that signs sessions: random per process in demo mode (a published demo secret would let
+    anyone forge a supervisor's cookie), else the configured one, else the installation's generated key."""
+    if settings.demo_mode:
+        return process_secret()
+    if settings.secret_key is not None:
+        return settings.secret_key
+    return installation_secret(workspace.root, "session")
+
+
+def configure_pseudonyms(settings: Settings, workspace: Workspace) -> None:
+    """Log and audit pseudonyms keyed with the installation's key (settings, else generated)."""
+    set_pseudonym_key(settings.pseudonym_key or installation_secret(workspace.root, "pseudonym"))
 
 
 def build_context(settings: Settings, workspace: Workspace, options: ServiceOptions) -> ServiceContext:
@@ -74,6 +91,8 @@ def build_context(settings: Settings, workspace: Workspace, options: ServiceOpti
 def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions | None = None) -> FastAPI:
     """The service for one workspace; raises `ConfigurationError` instead of starting unsafely."""
     check_settings(settings)
+    secret = session_secret(settings, workspace)
+    configure_pseudonyms(settings, workspace)
     options = options or ServiceOptions()
     ctx = build_context(settings, workspace, options)
 
@@ -102,7 +121,7 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
 
     app.add_middleware(
         SessionMiddleware,
-        secret=settings.secret_key,
+        secret=secret,
         max_age=options.session_max_age_seconds,
         secure=options.secure_cookies,
     )
