@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from chainbreaker.core.errors import InputError
+from chainbreaker.core.errors import ConflictError, InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry.model import SourceRead
-from chainbreaker.registry.sources import get_adapter, get_source, input_files
+from chainbreaker.registry.parsing import check_complete
+from chainbreaker.registry.sources import checks_own_truncation, get_adapter, get_source, input_files
 from chainbreaker.registry.store import Edition, RegistryStore, file_digest
+from chainbreaker.registry.turnover import ShrinkCheck, check_shrink, refuse
 
 log = get_logger(__name__)
 
@@ -50,6 +52,8 @@ class EditionReport:
     reject_reasons: dict[str, int] = field(default_factory=dict)
     skip_reasons: dict[str, int] = field(default_factory=dict)
     rejects_file: Path | None = None
+    #: The operator's reason when this edition removed more than the source's normal turnover allows.
+    shrink_allowed: str | None = None
 
 
 def load_source(
@@ -60,8 +64,13 @@ def load_source(
     *,
     edition_date: date | None = None,
     dataset: str | None = None,
+    allow_shrink: str | None = None,
 ) -> EditionReport:
     """Load one edition of `source` from `path` (a file, or a folder for OFAC's CSV sets).
+
+    An edition that looks damaged is refused and nothing changes: a file cut off mid-record, an edition
+    dated before the loaded one, or one removing far more entities than the source's normal turnover for
+    the time elapsed (registry/turnover.py). `allow_shrink` (the operator's reason) loads such a shrink.
 
     The edition date comes from the file when the publisher prints one (UN, UK, EU, Lista Suja), else
     from `edition_date`, else from the file's modification day. `dataset` renames the dataset for the
@@ -94,12 +103,28 @@ def load_source(
             f"no usable record for {source} ({read.rows_read} rows read{'; ' + detail if detail else ''})",
             file=str(target),
         )
+    if not checks_own_truncation(source):
+        for file in read.files:
+            check_complete(file)
     file_hash = file_digest(read.files)
     day = read.edition_date or edition_date or _mtime_day(read.files)
+    shrink: ShrinkCheck | None = None
     with RegistryStore(workspace) as store:
         existing = store.find_by_hash(name, file_hash)
         if existing is not None:
             return _unchanged(name, source, existing)
+        latest = store.latest_edition(name)
+        if latest is not None and day < latest.edition_date:
+            raise ConflictError(
+                f"{name}: edition dated {day} is older than the loaded edition {latest.edition} "
+                f"({latest.edition_date}); load editions oldest first (history is a sequence)"
+            )
+        if latest is not None and read.entities:
+            listed = store.current_entity_ids(name)
+            removed = len(listed - set(read.entities))
+            shrink = check_shrink(source, name, len(listed), removed, latest.edition_date, day)
+            if not shrink.ok and not (allow_shrink and allow_shrink.strip()):
+                raise refuse(shrink, str(target))
         step("store", 0, len(read.entities))
         edition = store.apply_edition(name, read, day, file_hash, datetime.now(UTC).replace(tzinfo=None))
         step("store", len(read.entities), len(read.entities))
@@ -123,6 +148,9 @@ def load_source(
         False,
         (edition.added, edition.removed, edition.changed),
         rejects_file,
+        shrink_allowed=allow_shrink.strip()
+        if shrink is not None and not shrink.ok and allow_shrink
+        else None,
     )
 
 
@@ -136,6 +164,7 @@ def _report(
     unchanged: bool,
     changes: tuple[int, int, int],
     rejects_file: Path | None,
+    shrink_allowed: str | None = None,
 ) -> EditionReport:
     return EditionReport(
         dataset=dataset,
@@ -155,6 +184,7 @@ def _report(
         reject_reasons=dict(Counter(r.reason for r in read.rejects).most_common()),
         skip_reasons=dict(Counter(r.reason for r in read.skipped).most_common()),
         rejects_file=rejects_file,
+        shrink_allowed=shrink_allowed,
     )
 
 
