@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "service"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cases"))
 
 from svc_world import BASE_URL, World, build_bank, build_registry, make_world
 
@@ -34,3 +35,12 @@ def sec_world(sec_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
     built = make_world(sec_workspace, tmp_path_factory.mktemp("secdb") / "cases.sqlite")
     with TestClient(built.app, base_url=BASE_URL):
         yield built
+
+
+@pytest.fixture
+def ring_workspace(workspace: Workspace) -> Workspace:
+    """The hand-written ring of tests/cases/ring_fixture.py, with monitoring and screening output."""
+    import ring_fixture
+
+    built: Workspace = ring_fixture.make_workspace(workspace)
+    return built
