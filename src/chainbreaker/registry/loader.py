@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from chainbreaker.core.csvsafe import safe_row
 from chainbreaker.core.errors import ConflictError, InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
@@ -223,5 +224,5 @@ def _write_rejects(workspace: Workspace, dataset: str, edition: str, read: Sourc
         writer.writerow(["outcome", "row", "reason", "value"])
         for outcome, items in (("rejected", read.rejects), ("skipped", read.skipped)):
             for item in items:
-                writer.writerow([outcome, item.row, item.reason, item.value])
+                writer.writerow(safe_row([outcome, item.row, item.reason, item.value]))
     return target
