@@ -48,6 +48,8 @@ def get_case(session: Session, org_id: str, ref: str | int) -> Case:
     text = str(ref).strip()
     query = select(Case).where(Case.org_id == org_id)
     if text.isdigit():
+        if len(text) > 18:  # past 64 bits: no row can have it (and the database would overflow)
+            raise NotFoundError(f"case {text[:24]} not found")
         query = query.where(Case.id == int(text))
     else:
         query = query.where(Case.reference == text.upper())

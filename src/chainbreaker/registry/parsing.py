@@ -42,6 +42,14 @@ def parse_xml(path: Path) -> etree._Element:
         raise InputError(f"not well-formed XML: {exc.msg}{hint}", file=str(path), row=line) from exc
     except OSError as exc:
         raise InputError(f"cannot read: {exc}", file=str(path)) from exc
+    if tree.docinfo.internalDTD is not None:
+        # Entities are not resolved (no XXE), but a reference to one is then silently dropped from the
+        # text around it: a name could lose a part. No list publisher declares entities, so refuse.
+        raise InputError(
+            "the file declares a DOCTYPE with its own entities; list publishers do not, and its entity "
+            "references would silently drop text from names",
+            file=str(path),
+        )
     return tree.getroot()
 
 

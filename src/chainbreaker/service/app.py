@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from chainbreaker import __version__
 from chainbreaker.core.errors import ConfigurationError
@@ -88,6 +90,13 @@ def build_context(settings: Settings, workspace: Workspace, options: ServiceOpti
     return ctx
 
 
+@pass_context
+def path_only_url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+    """`url_for` for templates that returns the path only (no scheme, no host)."""
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **path_params))
+
+
 def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions | None = None) -> FastAPI:
     """The service for one workspace; raises `ConfigurationError` instead of starting unsafely."""
     check_settings(settings)
@@ -112,6 +121,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
     )
     app.state.ctx = ctx
     app.state.templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
+    # Asset links are paths, never absolute URLs built from the request's Host header (which a client
+    # chooses: echoing it let a forged Host point the page's scripts at another server).
+    app.state.templates.env.globals["url_for"] = path_only_url_for
     errors.install(app)
 
     from chainbreaker.service.routes import include_routers
@@ -136,6 +148,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
     # multipart framing and the other form fields add a little to the file itself
     app.add_middleware(BodyLimitMiddleware, max_bytes=options.max_upload_bytes + 64 * 1024)
     app.add_middleware(
-        SecurityHeadersMiddleware, hsts=options.secure_cookies, extra=dict(options.extra_headers)
+        SecurityHeadersMiddleware,
+        hsts=options.secure_cookies,
+        extra=dict(options.extra_headers),
+        on_error=errors.handle_unexpected,
     )
     return app

@@ -124,8 +124,14 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     return _server_error(request, exc)
 
 
+async def handle_overflow(request: Request, exc: Exception) -> Response:
+    """An id past what the database stores (64 bits) names nothing: 404, not a server error."""
+    return error_response(request, 404, "not found (the id is out of range)")
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ChainbreakerError, handle_chainbreaker_error)
+    app.add_exception_handler(OverflowError, handle_overflow)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(Exception, handle_unexpected)

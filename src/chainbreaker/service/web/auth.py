@@ -49,7 +49,7 @@ async def login(
             username=username,
             next=safe_next(next),
         )
-    ctx.throttle.succeeded(username)
+    ctx.throttle.succeeded(username, client)
     sid = session_store.start(db, principal.user_id, principal.org_id, ctx.options.session_max_age_seconds)
     browser.log_in(principal.user_id, principal.org_id, sid)
     audit.record(db, principal.org_id, principal.actor, "user.login", "user", str(principal.user_id), {})
