@@ -47,7 +47,7 @@ def get_case(session: Session, org_id: str, ref: str | int) -> Case:
     """A case by reference (`C-000001`) or number, visible only inside its organisation."""
     text = str(ref).strip()
     query = select(Case).where(Case.org_id == org_id)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "¹" is a digit to str.isdigit but not to int()
         if len(text) > 18:  # past 64 bits: no row can have it (and the database would overflow)
             raise NotFoundError(f"case {text[:24]} not found")
         query = query.where(Case.id == int(text))
