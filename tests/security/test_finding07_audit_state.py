@@ -103,3 +103,17 @@ def test_exported_head_catches_a_rollback_of_anchor_and_database(built: Workspac
     (built.root / ANCHOR_NAME).unlink()  # the attacker also removed the anchor
     checked = runner.invoke(app, ["audit", "verify", "-w", str(built.root), "--head", str(head_file)])
     assert checked.exit_code == 1 and "rolled_back" in checked.output
+
+
+def test_direct_edit_of_an_alert_decision_is_found(sec_world) -> None:  # type: ignore[no-untyped-def]
+    alice = sec_world.api("alice")
+    alert = alice.get("/api/v1/alerts").json()["items"][0]
+    reviewed = alice.post(f"/api/v1/alerts/{alert['id']}/reviews", json={"decision": "relevant", "note": "x"})
+    assert reviewed.status_code in (200, 201), reviewed.text
+    with sec_world.app.state.ctx.sessions() as session:
+        assert audit.verify(session, "bank-a").ok
+    with sec_world.app.state.ctx.engine.begin() as connection:
+        connection.execute(text("UPDATE service_alert_reviews SET decision = 'not_suspicious'"))
+    with sec_world.app.state.ctx.sessions() as session:
+        result = audit.verify(session, "bank-a")
+    assert "case_changed" in {p.kind for p in result.problems}

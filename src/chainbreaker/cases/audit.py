@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainbreaker.cases.audit_anchor import anchor_path_for, install, note_head, read_anchor
-from chainbreaker.cases.audit_state import current_digests, digest_of
+from chainbreaker.cases.audit_state import case_of_alert, current_digests, digest_of
 from chainbreaker.core.logging import get_logger, redact
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import AuditEntry, AuditHead, Case
@@ -154,12 +154,17 @@ def record(
         session.add(head)
         session.flush()
     clean = scrub(details or {})
-    if object_type == "case":
+    if object_type in ("case", "alert"):
         # the case's content after the change, so `verify` can tell a direct edit of the rows from this one
         session.flush()
-        state = digest_of(session, org_id, str(object_id))
+        reference = (
+            str(object_id) if object_type == "case" else case_of_alert(session, org_id, str(object_id))
+        )
+        state = digest_of(session, org_id, reference) if reference else None
         if state is not None:
             clean["state"] = state
+            if object_type == "alert":
+                clean["case"] = reference
     at = utcnow()
     seq = head.seq + 1
     entry = AuditEntry(
@@ -288,11 +293,15 @@ def _verify_state(session: Session, org_id: str, result: AuditVerification) -> N
     """Every case row must match the state the last entry about it recorded; none may vanish."""
     recorded: dict[str, str] = {}
     mentioned: set[str] = set()
-    for object_id, details in session.execute(
-        select(AuditEntry.object_id, AuditEntry.details)
-        .where(AuditEntry.org_id == org_id, AuditEntry.object_type == "case")
+    for object_type, object_id, details in session.execute(
+        select(AuditEntry.object_type, AuditEntry.object_id, AuditEntry.details)
+        .where(AuditEntry.org_id == org_id, AuditEntry.object_type.in_(("case", "alert")))
         .order_by(AuditEntry.seq)
     ):
+        if object_type == "alert":
+            if not isinstance(details, dict) or not isinstance(details.get("case"), str):
+                continue
+            object_id = details["case"]
         mentioned.add(object_id)
         if isinstance(details, dict) and isinstance(details.get("state"), str):
             recorded[object_id] = details["state"]

@@ -18,10 +18,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import Session, object_session
 
-from chainbreaker.storage.models import Case
+from chainbreaker.storage.models import Alert, Case
 
 
 def _iso(value: Any) -> Any:
@@ -55,7 +55,27 @@ def case_state(case: Case) -> dict[str, Any]:
         ),
         "hits": sorted([h.query_id, h.entity_id] for h in case.hits),
         "reports": sorted([r.id, r.format, r.sha256] for r in case.reports),
+        "reviews": _reviews(case),
     }
+
+
+def _reviews(case: Case) -> list[list[Any]]:
+    """Analysts' alert decisions on this case (the service's `service_alert_reviews`, migration 0002).
+
+    Read by table name: the rows belong to the service, which the cases package does not import.
+    """
+    session = object_session(case)
+    ids = [a.id for a in case.alerts if a.id is not None]
+    if session is None or not ids:
+        return []
+    rows = session.execute(
+        text(
+            "SELECT id, alert_pk, reviewer, decision, note FROM service_alert_reviews "
+            "WHERE alert_pk IN :ids ORDER BY id"
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": ids},
+    )
+    return [list(row) for row in rows]
 
 
 def case_digest(case: Case) -> str:
@@ -64,6 +84,17 @@ def case_digest(case: Case) -> str:
         case_state(case), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def case_of_alert(session: Session, org_id: str, alert_pk: str) -> str | None:
+    """The reference of the case an alert belongs to (alert decisions are part of the case's state)."""
+    if not alert_pk.isascii() or not alert_pk.isdigit() or len(alert_pk) > 18:
+        return None
+    return session.scalars(
+        select(Case.reference)
+        .join(Alert, Alert.case_id == Case.id)
+        .where(Alert.id == int(alert_pk), Alert.org_id == org_id)
+    ).one_or_none()
 
 
 def digest_of(session: Session, org_id: str, reference: str) -> str | None:
