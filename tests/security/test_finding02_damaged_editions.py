@@ -127,3 +127,27 @@ def test_copy_of_shared_is_not_needed_at_run_time(shared_dir: Path, tmp_path: Pa
 
     assert turnover.TURNOVER_FILE.is_file() and str(shared_dir) not in turnover.TURNOVER_FILE.read_text()
     shutil.copy(turnover.TURNOVER_FILE, tmp_path / "t.yaml")
+
+
+def test_cli_refuses_then_loads_with_allow_shrink(
+    shared_dir: Path, workspace: Workspace, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from chainbreaker.cli.main import app
+
+    full = shared_dir / "data" / "br_lista_suja" / "cadastro_de_empregadores_2026-01-28.csv"
+    runner = CliRunner()
+    ws = str(workspace.root)
+    assert runner.invoke(app, ["registry", "load", "br_lista_suja", str(full), "-w", ws]).exit_code == 0
+    cut = _half(full, tmp_path / "cadastro.csv", at_line_end=True)
+    refused = runner.invoke(app, ["registry", "load", "br_lista_suja", str(cut), "-w", ws])
+    assert refused.exit_code == 1 and "--allow-shrink" in refused.output
+    allowed = runner.invoke(
+        app,
+        ["registry", "load", "br_lista_suja", str(cut), "-w", ws, "--allow-shrink", "publisher cut the list"],
+    )
+    assert allowed.exit_code == 0, allowed.output
+    with store_session(workspace) as session:
+        actions = session.scalars(select(AuditEntry.action)).all()
+    assert "registry.edition_refused" in actions and "registry.shrink_allowed" in actions

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from chainbreaker.core.csvsafe import safe_row
@@ -123,7 +123,13 @@ def load_source(
         if latest is not None and read.entities:
             listed = store.current_entity_ids(name)
             removed = len(listed - set(read.entities))
-            shrink = check_shrink(source, name, len(listed), removed, latest.edition_date, day)
+            since = day
+            if read.edition_date is None and edition_date is None:
+                # the date is only the file's modification day, which anyone can set: count no more time
+                # than has really passed since the loaded edition was loaded
+                waited = (datetime.now(UTC).replace(tzinfo=None) - latest.loaded_at).days
+                since = min(day, latest.edition_date + timedelta(days=max(waited, 0)))
+            shrink = check_shrink(source, name, len(listed), removed, latest.edition_date, since)
             if not shrink.ok and not (allow_shrink and allow_shrink.strip()):
                 raise refuse(shrink, str(target))
         step("store", 0, len(read.entities))
