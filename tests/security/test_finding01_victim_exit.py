@@ -27,6 +27,16 @@ def test_role_flip_attack_is_refused_and_audited(sec_world: World) -> None:
     base = f"/api/v1/cases/{ref}/parties/{victim}"
     step1 = alice.post(f"{base}/role", json={"role": "subject", "reason": "on second thought"})
     assert step1.status_code == 403 and "needs a supervisor" in step1.json()["detail"]
+    with sec_world.app.state.ctx.sessions() as session:  # the log shows who tried, though nothing changed
+        from sqlalchemy import select
+
+        from chainbreaker.storage.models import AuditEntry
+
+        tried = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "request.refused").order_by(AuditEntry.id.desc())
+        ).first()
+        assert tried is not None and tried.actor == "alice (api key)" and tried.details["status"] == 403
+        assert tried.object_id == f"{base}/role"
     step2 = alice.post(f"{base}/account-action", json={"action": "close_account", "reason": "exit"})
     assert step2.status_code == 403
     step3 = alice.post(f"{base}/role", json={"role": "likely_victim", "reason": "back"})
