@@ -36,9 +36,12 @@ def register(app: typer.Typer) -> None:
             [], "--allowed-origin", help="exact browser origin allowed to call the API (repeatable)"
         ),
     ) -> None:
-        """Run the web UI and the API for one workspace (needs CHAINBREAKER_SECRET_KEY outside demo mode).
+        """Run the web UI and the API for one workspace.
 
-        Example: CHAINBREAKER_SECRET_KEY=... chainbreaker serve --workspace ws --port 8000
+        Sessions are signed with CHAINBREAKER_SECRET_KEY when set, else with a key generated into the
+        workspace (.secrets/session.key, mode 0600).
+
+        Example: chainbreaker serve --workspace ws --port 8000
         """
         from chainbreaker.core.settings import get_settings
         from chainbreaker.service.options import ServiceOptions
