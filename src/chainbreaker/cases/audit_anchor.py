@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,14 @@ def anchor_path_for(session: Session) -> Path | None:
     return Path(url.database).expanduser().resolve().parent / ANCHOR_NAME
 
 
+@cache
+def _key(folder: str) -> bytes:
+    """The installation's audit key, read once per process and folder (it is written once, never changed)."""
+    return installation_secret(Path(folder), "audit").encode("utf-8")
+
+
 def _mac(folder: Path, heads: dict[str, Any]) -> str:
-    key = installation_secret(folder, "audit").encode("utf-8")
+    key = _key(str(folder))
     payload = json.dumps(heads, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
