@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= demo-workspace
+DEMO_ARGS ?=
 
 .PHONY: demo demo-serve test lint types imports unit docs constraints clean
 
@@ -24,10 +25,10 @@ $(VENV)/.dev: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 demo: $(VENV)/.runtime
-	$(BIN)/chainbreaker demo --workspace $(DEMO_DIR)
+	$(BIN)/chainbreaker demo --workspace $(DEMO_DIR) $(DEMO_ARGS)
 
 demo-serve: $(VENV)/.runtime
-	$(BIN)/chainbreaker demo --workspace $(DEMO_DIR) --serve
+	$(BIN)/chainbreaker demo --workspace $(DEMO_DIR) --serve $(DEMO_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks

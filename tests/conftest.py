@@ -34,6 +34,13 @@ def shared_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def optional_shared_dir() -> Path | None:
+    """`../shared` when present, else None: for tests that run either way and check more with it."""
+    path = _shared_dir()
+    return path if (path / "spec").is_dir() else None
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     """An empty workspace folder of its own for each test."""

@@ -5,15 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from typer.testing import CliRunner
 
 from chainbreaker.cli.main import app
 from chainbreaker.core.errors import ConfigurationError
 from chainbreaker.demo import DEMO_MARKER, run_demo
+from chainbreaker.reports.validate import SchemaMissingError, find_schema, schema_errors
 
 
-def test_demo_end_to_end(tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHAINBREAKER_SHARED_DIR", str(shared_dir))
+def test_demo_end_to_end_without_the_shared_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, optional_shared_dir: Path | None
+) -> None:
+    """The demo runs on a machine with no `../shared`: FinCEN validated by the packaged XSD, goAML marked."""
+    monkeypatch.delenv("CHAINBREAKER_SHARED_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
     messages: list[str] = []
     report = run_demo(tmp_path / "demo", transactions=120_000, seed=3, say=messages.append)
 
@@ -31,11 +37,32 @@ def test_demo_end_to_end(tmp_path: Path, shared_dir: Path, monkeypatch: pytest.M
     assert "hits" in summaries["screen"] and " 0 hits" not in summaries["screen"]
     suffixes = sorted(p.name.split(".", 1)[1] for p in report.reports)
     assert suffixes == ["goaml.xml", "html", "sar.xml"]
-    # Both FIU files were validated against the schemas in ../shared before they were written.
-    assert sorted(p.name.split(".", 1)[1] for p in report.validated) == ["goaml.xml", "sar.xml"]
+    # FinCEN's schema ships with the package; the goAML XSD is the FIU's and was not given.
+    assert [p.name.split(".", 1)[1] for p in report.validated] == ["sar.xml"]
+    goaml = next(p for p in report.reports if p.name.endswith("goaml.xml"))
+    note = "not validated: no XSD for profile uae (pass --schema-dir)"
+    assert report.not_validated == {goaml: note}
+    assert note in summaries["report"]
+    assert f"<?chainbreaker {note}?>" in goaml.read_text(encoding="utf-8")
     sar = next(p for p in report.reports if p.name.endswith("sar.xml")).read_text(encoding="utf-8")
     assert "HUMAN TRAFFICKING FIN-2020-A008" in sar
     assert messages and (tmp_path / "demo" / DEMO_MARKER).exists()
+
+    # Where the reference folder is present, the goAML file the demo wrote is valid against the FIU's XSD.
+    if optional_shared_dir is not None:
+        xsd = optional_shared_dir / "spec" / "goaml" / "goAMLSchema-5.0.2-ae.xsd"
+        document = etree.parse(str(goaml)).getroot()
+        assert schema_errors(document, xsd, dotnet_anchors=True) == []
+
+
+def test_a_real_report_without_its_schema_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CHAINBREAKER_SHARED_DIR", raising=False)
+    with pytest.raises(
+        SchemaMissingError, match=r"not validated: no XSD for profile uae \(pass --schema-dir\)"
+    ):
+        find_schema("goaml/goAMLSchema-5.0.2-ae.xsd", tmp_path, "uae")
+    # The FinCEN schema is in the package, so it is always found.
+    assert find_schema("fincen_sar/EFL_SARXBatchSchema.xsd", None, "fincen").is_file()
 
 
 def test_demo_never_replaces_a_folder_it_did_not_make(tmp_path: Path) -> None:

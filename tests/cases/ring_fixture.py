@@ -187,7 +187,12 @@ def _alert(
         "period_start": start,
         "period_end": end,
         "evidence": json.dumps(evidence),
+        "role": ROLE_OF.get(party, "unknown"),
+        "explanation": f"{indicator} on {party}",
     }
+
+
+ROLE_OF = {"P1": "likely_subject", "P2": "likely_victim", "B1": "likely_subject", "P9": "likely_subject"}
 
 
 def alert_rows(controller_score: float = 0.9) -> list[dict[str, Any]]:
@@ -245,7 +250,8 @@ RISK_ROWS = [
         "risk_score": 0.92,
         "indicators": ["NW-01"],
         "trafficking_type": "sex",
-        "role": "likely_subject:controller",
+        "role": "likely_subject",
+        "subrole": "controller",
         "network_id": "N1",
         "ties": json.dumps([{"party_id": "B1"}]),
         "explanation": "receives most inflows of two accounts",
@@ -256,8 +262,19 @@ RISK_ROWS = [
         "indicators": ["ST-21"],
         "trafficking_type": "sex",
         "role": "likely_victim",
+        "subrole": None,
         "network_id": "N1",
-        "ties": None,
+        "ties": json.dumps(
+            [
+                {"party_id": "P1", "how": "money_flow", "direction": "sends_to", "share": 0.97},
+                {
+                    "party_id": "P3",
+                    "how": "shared_identifier",
+                    "identifier": "address",
+                    "indicator_id": "ST-05",
+                },
+            ]
+        ),
         "explanation": "earnings swept",
     },
     {
@@ -266,8 +283,9 @@ RISK_ROWS = [
         "indicators": [],
         "trafficking_type": "sex",
         "role": "likely_victim",
+        "subrole": None,
         "network_id": "N1",
-        "ties": None,
+        "ties": "[]",
         "explanation": "tied to hub",
     },
     {
@@ -275,9 +293,10 @@ RISK_ROWS = [
         "risk_score": 0.6,
         "indicators": ["G-03"],
         "trafficking_type": "general",
-        "role": "likely_subject:front_business",
+        "role": "likely_subject",
+        "subrole": "front_business",
         "network_id": None,
-        "ties": None,
+        "ties": "[]",
         "explanation": "night cash",
     },
     {
@@ -286,8 +305,9 @@ RISK_ROWS = [
         "indicators": ["G-06"],
         "trafficking_type": "general",
         "role": "likely_subject",
+        "subrole": "structurer",
         "network_id": None,
-        "ties": None,
+        "ties": "[]",
         "explanation": "structuring",
     },
 ]
@@ -335,7 +355,8 @@ def make_workspace(ws: Workspace) -> Workspace:
     try:
         for table in (PARTIES, ACCOUNTS, ACCOUNT_HOLDERS, TRANSACTIONS):
             con.execute(ddl(table))
-        con.executemany(f"INSERT INTO parties VALUES ({', '.join('?' * 16)}, NULL)", PARTY_ROWS)
+        columns = ", ".join(PARTIES.column_names[:16])
+        con.executemany(f"INSERT INTO parties ({columns}) VALUES ({', '.join('?' * 16)})", PARTY_ROWS)
         con.executemany(
             "INSERT INTO accounts (account_id, party_id, account_type, opened_at, currency) VALUES (?, ?, ?, ?, 'USD')",
             ACCOUNT_ROWS,
@@ -359,5 +380,15 @@ def write_monitoring(ws: Workspace, controller_score: float = 0.9) -> Path:
     folder = ws.root / "monitoring"
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pylist(alert_rows(controller_score)), folder / "alerts.parquet")
-    pq.write_table(pa.Table.from_pylist(RISK_ROWS), folder / "party_risk.parquet")
+    risk = [
+        {
+            **row,
+            "alerted": True,
+            "own_score": row["risk_score"],
+            "subject_score": row["risk_score"] if row["role"] == "likely_subject" else 0.0,
+            "victim_score": row["risk_score"] if row["role"] == "likely_victim" else 0.0,
+        }
+        for row in RISK_ROWS
+    ]
+    pq.write_table(pa.Table.from_pylist(risk), folder / "party_risk.parquet")
     return folder

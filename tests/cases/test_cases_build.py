@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -51,7 +52,9 @@ def test_ring_becomes_one_case_with_network_evidence_and_roles(ring_workspace: W
     assert ring["trafficking_type"] == "sex"
     assert {e["txn_id"] for e in ring["evidence"]} == {"T1", "T1m", "T2m", "T3", "T4", "T5"}
     kinds = {(e["source"], e["target"], e["kind"]) for e in ring["network"]["edges"]}
-    assert ("P2", "P1", "transfer") in kinds and ("P1", "B1", "account_role") in kinds
+    # Monitoring's ties are reused as written (money flow, shared identifier); account roles come from the
+    # workspace, which monitoring does not turn into ties.
+    assert ("P2", "P1", "money_flow") in kinds and ("P1", "B1", "account_role") in kinds
     assert ("P2", "P3", "shared_address") in kinds
     assert ring["safeguard"]["applies"] and ring["safeguard"]["pending"] == ["P2", "P3"]
     assert [t["kind"] for t in ring["timeline"]].count("transaction") == 6
@@ -110,9 +113,31 @@ def test_bad_rows_are_rejected_with_reasons_and_missing_input_is_clear(ring_work
     assert report.alerts_added == 5
     with pytest.raises(NotFoundError, match=r"no alerts\.parquet"):
         build_cases(ring_workspace, alerts_dir=ring_workspace.root / "nowhere")
-    pq.write_table(pa.table({"party_id": ["P1"]}), ring_workspace.root / "monitoring" / "alerts.parquet")
+    pq.write_table(
+        pa.table({"alert_id": ["A"], "party_id": ["P1"], "account_id": ["A1"]}),
+        ring_workspace.root / "monitoring" / "alerts.parquet",
+    )
     with pytest.raises(InputError, match="column indicator_id"):
         build_cases(ring_workspace)
+
+
+def test_party_risk_is_read_by_the_contract_not_guessed(ring_workspace: Workspace) -> None:
+    """`subrole` as monitoring writes it; a role outside the contract is a reject, not a guess."""
+    folder = ring_workspace.root / "monitoring"
+    table = pq.read_table(folder / "party_risk.parquet")
+    rows = table.to_pylist()
+    rows[4]["role"] = "suspect"  # P9: not a role monitoring writes
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), folder / "party_risk.parquet")
+    report = build_cases(ring_workspace)
+    assert [(Path(r.file).name, r.row, r.column) for r in report.rejects] == [
+        ("party_risk.parquet", 5, "role")
+    ]
+    assert "'suspect' is not one of likely_subject, likely_victim, unknown" in report.rejects[0].reason
+    renamed = table.rename_columns(["sub_role" if c == "subrole" else c for c in table.column_names])
+    pq.write_table(renamed, folder / "party_risk.parquet")
+    with pytest.raises(InputError, match="column subrole") as raised:
+        build_cases(ring_workspace)
+    assert "party_risk" in str(raised.value)
 
 
 @pytest.mark.postgres

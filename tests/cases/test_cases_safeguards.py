@@ -9,6 +9,7 @@ import pytest
 from chainbreaker.cases import workflow
 from chainbreaker.cases.safeguards import ALTERNATIVES, check_not_filed_as_suspect, safeguard_for
 from chainbreaker.core.errors import ConflictError, InputError, PermissionDeniedError
+from chainbreaker.remedy import exits
 from chainbreaker.storage import DEFAULT_ORG_ID, make_engine, session_factory, upgrade
 from chainbreaker.storage.models import Case, CaseParty
 
@@ -56,6 +57,20 @@ def test_closing_a_victims_account_needs_a_supervisor_and_a_reason(session) -> N
         workflow.record_account_action(
             session, DEFAULT_ORG_ID, "C-000001", "P2", "close_account", "sue", "supervisor"
         )
+    with pytest.raises(ConflictError, match="exit review"):
+        workflow.record_account_action(
+            session, DEFAULT_ORG_ID, "C-000001", "P2", "close_account", "sue", "supervisor", reason="asked"
+        )
+    with pytest.raises(PermissionDeniedError, match="only a supervisor may decide to exit"):
+        exits.review_exit(
+            session, DEFAULT_ORG_ID, "P2", exit_reason="customer_request", decision="exit",
+            rationale="victim asked to move banks", actor="ana", actor_role="analyst",
+        )  # fmt: skip
+    for party_id, who, role in (("P2", "sue", "supervisor"), ("P1", "ana", "analyst")):
+        exits.review_exit(
+            session, DEFAULT_ORG_ID, party_id, exit_reason="customer_request", decision="exit",
+            rationale="reviewed: moving to a support partner's bank", actor=who, actor_role=role,
+        )  # fmt: skip
     party = workflow.record_account_action(
         session,
         DEFAULT_ORG_ID,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from chainbreaker.cases.registry_audit import load_source_audited
 from chainbreaker.cases.store import store_session
+from chainbreaker.cases.system_events import audit_recorder
 from chainbreaker.core.errors import ConflictError, InputError
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry import RegistryStore, load_source
@@ -99,10 +99,14 @@ def test_well_formed_un_file_with_two_entities_is_refused_then_allowed_with_a_re
     forged = tmp_path / "consolidated.xml"
     forged.write_text(small, encoding="utf-8")
     with pytest.raises(EditionLooksDamagedError, match=r"would remove \d+ of \d+"):
-        load_source_audited(workspace, "un_sc_sanctions", forged, actor="mallory")
+        load_source(workspace, "un_sc_sanctions", forged, on_event=audit_recorder(workspace, "mallory"))
     assert _count(workspace, "un_sc_sanctions") == before
-    report = load_source_audited(
-        workspace, "un_sc_sanctions", forged, actor="olga", allow_shrink="test of the override"
+    report = load_source(
+        workspace,
+        "un_sc_sanctions",
+        forged,
+        allow_shrink="test of the override",
+        on_event=audit_recorder(workspace, "olga"),
     )
     assert report.removed > 1000 and report.shrink_allowed == "test of the override"
     with store_session(workspace) as session:

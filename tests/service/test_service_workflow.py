@@ -54,6 +54,13 @@ def test_survivor_safeguard_needs_a_supervisor_to_close_a_victims_account(world:
     assert analyst.status_code == 403 and "supervisor" in analyst.json()["detail"]
     no_reason = world.api("sam").post(url, json={"action": "close_account"})
     assert no_reason.status_code == 422
+    unreviewed = world.api("sam").post(url, json={"action": "close_account", "reason": "customer asked"})
+    assert unreviewed.status_code == 409 and "exit review" in unreviewed.json()["detail"]
+    review = {"exit_reason": "customer_request", "decision": "exit", "rationale": "customer asked to move"}
+    analyst_review = world.api("alice").post(f"/api/v1/parties/{victim}/exit-review", json=review)
+    assert analyst_review.status_code == 403 and "supervisor" in analyst_review.json()["detail"]
+    reviewed = world.api("sam").post(f"/api/v1/parties/{victim}/exit-review", json=review)
+    assert reviewed.status_code == 201 and reviewed.json()["likely_victim"] is True
     ok = world.api("sam").post(
         url, json={"action": "close_account", "reason": "customer asked, referral made"}
     )
@@ -140,8 +147,9 @@ def test_registry_search_and_entity_history(world: World) -> None:
 
 
 def test_goaml_export_is_validated_downloadable_and_keeps_victims_out_of_suspects(
-    world: World, shared_dir
+    world: World, shared_dir, monkeypatch
 ) -> None:
+    monkeypatch.setenv("CHAINBREAKER_SHARED_DIR", str(shared_dir))  # the FIU's XSD; never guessed
     ref = _case(world)["reference"]
     refused = world.api("alice").post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml"})
     assert refused.status_code == 403 and "supervisor" in refused.json()["detail"]

@@ -1,8 +1,10 @@
-"""Reading monitoring and screening output defensively: the files are contracts, but written by other code.
+"""Reading monitoring and screening output through the hand-off contracts of `chainbreaker.core.handoff`.
 
-Missing required columns stop the build with the file and column named; a bad row (no party, a score outside
-0..1) becomes a reject with its reason while the other rows are used; JSON columns that do not parse are
-kept as text and reported as warnings. Parquet, CSV and JSON lines are all accepted.
+The columns read are the columns monitoring and screening write, by the same definitions: no second spelling,
+no guessed role. A missing required column stops the build with the file and column named; a bad row (no
+party, a score outside 0..1, a role or trafficking type outside the contract) becomes a reject with its reason
+while the other rows are used; JSON columns that do not parse are kept as text and reported as warnings.
+Parquet, CSV and JSON lines are all accepted.
 """
 
 from __future__ import annotations
@@ -19,17 +21,11 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
+from chainbreaker.core import handoff
 from chainbreaker.core.errors import InputError
 
-ROLE_MAP = {
-    "likely_subject": "subject",
-    "subject": "subject",
-    "suspect": "subject",
-    "likely_victim": "likely_victim",
-    "victim": "likely_victim",
-    "witness": "witness",
-    "unknown": "unknown",
-}
+#: Monitoring's proposed role → the role a case party starts with (one definition, in core).
+ROLE_MAP = handoff.MONITORING_ROLES
 
 
 @dataclass
@@ -66,7 +62,7 @@ class PartyRiskRow:
     indicators: list[str]
     trafficking_type: str
     role: str
-    sub_role: str | None
+    subrole: str | None
     network_id: str | None
     ties: list[Any]
     explanation: str | None
@@ -85,6 +81,11 @@ class HitRow:
     score: float
     matched_on: str | None
     explanation: str | None
+
+    @property
+    def is_counterparty(self) -> bool:
+        """A hit on a counterparty name from the transactions (query id `cp:<name>`), not on a customer."""
+        return self.query_id.startswith("cp:")
 
 
 @dataclass
@@ -180,96 +181,99 @@ def _score(value: Any) -> float | None:
     return score
 
 
-def _trafficking(value: Any) -> str:
-    text = (_text(value) or "general").lower()
-    if text in ("labor", "labour", "lt", "forced_labour", "forced_labor", "debt_bondage"):
-        return "labour"
-    if text in ("sex", "st"):
-        return "sex"
-    if text == "mixed":
-        return "mixed"
-    return "general"
+def _trafficking(value: Any) -> str | None:
+    """The contract's trafficking type, or None when the value is outside it (the row is then rejected)."""
+    text = _text(value)
+    return text if text in handoff.HANDOFF_TRAFFICKING_TYPES else None
 
 
 def read_alerts(path: Path, inputs: Inputs) -> None:
-    """Alerts (`alerts.parquet`); rows without party, indicator or a 0..1 score are rejected."""
+    """Alerts (`alerts.parquet`) in the hand-off contract; rows that break it are rejected with the reason."""
     table = read_table(path)
-    _require(table, path, ("party_id", "indicator_id", "score"))
+    _require(table, path, handoff.required(handoff.ALERTS))
     for number, row in enumerate(table.to_pylist(), start=1):
         inputs.rows_read += 1
+        alert_id = _text(row.get("alert_id"))
         party = _text(row.get("party_id"))
         indicator = _text(row.get("indicator_id"))
         score = _score(row.get("score"))
+        kind = _trafficking(row.get("trafficking_type"))
+        start = _when(row.get("period_start"))
         problem = (
-            ("party_id", "empty party_id")
+            ("alert_id", "empty alert_id")
+            if alert_id is None
+            else ("party_id", "empty party_id")
             if party is None
             else ("indicator_id", "empty indicator_id")
             if indicator is None
             else ("score", f"score {row.get('score')!r} is not a number between 0 and 1")
             if score is None
+            else (
+                "trafficking_type",
+                f"trafficking_type {row.get('trafficking_type')!r} is not one of "
+                + ", ".join(handoff.HANDOFF_TRAFFICKING_TYPES),
+            )
+            if kind is None
+            else ("period_start", f"period_start {row.get('period_start')!r} is not a date-time")
+            if start is None
             else None
         )
-        if problem or party is None or indicator is None or score is None:
+        if problem or alert_id is None or party is None or indicator is None or score is None or kind is None:
             column, reason = problem or ("", "")
             inputs.rejects.append(Reject(str(path), number, column, reason))
             continue
         evidence = _json(row.get("evidence"), f"{path.name} row {number} column evidence", inputs.warnings)
         inputs.alerts.append(
             AlertRow(
-                alert_id=_text(row.get("alert_id")) or f"{party}:{indicator}",
+                alert_id=alert_id,
                 party_id=party,
                 account_id=_text(row.get("account_id")),
                 indicator_id=indicator,
-                trafficking_type=_trafficking(row.get("trafficking_type")),
+                trafficking_type=kind,
                 score=score,
-                period_start=_when(row.get("period_start")),
+                period_start=start,
                 period_end=_when(row.get("period_end")),
                 evidence=evidence if isinstance(evidence, dict) else {"items": evidence} if evidence else {},
             )
         )
 
 
-def _role(value: Any, sub_value: Any) -> tuple[str, str | None]:
-    """Monitoring's role ('likely_subject', 'likely_subject:controller', 'likely_victim/worker') → ours."""
-    text = (_text(value) or "unknown").lower()
-    sub = _text(sub_value)
-    for separator in (":", "/", "."):
-        if separator in text:
-            text, _, extra = text.partition(separator)
-            sub = sub or extra or None
-            break
-    return ROLE_MAP.get(text.strip(), "unknown"), sub.lower() if sub else None
-
-
 def read_party_risk(path: Path, inputs: Inputs) -> None:
-    """The per-party roll-up; its role column proposes subject / likely victim for each party."""
+    """The per-party roll-up in the hand-off contract: role, subrole, network id and ties as monitoring wrote."""
     table = read_table(path)
-    _require(table, path, ("party_id",))
+    _require(table, path, handoff.required(handoff.PARTY_RISK))
     for number, row in enumerate(table.to_pylist(), start=1):
         inputs.rows_read += 1
         party = _text(row.get("party_id"))
         if party is None:
             inputs.rejects.append(Reject(str(path), number, "party_id", "empty party_id"))
             continue
-        role, sub_role = _role(row.get("role"), row.get("sub_role"))
+        proposed = _text(row.get("role")) or ""
+        if proposed not in ROLE_MAP:
+            reason = f"role {row.get('role')!r} is not one of {', '.join(ROLE_MAP)}"
+            inputs.rejects.append(Reject(str(path), number, "role", reason))
+            continue
+        kind = _trafficking(row.get("trafficking_type"))
+        if kind is None:
+            reason = f"trafficking_type {row.get('trafficking_type')!r} is not one of " + ", ".join(
+                handoff.HANDOFF_TRAFFICKING_TYPES
+            )
+            inputs.rejects.append(Reject(str(path), number, "trafficking_type", reason))
+            continue
         indicators = row.get("indicators")
         if isinstance(indicators, str):
             parsed = _json(indicators, f"{path.name} row {number} column indicators", inputs.warnings)
-            indicators = (
-                parsed if isinstance(parsed, list) else [s for s in indicators.split(",") if s.strip()]
-            )
+            indicators = parsed if isinstance(parsed, list) else []
         ties = _json(row.get("ties"), f"{path.name} row {number} column ties", inputs.warnings)
-        if isinstance(ties, dict):
-            ties = [ties]
         inputs.party_risk[party] = PartyRiskRow(
             party_id=party,
             risk_score=_score(row.get("risk_score")) or 0.0,
             indicators=[str(i).strip() for i in (indicators or [])],
-            trafficking_type=_trafficking(row.get("trafficking_type")),
-            role=role,
-            sub_role=sub_role,
+            trafficking_type=kind,
+            role=ROLE_MAP[proposed],
+            subrole=_text(row.get("subrole")),
             network_id=_text(row.get("network_id")),
-            ties=list(ties or []),
+            ties=[t for t in (ties if isinstance(ties, list) else []) if isinstance(t, dict)],
             explanation=_text(row.get("explanation")),
         )
 
@@ -277,7 +281,7 @@ def read_party_risk(path: Path, inputs: Inputs) -> None:
 def read_hits(path: Path, inputs: Inputs, min_score: float) -> None:
     """Screening hits at or above `min_score`."""
     table = read_table(path)
-    _require(table, path, ("query_id", "entity_id", "score"))
+    _require(table, path, handoff.required(handoff.HITS))
     for number, row in enumerate(table.to_pylist(), start=1):
         inputs.rows_read += 1
         query = _text(row.get("query_id"))

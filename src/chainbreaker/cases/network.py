@@ -14,7 +14,6 @@ party is there. Data is read from the workspace with plain, parameter-bound SQL.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+
+from chainbreaker.core.identifiers import party_keys
 
 #: An identifier shared by more members than this is a building or a shelter, not a tie.
 MAX_SHARED = 25
@@ -122,36 +123,27 @@ def account_role_edges(con: duckdb.DuckDBPyConnection, members: list[str]) -> li
     return [Edge(str(s), str(t), "account_role", int(n)) for s, t, n in rows]
 
 
-def _norm_phone(value: str) -> str | None:
-    digits = re.sub(r"\D", "", value)
-    return digits[-10:] if len(digits) >= 7 else None
-
-
-def _norm_text(value: str) -> str | None:
-    text = re.sub(r"\s+", " ", value.strip().lower())
-    return text or None
-
-
 def identifier_edges(con: duckdb.DuckDBPyConnection, members: list[str]) -> list[Edge]:
-    """Members sharing a phone, email, street address or id number (normalised before comparing)."""
+    """Members sharing a phone, email, street address or id number, compared by the keys of
+    `core.identifiers` (the rules monitoring uses). Only used when monitoring's ties are not at hand."""
     if not members or "parties" not in _tables(con):
         return []
     rows = con.execute(
         """
-        SELECT party_id, phone, email, address, postal_code, id_number
+        SELECT party_id, phone, email, address, postal_code, city, id_number, country
         FROM parties WHERE party_id IN (SELECT unnest(?::VARCHAR[]))
         """,
         [members],
     ).fetchall()
     holders: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for party_id, phone, email, address, postal, id_number in rows:
-        keys = [
-            ("shared_phone", _norm_phone(phone) if phone else None),
-            ("shared_email", _norm_text(email) if email else None),
-            ("shared_address", _norm_text(f"{address} {postal or ''}") if address else None),
-            ("shared_id", re.sub(r"[^0-9A-Z]", "", id_number.upper()) or None if id_number else None),
-        ]
-        for kind, key in keys:
+    for party_id, phone, email, address, postal, city, id_number, country in rows:
+        keys = party_keys(phone, email, address, postal, city, id_number, country)
+        for kind, key in (
+            ("shared_phone", keys.phone),
+            ("shared_email", keys.email),
+            ("shared_address", keys.address),
+            ("shared_id", keys.id_number),
+        ):
             if key:
                 holders[(kind, key)].add(str(party_id))
     edges: list[Edge] = []
@@ -160,6 +152,20 @@ def identifier_edges(con: duckdb.DuckDBPyConnection, members: list[str]) -> list
             ordered = sorted(parties)
             edges.extend(Edge(ordered[0], other, kind) for other in ordered[1:])
     return edges
+
+
+def counterparty_customer(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The customer that moved the most money with a counterparty of this name (as written), if any."""
+    if not {"transactions", "accounts"} <= _tables(con):
+        return None
+    row = con.execute(
+        """
+        SELECT a.party_id FROM transactions t JOIN accounts a ON t.account_id = a.account_id
+        WHERE t.counterparty_name = ? GROUP BY a.party_id ORDER BY sum(t.amount) DESC, a.party_id LIMIT 1
+        """,
+        [name],
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 def group_parties(members: Iterable[str], edges: Iterable[Edge]) -> list[list[str]]:

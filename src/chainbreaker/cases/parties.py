@@ -29,11 +29,22 @@ def party_details(workspace: Workspace, party_ids: Iterable[str]) -> dict[str, d
         }
         if "parties" not in tables:
             return {}
+        present = {
+            str(r[0])
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'parties'"
+            ).fetchall()
+        }
+        # A workspace loaded before a contract column was added lacks it: that column reads as empty.
+        columns = [c for c in PARTY_COLUMNS if c in present]
         cursor = con.execute(
-            f"SELECT {', '.join(PARTY_COLUMNS)} FROM parties WHERE party_id IN (SELECT unnest(?::VARCHAR[]))",
+            f"SELECT {', '.join(columns)} FROM parties WHERE party_id IN (SELECT unnest(?::VARCHAR[]))",
             [ids],
         )
-        result = {str(row[0]): dict(zip(PARTY_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+        result = {
+            str(row[0]): {c: None for c in PARTY_COLUMNS} | dict(zip(columns, row, strict=True))
+            for row in cursor.fetchall()
+        }
         for details in result.values():
             details["accounts"] = []
         if "accounts" in tables:

@@ -12,9 +12,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from chainbreaker.core.errors import ConflictError, InputError, PermissionDeniedError
 from chainbreaker.storage.invariants import VICTIM_EXIT_ROLES, victim_exit_problem
 from chainbreaker.storage.models import ACCOUNT_ACTIONS, PARTY_ROLES, CaseParty
+from chainbreaker.storage.remedy_models import ExitReview, Protection
 
 #: Roles allowed to decide that a likely victim's account is closed, or that a likely victim is not one.
 SUPERVISOR_ROLES = VICTIM_EXIT_ROLES
@@ -185,4 +189,28 @@ def check_not_filed_as_suspect(parties: Iterable[HasRole], suspects: Iterable[st
         raise ConflictError(
             f"refusing to file likely victim(s) {', '.join(clash)} as suspect; change the role with a "
             "recorded reason first if the evidence shows otherwise"
+        )
+
+
+def check_exit_reviewed(session: Session, org_id: str, party_id: str) -> None:
+    """Closing an account linked to alerts needs an exit review that decided `exit` (de-risking safeguard).
+
+    A protected survivor (a referral, an NGO's protective match) may never be closed without such a review
+    either; the review itself insists on a supervisor for likely victims and protected survivors.
+    """
+    decided = session.scalar(
+        select(ExitReview.id)
+        .where(ExitReview.org_id == org_id, ExitReview.party_id == party_id, ExitReview.decision == "exit")
+        .order_by(ExitReview.id.desc())
+    )
+    if decided is None:
+        protected = session.scalar(
+            select(Protection.id).where(
+                Protection.org_id == org_id, Protection.party_id == party_id, Protection.ended_at.is_(None)
+            )
+        )
+        who = " (a protected survivor)" if protected is not None else ""
+        raise ConflictError(
+            f"party {party_id}{who}: record an exit review first (chainbreaker remedy exit-review), which asks "
+            "whether anyone is a likely victim or protected and whether leverage was tried"
         )

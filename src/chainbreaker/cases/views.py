@@ -180,10 +180,21 @@ def evidence_row(e: Evidence) -> dict[str, Any]:
     }
 
 
+def matched_party(h: ScreeningHit) -> str:
+    """Who the listed name matched, in words: the customer, or a counterparty (by its own name) of a customer."""
+    if h.party_id:
+        return f"customer {h.party_id}"
+    name = h.query_name or h.query_id.removeprefix("cp:")
+    return f"counterparty {name}" + (f" of customer {h.counterparty_of}" if h.counterparty_of else "")
+
+
 def hit_row(h: ScreeningHit) -> dict[str, Any]:
-    """A list match of a case party, as case pages and reports show it."""
+    """A list match as case pages and reports show it: on a customer, or on a counterparty of one."""
     return {
         "party_id": h.party_id,
+        "counterparty_of": h.counterparty_of,
+        "query_name": h.query_name,
+        "matched_party": matched_party(h),
         "entity_id": h.entity_id,
         "entity_name": h.entity_name,
         "dataset": h.dataset,

@@ -21,6 +21,7 @@ from chainbreaker.cases import audit
 from chainbreaker.cases.safeguards import (
     SUPERVISOR_ROLES,
     check_account_action,
+    check_exit_reviewed,
     check_role_change,
     check_stored_state,
     protect_new_victim,
@@ -252,6 +253,8 @@ def record_account_action(
     check_version(case, expected_version)
     party = _party(case, party_id)
     check_account_action(party, action, actor_role, reason)
+    if action == "close_account":
+        check_exit_reviewed(session, org_id, party_id)
     with guarded(case):
         party.account_action = action
         party.account_action_reason = reason.strip() if reason else None

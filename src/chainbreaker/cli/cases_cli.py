@@ -81,6 +81,11 @@ def build(
         f"alerts: {report.alerts_added} added, {report.alerts_rescored} re-scored; "
         f"hits: {report.hits_added} added, {report.hits_updated} updated; evidence: {report.evidence_added}"
     )
+    source = report.hits_file or "no screening results in the workspace (run `chainbreaker screen`)"
+    out.print(
+        f"screening hits joined to cases: {report.hits_joined} of {report.hits_read} read "
+        f"(score >= {min_hit_score}) from {source}; organisation {org}"
+    )
     if report.rejects:
         console.print(f"[yellow]{len(report.rejects)} row(s) rejected, see {report.rejects_path}[/yellow]")
     for warning in report.warnings[:20]:
@@ -432,8 +437,41 @@ def report_command(
     )
 
 
+reporting_app = typer.Typer(
+    help="Prepare FIU reporting (institution and KYC templates).", no_args_is_help=True
+)
+
+
+@reporting_app.command("init")
+def reporting_init(
+    workspace: Path = WORKSPACE_OPTION,
+    case: str | None = typer.Option(None, "--case", help="add one blank KYC row per party of this case"),
+    org: str = ORG_OPTION,
+) -> None:
+    """Write WS/reporting/institution.yaml and kyc.csv templates with every field the FIU profiles need.
+
+    Example: chainbreaker reporting init -w WS --case C-000001
+    """
+    from chainbreaker.cases.store import store_session
+    from chainbreaker.reports.setup import init_reporting
+
+    ws = workspace_at(workspace)
+    with user_errors():
+        if case is None:
+            files = init_reporting(None, ws, org)
+        else:
+            with store_session(ws) as session:
+                files = init_reporting(session, ws, org, case)
+    out.print(f"written: {files.institution}")
+    out.print(f"written: {files.kyc} ({files.kyc_rows} blank KYC row(s) to fill)")
+    out.print(
+        "fill them from your records, then: chainbreaker report CASE -w WS --format goaml --schema-dir DIR"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root app."""
     app.add_typer(cases_app, name="cases")
+    app.add_typer(reporting_app, name="reporting")
     app.add_typer(audit_app, name="audit")
     app.command("report")(report_command)

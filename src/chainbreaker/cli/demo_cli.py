@@ -25,6 +25,11 @@ def register(app: typer.Typer) -> None:
         serve: bool = typer.Option(False, "--serve", help="then open the demo bank in the web UI"),
         host: str = typer.Option("127.0.0.1", "--host"),
         port: int = typer.Option(8000, "--port"),
+        schema_dir: Path | None = typer.Option(
+            None,
+            "--schema-dir",
+            help="folder holding your FIU's XSD (goAML); without it the goAML report is marked not validated",
+        ),
     ) -> None:
         """Synthesise a bank, load it, run monitoring, screening, cases and FIU reports; print a summary.
 
@@ -34,7 +39,13 @@ def register(app: typer.Typer) -> None:
 
         with user_errors():
             with console.status("starting") as status:
-                result = run_demo(workspace, transactions or None, seed, say=lambda msg: status.update(msg))
+                result = run_demo(
+                    workspace,
+                    transactions or None,
+                    seed,
+                    say=lambda msg: status.update(msg),
+                    schema_dir=schema_dir,
+                )
             table = Table(title=f"chainbreaker demo — workspace {result.workspace}")
             table.add_column("step")
             table.add_column("result")
@@ -43,7 +54,8 @@ def register(app: typer.Typer) -> None:
                 table.add_row(name, summary, f"{seconds:.1f}")
             out.print(table)
             for path in result.reports:
-                out.print(f"report written: {path}")
+                note = result.not_validated.get(path)
+                out.print(f"report written: {path}" + (f" ({note})" if note else ""))
             if serve:
                 _serve(workspace, host, port)
 

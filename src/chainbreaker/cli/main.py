@@ -11,6 +11,7 @@ from chainbreaker.cli import (
     load_cli,
     monitoring_cli,
     registry_cli,
+    remedy_cli,
     screening_cli,
     service_cli,
     synth_cli,
@@ -54,6 +55,7 @@ for module in (
     registry_cli,
     screening_cli,
     cases_cli,
+    remedy_cli,
     service_cli,
 ):
     module.register(app)

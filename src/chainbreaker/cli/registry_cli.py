@@ -78,7 +78,8 @@ def load(
     """
     import getpass
 
-    from chainbreaker.cases.registry_audit import load_source_audited
+    from chainbreaker.cases.system_events import audit_recorder
+    from chainbreaker.registry import load_source
 
     with user_errors(), progress() as bar:
         task = bar.add_task(f"loading {source}", total=None)
@@ -86,15 +87,16 @@ def load(
         def step(stage: str, done: int, total: int | None) -> None:
             bar.update(task, description=f"{source}: {stage}", completed=done, total=total)
 
-        report = load_source_audited(
-            workspace_at(workspace),
+        ws = workspace_at(workspace)
+        report = load_source(
+            ws,
             source,
             path,
             step,
-            actor=getpass.getuser(),
             edition_date=_day(edition_date),
             dataset=dataset,
             allow_shrink=allow_shrink,
+            on_event=audit_recorder(ws, getpass.getuser()),
         )
     if report.unchanged:
         console.print(f"{report.dataset}: edition {report.edition} was already loaded; nothing changed")

@@ -62,14 +62,23 @@ def register(app: typer.Typer) -> None:
     def users_add(
         username: str = typer.Argument(..., help="login name"),
         org: str = typer.Option(..., "--org", help="organisation id, e.g. bank-a (created if new)"),
-        role: str = typer.Option("analyst", "--role", help="analyst, supervisor, admin or auditor"),
+        role: str = typer.Option(
+            "analyst",
+            "--role",
+            help="bank/investor/fiu: analyst, supervisor, admin, auditor; ngo: caseworker, coordinator, "
+            "admin, auditor; hub: hub_operator, admin, auditor",
+        ),
         org_name: str | None = typer.Option(None, "--org-name", help="display name of a new organisation"),
+        org_kind: str | None = typer.Option(
+            None, "--org-kind", help="kind of a new organisation: bank (default), ngo, investor, fiu or hub"
+        ),
         password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from stdin"),
         workspace: Path = WORKSPACE_OPTION,
     ) -> None:
         """Add a user; the password is asked for (or read from stdin) and stored as an argon2 hash.
 
         Example: chainbreaker users add alice --org bank-a --role analyst -w ws
+        (an NGO member: chainbreaker users add nadia --org ngo-x --org-kind ngo --role caseworker -w ws)
         """
         from chainbreaker.core.settings import get_settings
         from chainbreaker.service import admin
@@ -80,7 +89,7 @@ def register(app: typer.Typer) -> None:
             password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
         with user_errors():
             info = admin.add_user(
-                workspace_at(workspace), get_settings(), org, username, password, role, org_name
+                workspace_at(workspace), get_settings(), org, username, password, role, org_name, org_kind
             )
             out.print(f"user {info.username} ({info.role}) added to {info.org_id}")
 

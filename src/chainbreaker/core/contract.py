@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from chainbreaker.core.handoff import markdown as handoff_markdown
+
 
 class ColumnType(StrEnum):
     """How a contract column is checked and stored."""
@@ -107,6 +109,10 @@ PARTIES = Table(
         Column("naics", ColumnType.NAICS),
         Column("id_number", S),
         Column("onboarded_at", D),
+        # Optional parts of a person's name, where the bank records them; reports use them before any rule
+        # for splitting `name` (core.identifiers.person_name_parts).
+        Column("given_name", S),
+        Column("family_name", S),
     ),
 )
 
@@ -244,15 +250,12 @@ def contract_markdown() -> str:
             lines.append(f"| {col.name} | {kind} | {'yes' if col.required else 'no'} | {'; '.join(notes)} |")
         lines.append("")
     lines += [
-        "## Output: alerts (`monitor`)",
+        "## Hand-offs between stages (`monitor`, `screen` → `cases build`)",
         "",
-        ", ".join(f"`{c}`" for c in ALERT_COLUMNS) + ".",
+        "Defined once in `chainbreaker.core.handoff`: monitoring and screening write these columns and cases",
+        "read them through the same definitions. A file without a column that must be present is refused;",
+        "`alert_id` is `alert_identity(party, indicator, account, period, link)` everywhere.",
         "",
-        "Per-party roll-up: " + ", ".join(f"`{c}`" for c in PARTY_RISK_COLUMNS) + ".",
-        "",
-        "## Output: screening results (`screen`)",
-        "",
-        ", ".join(f"`{c}`" for c in SCREENING_COLUMNS) + ".",
-        "",
+        handoff_markdown(),
     ]
     return "\n".join(lines)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import yaml
 
 from chainbreaker.core.contract import TABLES_BY_NAME
+from chainbreaker.core.identifiers import party_keys
 from chainbreaker.engines.base import Engine
 
 TRANSFER_CHANNELS = ("p2p", "internal", "wire", "ach", "check", "other")
@@ -113,12 +114,55 @@ def _d(cond: str, what: str) -> str:
     return f"count(DISTINCT CASE WHEN {cond} THEN {what} END)"
 
 
+KEY_SCHEMA = pa.schema(
+    [
+        ("party_id", pa.string()),
+        ("phone_key", pa.string()),
+        ("email_key", pa.string()),
+        ("address_key", pa.string()),
+        ("id_key", pa.string()),
+    ]
+)
+
+
+def register_party_keys(engine: Engine, prof: DataProfile) -> None:
+    """`monitoring_party_keys`: each party's phone, email, address and id keys by `core.identifiers`, the
+    rules cases and screening use too (phones as E.164 through `phonenumbers`), computed once per run."""
+    p = "parties"
+    raw = engine.query(
+        "features: party identifiers",
+        f"""
+        SELECT x.party_id, {_col(prof, p, "phone", "x")} AS phone, {_col(prof, p, "email", "x")} AS email,
+               {_col(prof, p, "address", "x")} AS address, {_col(prof, p, "postal_code", "x")} AS postal_code,
+               {_col(prof, p, "city", "x")} AS city, {_col(prof, p, "id_number", "x")} AS id_number,
+               {_col(prof, p, "country", "x")} AS country
+        FROM parties x
+        """,
+    ).to_pylist()
+    rows = []
+    for r in raw:
+        keys = party_keys(
+            r["phone"], r["email"], r["address"], r["postal_code"], r["city"], r["id_number"], r["country"]
+        )
+        rows.append(
+            {
+                "party_id": r["party_id"],
+                "phone_key": keys.phone,
+                "email_key": keys.email,
+                "address_key": keys.address,
+                "id_key": keys.id_number,
+            }
+        )
+    engine.register_arrow("monitoring_party_keys", pa.Table.from_pylist(rows, schema=KEY_SCHEMA))
+
+
 def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
     """Create the feature tables every indicator reads (see FEATURE_TABLES in catalogue.py)."""
     ref = reference()
     baskets = basket_codes()
     as_of = min(date_to, (prof.last or date_to) + dt.timedelta(seconds=1))
     p = "parties"
+    register_party_keys(engine, prof)
     engine.create_table(
         "monitoring_party",
         "features: parties",
@@ -136,23 +180,14 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                  lower(split_part(trim(x.name), ' ', -1)) AS name_surname,
                  lower(trim({_col(prof, p, "city", "x")})) AS home_city,
                  upper({_col(prof, p, "country", "x")}) AS home_country,
-                 CASE WHEN length(regexp_replace({_col(prof, p, "phone", "x")}, '[^0-9]', '', 'g')) >= 7
-                      THEN right(regexp_replace({_col(prof, p, "phone", "x")}, '[^0-9]', '', 'g'), 9) END
-                   AS phone_key,
-                 lower(trim({_col(prof, p, "email", "x")})) AS email_key,
-                 CASE WHEN {_col(prof, p, "address", "x")} IS NOT NULL THEN
-                   lower(regexp_replace({_col(prof, p, "address", "x")}, '[^A-Za-z0-9]', '', 'g')) || '|' ||
-                   lower(regexp_replace(coalesce({_col(prof, p, "postal_code", "x")},
-                                                 {_col(prof, p, "city", "x")}, ''), '[^A-Za-z0-9]', '', 'g'))
-                 END AS address_key,
-                 upper(regexp_replace({_col(prof, p, "id_number", "x")}, '[^A-Za-z0-9]', '', 'g')) AS id_key,
+                 k.phone_key, k.email_key, k.address_key, k.id_key,
                  lower(regexp_replace({_col(prof, p, "employer", "x")}, '[^A-Za-z0-9]', '', 'g')) AS employer_key,
                  coalesce(lower({_col(prof, p, "industry", "x")}), '') AS industry_key,
                  coalesce({_col(prof, p, "naics", "x")}, '') AS naics,
                  CAST(floor((epoch(:as_of) - epoch(CAST({_col(prof, p, "date_of_birth", "x", "DATE")} AS TIMESTAMP)))
                             / 31557600) AS INTEGER) AS age,
                  {_col(prof, p, "onboarded_at", "x", "DATE")} AS onboarded_at
-          FROM parties x
+          FROM parties x LEFT JOIN monitoring_party_keys k ON k.party_id = x.party_id
         ) q
         """,
         {

@@ -1,12 +1,11 @@
 """The output contract of `monitor`: alerts and the per-party roll-up, as Parquet or CSV.
 
-Column names and order are fixed here (the case engine builds cases from these files), and documented in
-docs/monitoring.md. Rows are sorted so that the same data gives the same files.
+Column names and order are the hand-off contract of `chainbreaker.core.handoff` (cases read these files through
+the same definitions), documented in docs/monitoring.md. Rows are sorted so that the same data gives the same files.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import string
@@ -17,6 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from chainbreaker.core import handoff
 from chainbreaker.core.contract import ALERT_COLUMNS, PARTY_RISK_COLUMNS
 from chainbreaker.core.logging import redact
 from chainbreaker.monitoring.catalogue import Indicator
@@ -73,6 +73,8 @@ PARTY_RISK_SCHEMA = pa.schema(
 )
 assert tuple(ALERT_SCHEMA.names) == (*ALERT_COLUMNS, *ALERT_EXTRA_COLUMNS)
 assert tuple(PARTY_RISK_SCHEMA.names) == (*PARTY_RISK_COLUMNS, *PARTY_RISK_EXTRA_COLUMNS)
+assert tuple(ALERT_SCHEMA.names) == handoff.names(handoff.ALERTS)
+assert tuple(PARTY_RISK_SCHEMA.names) == handoff.names(handoff.PARTY_RISK)
 
 
 class _Figures(dict[str, Any]):
@@ -92,10 +94,8 @@ def fill_template(template: str, values: dict[str, Any]) -> str:
 
 
 def alert_id(h: Hit) -> str:
-    raw = "|".join(
-        (h.indicator_id, h.party_id, h.account_id or "", h.period_start.isoformat(), h.link_key or "")
-    )
-    return "AL-" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]
+    """The alert's one identity (party, indicator, account, period, link), shared with cases and the UI."""
+    return handoff.alert_identity(h.party_id, h.indicator_id, h.account_id, h.period_start, h.link_key)
 
 
 def alert_rows(

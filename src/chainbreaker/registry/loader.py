@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -66,12 +66,15 @@ def load_source(
     edition_date: date | None = None,
     dataset: str | None = None,
     allow_shrink: str | None = None,
+    on_event: Callable[[str, str, Mapping[str, object]], None] | None = None,
 ) -> EditionReport:
     """Load one edition of `source` from `path` (a file, or a folder for OFAC's CSV sets).
 
     An edition that looks damaged is refused and nothing changes: a file cut off mid-record, an edition
     dated before the loaded one, or one removing far more entities than the source's normal turnover for
     the time elapsed (registry/turnover.py). `allow_shrink` (the operator's reason) loads such a shrink.
+    `on_event(action, dataset, details)` hears of a refused damaged edition (`registry.edition_refused`)
+    and of an allowed shrink (`registry.shrink_allowed`), for the audit log (cases.system_events).
 
     The edition date comes from the file when the publisher prints one (UN, UK, EU, Lista Suja), else
     from `edition_date`, else from the file's modification day. `dataset` renames the dataset for the
@@ -131,11 +134,31 @@ def load_source(
                 since = min(day, latest.edition_date + timedelta(days=max(waited, 0)))
             shrink = check_shrink(source, name, len(listed), removed, latest.edition_date, since)
             if not shrink.ok and not (allow_shrink and allow_shrink.strip()):
-                raise refuse(shrink, str(target))
+                error = refuse(shrink, str(target))
+                if on_event is not None:
+                    details = {
+                        "source": source,
+                        "file": target.name,
+                        **shrink.as_dict(),
+                        "why": str(error)[:500],
+                    }
+                    on_event("registry.edition_refused", name, details)
+                raise error
         step("store", 0, len(read.entities))
         edition = store.apply_edition(name, read, day, file_hash, datetime.now(UTC).replace(tzinfo=None))
         step("store", len(read.entities), len(read.entities))
     rejects_file = _write_rejects(workspace, name, edition.edition, read)
+    if shrink is not None and not shrink.ok and on_event is not None:
+        on_event(
+            "registry.shrink_allowed",
+            name,
+            {
+                "source": source,
+                "edition": edition.edition,
+                **shrink.as_dict(),
+                "reason": (allow_shrink or "").strip(),
+            },
+        )
     log.info(
         "registry edition loaded",
         extra={

@@ -87,11 +87,15 @@ def write_demo_reporting(workspace: Workspace, party_ids: list[str]) -> tuple[Pa
     return institution, kyc
 
 
-def demo_reports(workspace: Workspace, out_dir: Path, org_id: str = "default") -> list[ExportResult]:
+def demo_reports(
+    workspace: Workspace, out_dir: Path, org_id: str = "default", schema_dir: Path | None = None
+) -> list[ExportResult]:
     """For `chainbreaker demo`: export the riskiest typed case with a subject as goAML, FinCEN SAR and HTML.
 
     Writes the demo reporting files first (synthetic bank only; refuses to overwrite real ones).
-    Returns the three results (each validated against its FIU schema where one exists).
+    Returns the three results, each validated against its FIU schema where one is found (the package's own,
+    `schema_dir`, or the configured shared folder); a file without its schema is still written for the demo,
+    marked "not validated: no XSD for profile X (pass --schema-dir)" (a real `report` refuses instead).
     """
     from sqlalchemy import select
 
@@ -116,5 +120,17 @@ def demo_reports(workspace: Workspace, out_dir: Path, org_id: str = "default") -
     results = []
     for fmt, suffix in (("goaml", "goaml.xml"), ("fincen-sar", "sar.xml"), ("html", "html")):
         path = out_dir / f"{reference}.{suffix}"
-        results.append(export_report(workspace, reference, fmt, None, path, org_id=org_id, actor="demo"))
+        results.append(
+            export_report(
+                workspace,
+                reference,
+                fmt,
+                None,
+                path,
+                org_id=org_id,
+                actor="demo",
+                schema_dir=schema_dir,
+                allow_unvalidated=True,
+            )
+        )
     return results

@@ -27,7 +27,13 @@ from chainbreaker.reports.goaml import build_goaml
 from chainbreaker.reports.html import build_html
 from chainbreaker.reports.institution import load_institution, load_kyc
 from chainbreaker.reports.profiles import FincenProfile, GoamlProfile, load_profile
-from chainbreaker.reports.validate import find_schema, schema_errors, write_atomic
+from chainbreaker.reports.validate import (
+    SchemaMissingError,
+    find_schema,
+    not_validated_note,
+    schema_errors,
+    write_atomic,
+)
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.db import DEFAULT_ORG_ID
 from chainbreaker.storage.models import CaseReport
@@ -50,6 +56,8 @@ class ExportResult:
     size: int
     trafficking_type: str
     validated_against: Path | None
+    #: Set when the file was written without its FIU schema (demo only): "not validated: no XSD ...".
+    note: str | None = None
 
 
 def export_report(
@@ -66,8 +74,13 @@ def export_report(
     kyc_path: Path | None = None,
     schema_dir: Path | None = None,
     smuggling: bool = False,
+    allow_unvalidated: bool = False,
 ) -> ExportResult:
-    """Export one case; raises ReportIncompleteError listing each missing field, and writes nothing then."""
+    """Export one case; raises ReportIncompleteError listing each missing field, and writes nothing then.
+
+    Without the profile's XSD a real export refuses (SchemaMissingError). `allow_unvalidated` is for the demo
+    on a fresh machine: the file is written with a comment saying it was not validated, and `note` says so.
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     profile_name = profile or DEFAULT_PROFILES[fmt]
@@ -80,7 +93,9 @@ def export_report(
                 session, workspace, org_id, case_id, institution, kyc, utcnow().replace(microsecond=0)
             )
             try:
-                data, schema_path = _render(facts, fmt, profile_name, schema_dir, smuggling)
+                data, schema_path, note = _render(
+                    facts, fmt, profile_name, schema_dir, smuggling, allow_unvalidated
+                )
             except ValueError as exc:
                 if "XML compatible" not in str(exc):
                     raise
@@ -115,6 +130,7 @@ def export_report(
                     "profile": profile_name,
                     "sha256": digest,
                     "trafficking_type": facts.trafficking_type,
+                    "validated_against": schema_path.name if schema_path else None,
                 },
             )
             session.commit()
@@ -132,34 +148,58 @@ def export_report(
         size=len(data),
         trafficking_type=facts.trafficking_type,
         validated_against=schema_path,
+        note=note,
     )
 
 
+def _schema(
+    schema_file: str, schema_dir: Path | None, profile_name: str, allow_unvalidated: bool
+) -> Path | None:
+    """The profile's XSD; None only when it is missing and the caller (the demo) accepts an unvalidated file."""
+    try:
+        return find_schema(schema_file, schema_dir, profile_name)
+    except SchemaMissingError:
+        if allow_unvalidated:
+            return None
+        raise
+
+
 def _render(
-    facts: ReportFacts, fmt: str, profile_name: str, schema_dir: Path | None, smuggling: bool
-) -> tuple[bytes, Path | None]:
-    """Build, check and validate the document; bytes ready to write."""
+    facts: ReportFacts,
+    fmt: str,
+    profile_name: str,
+    schema_dir: Path | None,
+    smuggling: bool,
+    allow_unvalidated: bool = False,
+) -> tuple[bytes, Path | None, str | None]:
+    """Build, check and validate the document; bytes ready to write, the schema used, and a note if none."""
     if fmt == "html":
         page, _ = build_html(facts)
-        return page.encode("utf-8"), None
+        return page.encode("utf-8"), None, None
     profile = load_profile(profile_name)
     if fmt == "goaml":
         if not isinstance(profile, GoamlProfile):
             raise InputError(f"profile {profile_name} is not a goAML profile")
-        schema_path = find_schema(profile.schema_file, schema_dir)
+        schema_path = _schema(profile.schema_file, schema_dir, profile_name, allow_unvalidated)
         root, missing = build_goaml(facts, profile)
         suspects = [p.party_id for p in facts.subjects]
         dotnet = True
     else:
         if not isinstance(profile, FincenProfile):
             raise InputError(f"profile {profile_name} is not a FinCEN SAR profile")
-        schema_path = find_schema(profile.schema_file, schema_dir)
+        schema_path = _schema(profile.schema_file, schema_dir, profile_name, allow_unvalidated)
         root, missing = build_sar(facts, profile, smuggling)
         suspects = [p.party_id for p in facts.subjects]
         dotnet = False
     if missing:
         raise ReportIncompleteError(facts.reference, fmt, missing)
     check_not_filed_as_suspect(facts.parties, suspects)
+    if schema_path is None:
+        note = not_validated_note(profile_name)
+        # A processing instruction, not a comment: XML comments may not contain "--" (as in --schema-dir).
+        root.addprevious(etree.ProcessingInstruction("chainbreaker", note))
+        data = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return data, None, note
     errors = schema_errors(root, schema_path, dotnet_anchors=dotnet)
     if errors:
         shown = "\n".join(f"  - {e}" for e in errors[:20])
@@ -168,4 +208,4 @@ def _render(
             f"written:\n{shown}"
         )
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data, schema_path
+    return data, schema_path, None

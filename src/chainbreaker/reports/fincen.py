@@ -14,9 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
+from chainbreaker.core.identifiers import person_name_parts
 from chainbreaker.reports.errors import MissingField
 from chainbreaker.reports.facts import ReportFacts, ReportParty
-from chainbreaker.reports.narrative import split, text
+from chainbreaker.reports.narrative import fitted, split
 from chainbreaker.reports.profiles import FincenProfile
 
 NS = "www.fincen.gov/base"
@@ -171,10 +172,11 @@ class SarBuilder:
         pn = self.el(p, "PartyName", seq=True)
         self.el(pn, "PartyNameTypeCode", "L")
         if subject.is_person:
-            parts = clean(subject.name, 150).split(" ")
-            self.el(pn, "RawEntityIndividualLastName", clean(parts[-1], 150))
-            if len(parts) > 1:
-                self.el(pn, "RawIndividualFirstName", clean(" ".join(parts[:-1]), 35))
+            # The same rule as goAML (core.identifiers.person_name_parts), FinCEN wants Latin letters too.
+            parts = person_name_parts(subject.name, d.get("given_name"), d.get("family_name"))
+            self.el(pn, "RawEntityIndividualLastName", clean(parts.family, 150) or clean(subject.name, 150))
+            if parts.given:
+                self.el(pn, "RawIndividualFirstName", clean(parts.given, 35))
             else:
                 self.el(pn, "FirstNameUnknownIndicator", "Y")
         else:
@@ -288,7 +290,8 @@ class SarBuilder:
             self.el(cls, "SuspiciousActivitySubtypeID", subtype)
             self.el(cls, "SuspiciousActivityTypeID", type_id)
         kind = "human smuggling" if self.smuggling else facts.trafficking_label or "human trafficking"
-        narrative = f"Type: {kind.upper()}.\n\n" + text(facts, key_term=self.key_term)
+        # FinCEN takes up to 5 narrative blocks of 4,000 characters: summarise to fit, never cut a sentence.
+        narrative = fitted(facts, 5 * 3900, key_term=self.key_term, prefix=f"Type: {kind.upper()}.\n\n")
         for number, chunk in enumerate(split(narrative, 4000, 5), start=1):
             info = self.el(activity, "ActivityNarrativeInformation", seq=True)
             self.el(info, "ActivityNarrativeSequenceNumber", number)

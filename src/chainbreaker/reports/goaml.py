@@ -16,7 +16,6 @@ produced for an incomplete case.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,11 +23,14 @@ from typing import Any
 
 from lxml import etree
 
+from chainbreaker.core.identifiers import ascii_name, person_name_parts
 from chainbreaker.reports.errors import MissingField
 from chainbreaker.reports.facts import ReportFacts, ReportParty
-from chainbreaker.reports.narrative import text as narrative_text
+from chainbreaker.reports.narrative import fitted as narrative_fitted
 from chainbreaker.reports.profiles import GoamlProfile
 
+#: goAML's `reason` field holds at most this many characters (the UAE schema's limit).
+REASON_LIMIT = 8000
 _NAME_OK = re.compile(r"[^a-zA-Z0-9 .'-]")
 _EMAIL = re.compile(
     r"^[_a-zA-Z0-9+-]+(\.[_a-zA-Z0-9+-]+)*@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*(\.[a-zA-Z]{2,15})$"
@@ -37,17 +39,19 @@ _ORG_WORDS = re.compile(r"\b(llc|inc|ltd|corp|co|company|gmbh|sa|bv|plc|group|se
 
 
 def goaml_name(value: str, limit: int = 100) -> str:
-    """A name in the characters the UAE schema allows (Latin letters, digits, space . ' -)."""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", _NAME_OK.sub(" ", ascii_text)).strip()[:limit]
+    """A name in the characters the UAE schema allows (Latin letters, digits, space . ' -).
+
+    Transliterated with `rigour` (core.identifiers.ascii_name), so Cyrillic, Arabic and Chinese names keep
+    their letters instead of becoming empty.
+    """
+    return re.sub(r"\s+", " ", _NAME_OK.sub(" ", ascii_name(value))).strip()[:limit]
 
 
-def split_name(full: str) -> tuple[str, str]:
-    """First and last name of a person recorded as one full name (last word = last name)."""
-    parts = goaml_name(full).split(" ")
-    if len(parts) < 2:
-        return "", parts[0] if parts else ""
-    return " ".join(parts[:-1]), parts[-1]
+def split_name(full: str, given: str | None = None, family: str | None = None) -> tuple[str, str]:
+    """First and last name of a person: the bank's `given_name`/`family_name` when it has them, else the rule
+    of `core.identifiers.person_name_parts` ("SURNAME, Given", family-name-first scripts, "PETROV Ivan")."""
+    parts = person_name_parts(full, given, family)
+    return goaml_name(parts.given), goaml_name(parts.family)
 
 
 def sql_date(value: date | datetime | None) -> str | None:
@@ -122,7 +126,7 @@ class GoamlBuilder:
         if gender is None and "gender" in self.profile.unspecified_allowed:
             gender = "-"
         _sub(node, "gender", self.need(gender, f"{path}/gender", who, kyc_hint))
-        first, last = split_name(party.name)
+        first, last = split_name(party.name, d.get("given_name"), d.get("family_name"))
         _sub(
             node, "first_name", self.need(first, f"{path}/first_name", who, "the recorded name has one part")
         )
@@ -428,7 +432,7 @@ class GoamlBuilder:
             _sub(person, "email", inst.mlro.email)
         _sub(person, "occupation", inst.mlro.occupation or "MLRO")
         kind = (facts.trafficking_label or "human trafficking").upper()
-        _sub(report, "reason", narrative_text(facts)[:8000])
+        _sub(report, "reason", narrative_fitted(facts, REASON_LIMIT))
         _sub(report, "action", self.action_text()[:8000])
         for txn in self.reported_transactions():
             self.transaction(report, txn)

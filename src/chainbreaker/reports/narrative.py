@@ -39,8 +39,48 @@ def _figures(evidence: dict[str, Any]) -> str:
     return "; ".join(parts[:8])
 
 
-def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
-    """The narrative as paragraphs of plain text, most important first."""
+def _alert_line(facts: ReportFacts, alert: dict[str, Any]) -> str:
+    party = facts.party(alert["party_id"])
+    who = (
+        f"{party.name} ({alert['party_id']})"
+        if party and party.role != "likely_victim"
+        else alert["party_id"]
+    )
+    figures = _figures(alert["evidence"])
+    span = (
+        f" from {alert['period_start']:%Y-%m-%d} to {alert['period_end']:%Y-%m-%d}"
+        if alert["period_start"] and alert["period_end"]
+        else ""
+    )
+    return f"{who}{span}, score {alert['score']:.2f}" + (f" ({figures})" if figures else "")
+
+
+def _red_flags(facts: ReportFacts, level: int) -> list[str]:
+    """One paragraph per indicator: every alert (level 0), its count and strongest alert (1), its count (2)."""
+    by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for alert in facts.alerts:
+        by_indicator[alert["indicator_id"]].append(alert)
+    out = []
+    for indicator, alerts in sorted(by_indicator.items()):
+        head = f"Red flag {indicator} ({alerts[0]['trafficking_type']})"
+        if level == 0:
+            out.append(f"{head}: " + "; ".join(_alert_line(facts, a) for a in alerts) + ".")
+            continue
+        parties = len({a["party_id"] for a in alerts})
+        counted = f"{head}: {len(alerts)} alert(s) on {parties} part{'y' if parties == 1 else 'ies'}"
+        if level == 1:
+            top = max(alerts, key=lambda a: (a["score"], str(a["party_id"])))
+            counted += f"; strongest: {_alert_line(facts, top)}"
+        out.append(counted + ".")
+    return out
+
+
+def paragraphs(facts: ReportFacts, key_term: str | None = None, level: int = 0) -> list[str]:
+    """The narrative as paragraphs of plain text, most important first.
+
+    `level` summarises for an FIU field with a length limit: 0 lists every alert and 25 transactions; 1 gives
+    counts per indicator with the strongest alert and the 10 largest transactions; 2 gives counts only.
+    """
     kind = facts.trafficking_label or "human trafficking (type not established)"
     period = (
         f" between {facts.period_start:%Y-%m-%d} and {facts.period_end:%Y-%m-%d}"
@@ -64,26 +104,7 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
         if subject.indicators:
             line += f" Indicators: {', '.join(subject.indicators)}."
         out.append(line)
-    by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for alert in facts.alerts:
-        by_indicator[alert["indicator_id"]].append(alert)
-    for indicator, alerts in sorted(by_indicator.items()):
-        lines = []
-        for alert in alerts:
-            party = facts.party(alert["party_id"])
-            who = (
-                f"{party.name} ({alert['party_id']})"
-                if party and party.role != "likely_victim"
-                else alert["party_id"]
-            )
-            figures = _figures(alert["evidence"])
-            span = (
-                f" from {alert['period_start']:%Y-%m-%d} to {alert['period_end']:%Y-%m-%d}"
-                if alert["period_start"] and alert["period_end"]
-                else ""
-            )
-            lines.append(f"{who}{span}, score {alert['score']:.2f}" + (f" ({figures})" if figures else ""))
-        out.append(f"Red flag {indicator} ({alerts[0]['trafficking_type']}): " + "; ".join(lines) + ".")
+    out.extend(_red_flags(facts, level))
     transactions = facts.transactions()
     if transactions:
         channels = Counter(t["channel"] for t in transactions)
@@ -96,7 +117,12 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
         )
         out.append(f"Evidence transactions by channel: {mix}.")
         listed = []
-        for t in transactions[:MAX_LISTED_TRANSACTIONS]:
+        shown = (
+            transactions[:MAX_LISTED_TRANSACTIONS]
+            if level == 0
+            else sorted(transactions, key=lambda t: -Decimal(str(t["amount"])))[: 10 if level == 1 else 0]
+        )
+        for t in shown:
             other = facts.party(t["counterparty_party_id"])
             if other is not None:
                 cp = f"{'likely victim' if other.role == 'likely_victim' else other.name} ({other.party_id})"
@@ -111,11 +137,15 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
                 + f" [{', '.join(t['indicators'])}]"
             )
         more = len(transactions) - len(listed)
-        out.append(
-            "Transactions: "
-            + "; ".join(listed)
-            + (f"; and {more} more in the case file." if more > 0 else ".")
-        )
+        if listed:
+            label = "Transactions" if level == 0 else "Largest transactions"
+            out.append(
+                f"{label}: "
+                + "; ".join(listed)
+                + (f"; and {more} more in the case file." if more > 0 else ".")
+            )
+        else:
+            out.append(f"The {more} evidence transactions are listed in the case file {facts.reference}.")
     for victim in facts.victims:
         accounts = ", ".join(a["account_id"] for a in victim.accounts) or "no account on file"
         decision = next((a.title for a in ALTERNATIVES if a.code == victim.account_action), None)
@@ -127,7 +157,7 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
         )
     for hit in facts.hits:
         out.append(
-            f"List match: {hit['party_id'] or 'a counterparty'} resembles {hit['entity_name']} on {hit['dataset']} "
+            f"List match: {hit['matched_party']} resembles {hit['entity_name']} on {hit['dataset']} "
             f"(source id {hit['source_id']}, score {hit['score']:.2f})"
             + (f": {hit['explanation']}" if hit["explanation"] else "")
             + "."
@@ -148,6 +178,29 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None) -> list[str]:
 def text(facts: ReportFacts, key_term: str | None = None) -> str:
     """The narrative as one text with blank lines between paragraphs."""
     return "\n\n".join(paragraphs(facts, key_term))
+
+
+def fitted(facts: ReportFacts, limit: int, key_term: str | None = None, prefix: str = "") -> str:
+    """The narrative within an FIU field's `limit`, summarised rather than cut mid-sentence.
+
+    The full text when it fits; else counts per indicator with the strongest alert and the largest
+    transactions; else counts only. Only if even that is too long are whole paragraphs dropped from the end
+    (the key term, which FinCEN asks for, is kept last), with a note that the case file holds the rest.
+    """
+    for level in (0, 1, 2):
+        narrative = prefix + "\n\n".join(paragraphs(facts, key_term, level))
+        if len(narrative) <= limit:
+            return narrative
+    parts = paragraphs(facts, None, 2)
+    tail = [f"The full narrative is in the case file {facts.reference}."] + (
+        [f"{key_term}."] if key_term else []
+    )
+    while parts:
+        narrative = prefix + "\n\n".join(parts + tail)
+        if len(narrative) <= limit:
+            return narrative
+        parts.pop()
+    return (prefix + "\n\n".join(tail))[:limit]
 
 
 def split(narrative: str, size: int, parts: int) -> list[str]:

@@ -40,6 +40,11 @@ class GoamlProfile(BaseModel):
     indicator_prefixes: dict[str, str] = {}
     trafficking_type_indicators: dict[str, list[str]] = {}
     screening_indicators: list[str] = []
+    #: Catalogue indicators deliberately left without an FIU code (checked by `catalogue_problems`).
+    unmapped: list[str] = []
+
+    def mapped_indicators(self) -> set[str]:
+        return set(self.indicators)
 
     def indicator_code(self, indicator_id: str) -> str | None:
         """The FIU's code for one of our indicator ids (exact id first, then by prefix)."""
@@ -67,9 +72,37 @@ class FincenProfile(BaseModel):
     classification_smuggling: tuple[int, int]
     indicator_classifications: dict[str, list[tuple[int, int]]] = {}
     network_classification: tuple[int, int] | None = None
+    #: Catalogue indicators with no classification beyond 927/926 (checked by `catalogue_problems`).
+    unmapped: list[str] = []
+
+    def mapped_indicators(self) -> set[str]:
+        return set(self.indicator_classifications)
 
 
 Profile = GoamlProfile | FincenProfile
+
+
+def catalogue_problems(profile: Profile, indicator_ids: set[str]) -> list[str]:
+    """What is wrong between a profile and the indicator catalogue (empty when they agree).
+
+    Every catalogue indicator must be mapped to the FIU's code or listed as `unmapped` on purpose; a mapped or
+    unmapped id the catalogue no longer has is stale. The catalogue's ids are passed in, since reports do not
+    import monitoring.
+    """
+    mapped, unmapped = profile.mapped_indicators(), set(profile.unmapped)
+    problems = [
+        f"{profile.name}: {i} is neither mapped nor listed as unmapped"
+        for i in sorted(indicator_ids - mapped - unmapped)
+    ]
+    problems += [
+        f"{profile.name}: {i} is mapped but not in the catalogue" for i in sorted(mapped - indicator_ids)
+    ]
+    problems += [
+        f"{profile.name}: {i} is listed as unmapped but not in the catalogue"
+        for i in sorted(unmapped - indicator_ids)
+    ]
+    problems += [f"{profile.name}: {i} is both mapped and unmapped" for i in sorted(mapped & unmapped)]
+    return problems
 
 
 def available_profiles() -> list[str]:

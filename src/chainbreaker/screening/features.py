@@ -14,6 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 from rigour.territories import lookup_territory
 
+from chainbreaker.core.identifiers import id_number_key
 from chainbreaker.screening.normalize import NormalizedName, phonetic
 
 #: Token pairs less similar than this are not aligned at all: `Olaf` and `Octavian` are different names.
@@ -243,13 +244,10 @@ def country_match(query_countries: tuple[str, ...], entity_countries: tuple[str,
     return 1.0 if query & listed else 0.0
 
 
-_ID_CHARS = re.compile(r"[^A-Z0-9]")
-
-
 def normalize_identifier(value: str) -> str | None:
     """An identifier compared by its letters and digits only (`12.345.678/0001-90` = `12345678000190`,
     `IMO 9123456` = `9123456`); fewer than 5 characters is too short to identify anyone."""
-    text = _ID_CHARS.sub("", value.upper())
+    text = id_number_key(value) or ""  # the one id-number rule of core.identifiers
     if text.startswith("IMO") and text[3:].isdigit():
         text = text[3:]
     return text if len(text) >= 5 else None

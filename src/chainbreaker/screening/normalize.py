@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.names import NameTypeTag, analyze_names, remove_person_prefixes, replace_org_types_compare
-from rigour.text import ascii_text, metaphone
+from rigour.text import metaphone
 
 from chainbreaker.core.errors import InputError
+from chainbreaker.core.identifiers import ascii_name
 
 #: Longest name we compare. Real names, even Arabic names with five generations, stay under 200 characters;
 #: longer input is almost always a wrong column (an address or a memo) and is refused with a reason.
@@ -252,8 +253,8 @@ def _ascii_word(word: str) -> str:
     if _HANGUL.match(word):
         # A Korean personal name is one word of 2-4 syllables (surname first); romanised lists write its
         # syllables apart (`Kim Jong Un`), so each syllable becomes its own part.
-        return " ".join(ascii_text(syllable).lower() for syllable in word)
-    return ascii_text(word).lower()
+        return " ".join(ascii_name(syllable).lower() for syllable in word)
+    return ascii_name(word).lower()  # the transliteration rule of core.identifiers, shared by every stage
 
 
 @lru_cache(maxsize=500_000)

@@ -104,8 +104,9 @@ def screen_workspace(
 ) -> ScreenReport:
     """Screen the workspace's customers (and counterparty names), or a query file, against the registry.
 
-    Writes the hits in the screening output contract to `out` (CSV, Parquet or JSON lines by extension;
-    default `WS/screening/hits.parquet`), stores them in `screening_hits`, and leaves out pairs an analyst
+    Writes the hits in the screening output contract to `WS/screening/hits.parquet`, which the workspace
+    always keeps as its latest results (`cases build` reads it), and to `out` as an extra copy (CSV, Parquet
+    or JSON lines by extension). A query file's screening writes only to `out` (default the workspace file). stores them in `screening_hits`, and leaves out pairs an analyst
     marked as false positives while neither side changed. Queries that cannot be screened are written to
     `WS/rejects/screening_rejects.csv` with their reason.
     """
@@ -152,7 +153,10 @@ def screen_workspace(
         con.close()
     visible = [m for m in result.matches if (m.query_id, m.entity_id) not in suppressed]
     visible.sort(key=lambda m: (m.query_id, -m.score, m.entity_id))
-    write_rows([m.as_row() for m in visible], out)
+    rows = [m.as_row() for m in visible]
+    write_rows(rows, out)
+    if names_file is None and out.resolve() != default_out(workspace).resolve():
+        write_rows(rows, default_out(workspace))  # the workspace keeps the latest results; `out` is a copy
     report.matches = visible
     report.hits = len(visible)
     report.suppressed = len(result.matches) - len(visible)

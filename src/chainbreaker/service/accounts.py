@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
 from chainbreaker.core.errors import ConflictError, InputError, NotFoundError
+from chainbreaker.core.organisations import KIND_ROLES, OrgKind, parse_kind, role_allowed
 from chainbreaker.service.security import session_store
 from chainbreaker.service.security.passwords import (
     api_key_matches,
@@ -46,18 +47,36 @@ def _info(user: User) -> UserInfo:
     return UserInfo(user.id, user.username, user.org_id, user.role, user.active)
 
 
-def ensure_organisation(session: Session, org_id: str, name: str | None, actor: str) -> Organisation:
-    """The organisation with this id, created (and audited) when it does not exist yet."""
+def ensure_organisation(
+    session: Session, org_id: str, name: str | None, actor: str, kind: str | None = None
+) -> Organisation:
+    """The organisation with this id, created (and audited) when it does not exist yet.
+
+    A new organisation is a bank unless `kind` says otherwise; asking for an existing organisation with a
+    different kind is refused rather than silently ignored, since the kind decides who may do what.
+    """
     if not _ORG.match(org_id):
         raise InputError(f"organisation id {org_id!r} must be lower-case letters, digits, - or _")
+    try:
+        wanted = parse_kind(kind) if kind is not None else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     org = session.get(Organisation, org_id)
     if org is None:
-        org = Organisation(id=org_id, name=name or org_id)
+        org = Organisation(id=org_id, name=name or org_id, kind=(wanted or OrgKind.BANK).value)
         session.add(org)
         session.flush()
         audit.record(
-            session, org_id, actor, "organisation.create", "organisation", org_id, {"name": org.name}
+            session,
+            org_id,
+            actor,
+            "organisation.create",
+            "organisation",
+            org_id,
+            {"name": org.name, "kind": org.kind},
         )
+    elif wanted is not None and org.kind != wanted.value:
+        raise ConflictError(f"organisation {org_id!r} is a {org.kind}, not a {wanted.value}")
     return org
 
 
@@ -69,13 +88,20 @@ def add_user(
     role: str,
     actor: str,
     org_name: str | None = None,
+    org_kind: str | None = None,
 ) -> UserInfo:
-    """A new active user of an organisation (created if needed), with an argon2 password hash."""
+    """A new active user of an organisation (created if needed), with an argon2 password hash.
+
+    The role must be one the organisation's kind has (an NGO has caseworkers, not bank supervisors).
+    """
     if role not in USER_ROLES:
         raise InputError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
     if not _NAME.match(username):
         raise InputError("user name must be 2-100 letters, digits, '.', '_', '@' or '-'")
-    ensure_organisation(session, org_id, org_name, actor)
+    org = ensure_organisation(session, org_id, org_name, actor, org_kind)
+    if not role_allowed(org.kind, role):
+        allowed = ", ".join(KIND_ROLES[OrgKind(org.kind)])
+        raise InputError(f"a {org.kind} organisation's members may be {allowed}, not {role!r}")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
     user = User(
@@ -155,11 +181,11 @@ def check_member(session: Session, org_id: str, username: str) -> str:
     return found
 
 
-_PRINCIPAL_COLUMNS = (User.id, User.username, User.org_id, Organisation.name, User.role)
+_PRINCIPAL_COLUMNS = (User.id, User.username, User.org_id, Organisation.name, User.role, Organisation.kind)
 
 
-def _principal(row: tuple[int, str, str, str | None, str], via: str) -> Principal:
-    user_id, username, org_id, org_name, role = row
+def _principal(row: tuple[int, str, str, str | None, str, str], via: str) -> Principal:
+    user_id, username, org_id, org_name, role, org_kind = row
     return Principal(
         user_id=user_id,
         username=username,
@@ -167,6 +193,7 @@ def _principal(row: tuple[int, str, str, str | None, str], via: str) -> Principa
         org_name=org_name or org_id,
         role=role,
         via="api_key" if via == "api_key" else "session",
+        org_kind=org_kind,
     )
 
 
@@ -197,8 +224,8 @@ def _user_principal(session: Session, user_id: int, org_id: str) -> Principal | 
     ).first()
     if row is None:
         return None
-    uid, username, org, org_name, role = row
-    return _principal((uid, username, org, org_name, role), "session")
+    uid, username, org, org_name, role, org_kind = row
+    return _principal((uid, username, org, org_name, role, org_kind), "session")
 
 
 def principal_for_api_key(session: Session, key: str) -> Principal | None:
@@ -220,7 +247,7 @@ def principal_for_api_key(session: Session, key: str) -> Principal | None:
             User.org_id == ApiKey.org_id,
         )
     ).all()
-    for key_hash, user_id, username, org_id, org_name, role in rows:
+    for key_hash, user_id, username, org_id, org_name, role, org_kind in rows:
         if api_key_matches(key, key_hash):
-            return _principal((user_id, username, org_id, org_name, role), "api_key")
+            return _principal((user_id, username, org_id, org_name, role, org_kind), "api_key")
     return None

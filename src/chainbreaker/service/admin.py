@@ -45,12 +45,15 @@ def add_user(
     password: str,
     role: str,
     org_name: str | None = None,
+    org_kind: str | None = None,
 ) -> accounts.UserInfo:
     """Create a user (and its organisation if new); the password is stored as an argon2 hash."""
     return _run(
         workspace,
         settings,
-        lambda s: accounts.add_user(s, org_id, username, password, role, CLI_ACTOR, org_name=org_name),
+        lambda s: accounts.add_user(
+            s, org_id, username, password, role, CLI_ACTOR, org_name=org_name, org_kind=org_kind
+        ),
     )
 
 

@@ -10,12 +10,15 @@ from chainbreaker.service.api import dashboard as api_dashboard
 from chainbreaker.service.api import indicators as api_indicators
 from chainbreaker.service.api import me as api_me
 from chainbreaker.service.api import registry as api_registry
+from chainbreaker.service.api import remedy as api_remedy
 from chainbreaker.service.api import reports as api_reports
 from chainbreaker.service.api import screening as api_screening
 from chainbreaker.service.web import alerts as web_alerts
 from chainbreaker.service.web import auth as web_auth
 from chainbreaker.service.web import cases as web_cases
+from chainbreaker.service.web import grievances as web_grievances
 from chainbreaker.service.web import pages as web_pages
+from chainbreaker.service.web import remedy as web_remedy
 from chainbreaker.service.web import screening as web_screening
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -27,11 +30,14 @@ ROUTERS: tuple[APIRouter, ...] = (
     api_reports.router,
     api_registry.router,
     api_indicators.router,
+    api_remedy.router,
     web_auth.router,
     web_pages.router,
     web_alerts.router,
     web_cases.router,
     web_screening.router,
+    web_grievances.router,
+    web_remedy.router,
 )
 
 

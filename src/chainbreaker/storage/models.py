@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from chainbreaker.core.organisations import ALL_ROLES, ORG_KINDS
 from chainbreaker.storage.clock import utcnow
 
 #: Constraint names that are the same on SQLite and PostgreSQL, so migrations can refer to them.
@@ -42,7 +43,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-USER_ROLES = ("analyst", "supervisor", "admin", "auditor")
+USER_ROLES = ALL_ROLES
 CASE_STATUSES = ("new", "in_review", "escalated", "reported", "closed")
 PARTY_ROLES = ("subject", "likely_victim", "witness", "unknown")
 TRAFFICKING_TYPES = ("sex", "labour", "general", "mixed")
@@ -68,12 +69,17 @@ class Base(DeclarativeBase):
 
 
 class Organisation(Base):
-    """A bank, FIU or NGO using one installation; every other row belongs to exactly one."""
+    """A bank, NGO, investor, FIU or hub operator using one installation; every other row belongs to one.
+
+    `kind` decides which roles its members may hold (`core.organisations.KIND_ROLES`).
+    """
 
     __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint(_in("kind", ORG_KINDS), name="kind"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="bank", server_default="bank")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -197,14 +203,15 @@ class CaseParty(Base):
 
 
 class Alert(Base):
-    """One (party, indicator, account) hit from monitoring; re-scored versions are kept in `history`.
+    """One alert from monitoring, identified as monitoring identifies it; re-scored versions go to `history`.
 
-    The natural key (party, indicator, account) rather than monitoring's `alert_id` identifies an alert
-    across runs, so a re-run that renumbers alerts still updates the same row.
+    `alert_id` is `core.handoff.alert_identity(party, indicator, account, period, link)`: the alert monitoring
+    writes is the alert the store keeps and the UI shows (migration 0010_chain moved existing stores from the
+    old (party, indicator, account) key).
     """
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("org_id", "party_id", "indicator_id", "account_key"),)
+    __table_args__ = (UniqueConstraint("org_id", "alert_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -266,7 +273,8 @@ class Evidence(Base):
 
 
 class ScreeningHit(Base):
-    """A candidate match of a party against a listed entity (screening output contract)."""
+    """A candidate match of a customer (`party_id`) or of a customer's counterparty (`counterparty_of`, with
+    the counterparty's own name in `query_name`) against a listed entity (screening output contract)."""
 
     __tablename__ = "screening_hits"
     __table_args__ = (UniqueConstraint("org_id", "query_id", "entity_id"),)
@@ -275,6 +283,8 @@ class ScreeningHit(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     party_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    #: For a hit on a counterparty name: the customer it transacts with (the hit is not on that customer).
+    counterparty_of: Mapped[str | None] = mapped_column(String(100), nullable=True)
     query_id: Mapped[str] = mapped_column(String(100))
     query_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     entity_id: Mapped[str] = mapped_column(String(200))

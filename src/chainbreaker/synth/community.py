@@ -52,6 +52,9 @@ class Ring:
     external_name: str = ""
 
 
+WAGE_TRUTH_KINDS = ("wages_in", "diverted", "swept", "fees")
+
+
 @dataclass
 class Community:
     """Everything generated for one community, with the helpers behaviours and schemes share."""
@@ -74,6 +77,9 @@ class Community:
     events: EventBuffer = field(default_factory=EventBuffer)
     labels: list[Label] = field(default_factory=list)
     rings: list[Ring] = field(default_factory=list)
+    #: Ground truth for restitution, per labelled victim: [wages paid into their account, wages paid to
+    #: a controller instead, money swept to controllers, fees charged], in cents (see `owe`).
+    wage_truth: dict[int, list[int]] = field(default_factory=dict)
     _ext_by_name: dict[str, int] = field(default_factory=dict)
     _ext_names: dict[int, str] = field(default_factory=dict)
 
@@ -197,6 +203,17 @@ class Community:
         return np.asarray(self.parties.name_code, dtype=np.int64)[
             np.asarray(self.accounts.party, dtype=np.int64)
         ]
+
+    def owe(self, party: int, kind: str, cents: int) -> None:
+        """Record what a labour-trafficking victim earned or lost, as the generator decided it.
+
+        `kind` is `wages_in` (paid into the victim's account), `diverted` (wages for their work paid to a
+        controller), `swept` (taken from their account by a controller, including cash handed over) or
+        `fees` (recruitment, visa and similar fees they paid). This is the truth a restitution schedule
+        computed from the transactions is checked against.
+        """
+        row = self.wage_truth.setdefault(party, [0, 0, 0, 0])
+        row[WAGE_TRUTH_KINDS.index(kind)] += int(cents)
 
     def label(self, party: int, ring: Ring, role: str) -> None:
         self.labels.append(Label(party, ring.scheme, role, ring.trafficking_type, ring.ring_id))

@@ -793,6 +793,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             if d >= c.days:
                 continue
             fee = _cents(c, 1500, 4000)
+            c.owe(w.party, "fees", fee)
             if recruiter_acct >= 0:
                 c.events.transfer(
                     w.acct,
@@ -808,10 +809,12 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 r = RECRUITMENT[0]
                 _card(c, w.acct, d, 11 * 3600, fee, r[0], r[1], home, device=w.device)
             country = CULTURES[people.culture[w.i]].country
+            visa_fee = _cents(c, 300, 900)
+            c.owe(w.party, "fees", visa_fee)
             c.events.add(
                 w.acct,
                 c.ts(d + 1, 10 * 3600),
-                _cents(c, 300, 900),
+                visa_fee,
                 OUT,
                 "wire",
                 cpa=c.ext_account(f"VISA AGENT {country}", country),
@@ -846,6 +849,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
         for k, w in enumerate(workers):
             wage = _cents(c, 380, 620)
             if k in direct_to_ctrl and ctrl is not None:
+                c.owe(w.party, "diverted", wage)
                 c.events.transfer(
                     biz,
                     ctrl.acct,
@@ -865,6 +869,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 acct_name,
                 desc=c.descs.idx(f"PAYROLL {biz_name.upper()}"),
             )
+            c.owe(w.party, "wages_in", wage)
             lag = int(rng.integers(1, 4)) if weak else int(rng.integers(0, 3))
             if day + lag >= c.days:
                 continue
@@ -877,6 +882,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             )
             sec = int(rng.integers(8, 20)) * 3600
             if how == "atm":  # cash out in full, handed over (B-06)
+                c.owe(w.party, "swept", (amount // 2000 + 1) * 2000)
                 c.events.add(
                     w.acct,
                     c.ts(day + lag, sec),
@@ -888,6 +894,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                     desc=c.descs.idx("ATM WITHDRAWAL"),
                 )
             else:
+                c.owe(w.party, "swept", amount)
                 _to_controller(
                     c,
                     w,

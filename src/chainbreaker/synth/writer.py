@@ -29,6 +29,8 @@ from chainbreaker.synth.community import Community
 from chainbreaker.synth.frame import IntArray, take
 
 LABEL_COLUMNS = ("party_id", "scheme", "role", "trafficking_type", "ring_id")
+#: Per labour-trafficking victim, what the generator paid and took (dollars): the restitution truth.
+WAGE_TRUTH_COLUMNS = ("party_id", "ring_id", "wages_in", "diverted", "swept", "fees")
 RING_COLUMNS = (
     "ring_id",
     "scheme",
@@ -120,6 +122,8 @@ class BankWriter:
         self.files["rings"] = out_dir / "rings.csv"
         self.sinks["labels"] = Sink(self.files["labels"], _plain_schema(LABEL_COLUMNS), "csv")
         self.sinks["rings"] = Sink(self.files["rings"], _plain_schema(RING_COLUMNS), "csv")
+        self.files["wages_truth"] = out_dir / "wages_truth.csv"
+        self.sinks["wages_truth"] = Sink(self.files["wages_truth"], _plain_schema(WAGE_TRUTH_COLUMNS), "csv")
         self.party_offset = 0
         self.account_offset = 0
         self.txn_offset = 0
@@ -174,6 +178,7 @@ class BankWriter:
                 }
             )
         )
+        self._wage_truth(c, party_ids)
         self.sinks["rings"].write(
             pa.table(
                 {
@@ -191,6 +196,18 @@ class BankWriter:
         self.party_offset += n_parties
         self.account_offset += n_accounts
         return n_txn
+
+    def _wage_truth(self, c: Community, party_ids: pa.Array) -> None:
+        ring_of = {lb.party: lb.ring_id for lb in c.labels if lb.role == "victim"}
+        parties = sorted(c.wage_truth)
+        columns: dict[str, pa.Array] = {
+            "party_id": party_ids.take(pa.array(parties, type=pa.int64())),
+            "ring_id": pa.array([ring_of.get(p) for p in parties], type=pa.string()),
+        }
+        for j, name in enumerate(WAGE_TRUTH_COLUMNS[2:]):
+            cents = np.asarray([c.wage_truth[p][j] for p in parties], dtype=np.int64)
+            columns[name] = pa.array([f"{v / 100:.2f}" for v in cents.tolist()], type=pa.string())
+        self.sinks["wages_truth"].write(pa.table(columns))
 
     def _transactions(self, c: Community, account_ids: pa.Array) -> int:
         ev = c.events.arrays()

@@ -18,6 +18,7 @@ class Principal:
     org_name: str
     role: str
     via: Literal["session", "api_key"]
+    org_kind: str = "bank"  # bank, ngo, investor, fiu or hub (core.organisations.OrgKind)
 
     def can(self, permission: Permission) -> bool:
         return allowed(self.role, permission)

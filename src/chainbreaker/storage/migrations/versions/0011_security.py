@@ -8,7 +8,7 @@ sequence of role changes led there. Existing decisions are backfilled from the d
 changing a password end a session on the server instead of waiting for the signed cookie to expire.
 
 Revision ID: 0011_security
-Revises: 0002_service
+Revises: 0017_remedy (re-chained after merging main)
 Create Date: 2026-12-04
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_security"
-down_revision: str | None = "0002_service"
+down_revision: str | None = "0017_remedy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,89 @@
+"""Restitution schedules computed from the real output of synth → load → monitor → cases build, checked
+against the generator's truth per victim (wages paid in, diverted, swept, fees)."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from chainbreaker.cases.builder import build_cases
+from chainbreaker.cases.store import store_session
+from chainbreaker.core.workspace import Workspace
+from chainbreaker.engines.factory import get_engine
+from chainbreaker.ingest import load_folder
+from chainbreaker.monitoring import run_monitoring
+from chainbreaker.remedy.export import (
+    render_schedule_html,
+    spreadsheet_safe,
+    write_evidence_csv,
+    write_schedule_csv,
+)
+from chainbreaker.remedy.restitution import schedule_for_case
+from chainbreaker.storage.models import Case
+from chainbreaker.synth import SynthConfig, generate_bank
+
+
+def _labour_bank(tmp_path: Path, seed: int, weak_share: float) -> tuple[Workspace, dict[str, dict[str, str]]]:
+    bank = tmp_path / f"bank{seed}"
+    config = SynthConfig(
+        transactions=120_000, seed=seed, scheme_mix={"labour": 1.0}, weak_share=weak_share, format="parquet"
+    )
+    generate_bank(bank, config)
+    workspace = Workspace(tmp_path / f"ws{seed}")
+    load_folder(bank, workspace)
+    run_monitoring(workspace)
+    build_cases(workspace)
+    with (bank / "wages_truth.csv").open(encoding="utf-8") as handle:
+        truth = {row["party_id"]: row for row in csv.DictReader(handle)}
+    return workspace, truth
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("seed", "weak_share"), [(5, 0.0), (11, 0.5)])
+def test_schedule_matches_generator_truth(tmp_path: Path, seed: int, weak_share: float) -> None:
+    workspace, truth = _labour_bank(tmp_path, seed, weak_share)
+    assert truth, "the labour bank has victims with wage truth"
+    got: dict[str, dict[str, Decimal]] = {}
+    with store_session(workspace) as session, get_engine("duckdb", workspace) as engine:
+        cases = session.scalars(select(Case).where(Case.trafficking_type.in_(("labour", "mixed")))).all()
+        assert cases, "monitoring and cases found the labour ring"
+        for case in cases:
+            schedule = schedule_for_case(engine, case)
+            for v in schedule.victims:
+                got[v.party_id] = {
+                    "wages_in": v.wages_in,
+                    "swept": v.swept_out,
+                    "fees": v.fees,
+                    "diverted": v.diverted,
+                    "owed": v.owed,
+                }
+            out = write_schedule_csv(schedule, tmp_path / f"{case.reference}.csv")
+            header = out.read_text(encoding="utf-8").splitlines()[0]
+            assert header.startswith("party_id,wages_in,swept_out,fees,owed")
+            write_evidence_csv(schedule, tmp_path / f"{case.reference}.evidence.csv")
+            assert case.reference in render_schedule_html(schedule)
+    covered = [p for p in truth if p in got]
+    assert len(covered) >= 0.8 * len(truth), "most victims of the ring are in a case"
+    for head in ("wages_in", "swept", "fees", "diverted"):
+        expected = sum(Decimal(truth[p][head]) for p in covered)
+        computed = sum(got[p][head] for p in covered)
+        assert abs(computed - expected) <= Decimal("0.01") * max(expected, Decimal(1)), head
+    owed_truth = sum(
+        Decimal(truth[p]["swept"]) + Decimal(truth[p]["fees"]) + Decimal(truth[p]["diverted"])
+        for p in covered
+    )
+    owed = sum(got[p]["owed"] for p in covered)
+    assert abs(owed - owed_truth) <= Decimal("0.01") * owed_truth
+    # parties that are not victims of the generator owe nothing material in any schedule
+    strangers = sum(v["owed"] for p, v in got.items() if p not in truth)
+    assert strangers <= Decimal("0.01") * owed_truth
+
+
+def test_spreadsheet_safe_neutralises_formulas() -> None:
+    for bad in ("=HYPERLINK(1)", "+cmd|x", "@SUM(A1)", "-2+3+cmd|x", "\tx"):
+        assert spreadsheet_safe(bad).startswith("'")
+    assert spreadsheet_safe("ACME CORP") == "ACME CORP"
