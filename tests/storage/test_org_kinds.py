@@ -60,3 +60,59 @@ def test_kinds_and_roles_in_the_store(db_url: str) -> None:
 def test_role_allowed_matches_table(kind: str) -> None:
     for role in ROLE_PERMISSIONS:
         assert role_allowed(kind, role) == (role in KIND_ROLES[OrgKind(kind)])
+
+
+def test_upgrading_a_store_with_rows_keeps_every_child_row(db_url: str) -> None:
+    """SQLite rebuilds a table to alter it; rows pointing at it (API keys at users, alert reviews at
+    alerts, through ON DELETE CASCADE) must survive the rebuild instead of being deleted or refused."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    upgrade(db_url, "0002_service")
+    engine = make_engine(db_url)
+    now = datetime(2026, 1, 1)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (id, org_id, username, password_hash, role, active, created_at) "
+                "VALUES (1, 'default', 'ana', 'x', 'analyst', true, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO api_keys (org_id, user_id, prefix, key_hash, created_at) "
+                "VALUES ('default', 1, 'cbk_abc', 'h', :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO cases (id, org_id, reference, title, status, trafficking_type, risk_score, network, "
+                "summary, version, created_at, updated_at) VALUES (1, 'default', 'C-000001', 't', 'new', "
+                "'sex', 0.5, '{}', '{}', 1, :now, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO alerts (id, org_id, case_id, alert_id, party_id, account_id, account_key, "
+                "indicator_id, trafficking_type, score, evidence, fingerprint, history, first_seen_at, updated_at) "
+                "VALUES (1, 'default', 1, 'AL-1', 'P1', 'A1', 'A1', 'ST-03', 'sex', 0.5, '{}', 'f', '[]', :now, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO service_alert_reviews (org_id, alert_pk, decision, note, reviewer, at) "
+                "VALUES ('default', 1, 'relevant', '', 'ana', :now)"
+            ),
+            {"now": now},
+        )
+    upgrade(db_url)
+    with engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM api_keys")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM service_alert_reviews")).scalar() == 1
+        assert conn.execute(sa.text("SELECT kind FROM organisations WHERE id = 'default'")).scalar() == "bank"
+    engine.dispose()

@@ -72,9 +72,30 @@ def upgrade(url: str | Engine, revision: str = "head") -> None:
     """
     engine = url if isinstance(url, Engine) else make_engine(url)
     cfg = alembic_config()
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it into a new one and dropping the old (Alembic's batch
+            # mode). With foreign keys on, that DROP deletes or refuses every row that points at the old
+            # table (an ON DELETE CASCADE would silently empty the children). So the migration runs with
+            # them off (the pragma only works outside a transaction) and checks them before committing.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise ConfigurationError(
+                            f"migration to {revision} left {len(broken)} row(s) pointing at missing rows "
+                            f"(first: table {broken[0][0]}); nothing was changed"
+                        )
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     if not isinstance(url, Engine):
         engine.dispose()
 
