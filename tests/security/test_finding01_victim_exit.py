@@ -56,8 +56,17 @@ def test_closure_made_while_subject_is_withdrawn_when_she_becomes_a_victim_again
         sam.post(f"{base}/role", json={"role": "subject", "reason": "evidence of recruiting"}).status_code
         == 200
     )
+    review = alice.post(
+        f"/api/v1/parties/{victim}/exit-review",
+        json={
+            "exit_reason": "trafficking_subject",
+            "decision": "exit",
+            "rationale": "recruits and controls the other workers, per the evidence",
+        },
+    )
+    assert review.status_code == 201, review.text  # the remedy rule: an exit is reviewed first
     closed = alice.post(f"{base}/account-action", json={"action": "close_account", "reason": "exit subject"})
-    assert closed.status_code == 200
+    assert closed.status_code == 200, closed.text
     back = alice.post(f"{base}/role", json={"role": "likely_victim", "reason": "she was coerced"})
     assert back.status_code == 200 and back.json()["account_action"] is None
     with sec_world.app.state.ctx.sessions() as session:
