@@ -25,6 +25,7 @@ SHARED = {
     ("GET", "/api/v1/registry/editions"),
     ("GET", "/registry"),
     ("GET", "/registry/entities/{entity_id}"),
+    ("GET", "/registry/lists"),
     ("GET", "/api/v1/indicators"),
     ("GET", "/api/v1/indicators/{indicator_id}"),
     ("GET", "/indicators"),
@@ -53,6 +54,12 @@ LISTS = {
     ("GET", "/api/v1/screening/jobs"),
     ("GET", "/indicators/{indicator_id}"),
     ("GET", "/remedy"),
+    # the investigator's workspace: lists, search and party pages show only the caller's organisation's
+    # rows (a party both banks' cases name has a page in each; test_workspace_ui checks what it shows)
+    ("GET", "/search"),
+    ("GET", "/parties/{party_id}"),
+    ("GET", "/screening/results"),
+    ("GET", "/api/v1/cases-ranking"),
 }
 #: Everything that names one object of an organisation, with a body that would be valid for its owner.
 OBJECT_ROUTES: dict[tuple[str, str], dict[str, object] | None] = {
@@ -82,6 +89,15 @@ OBJECT_ROUTES: dict[tuple[str, str], dict[str, object] | None] = {
     ("POST", "/cases/{ref}/reports"): {"format": "html"},
     ("GET", "/cases/{ref}/restitution"): None,
     ("GET", "/cases/{ref}/restitution.csv"): None,
+    ("GET", "/cases/{ref}/evidence"): None,
+    ("GET", "/cases/{ref}/timeline"): None,
+    ("GET", "/cases/{ref}/network"): None,
+    ("GET", "/cases/{ref}/map"): None,
+    ("GET", "/cases/{ref}/matches"): None,
+    ("GET", "/cases/{ref}/notes"): None,
+    ("POST", "/cases/{ref}/trafficking-type"): {"trafficking_type": "labour", "reason": "x"},
+    ("POST", "/api/v1/cases/{ref}/trafficking-type"): {"trafficking_type": "labour", "reason": "x"},
+    ("GET", "/api/v1/cases/{ref}/evidence"): None,
 }
 #: Routes keyed by ids each organisation numbers for itself (a bank's own party ids, G-000001, R-000001):
 #: a call reaches the caller's own object of that id; tests/service/test_remedy_service.py checks that the

@@ -71,10 +71,12 @@ def test_survivor_safeguard_needs_a_supervisor_to_close_a_victims_account(world:
 
 def test_case_page_shows_safeguard_network_and_evidence(world: World) -> None:
     ref = _case(world)["reference"]
-    page = world.login("alice").get(f"/cases/{ref}").text
+    alice = world.login("alice")
+    page = alice.get(f"/cases/{ref}").text
     assert "do not simply exit" in page
-    assert '<svg class="network"' in page and "node-victim" in page and "node-subject" in page
-    assert "T2" in page  # an evidence transaction
+    network = alice.get(f"/cases/{ref}/network").text
+    assert '<svg class="network' in network and "node-victim" in network and "node-subject" in network
+    assert "T2" in alice.get(f"/cases/{ref}/evidence").text  # an evidence transaction
 
 
 def test_auditor_reads_but_cannot_change(world: World) -> None:
@@ -91,7 +93,7 @@ def test_alert_review_through_the_page_is_recorded_and_audited(world: World) -> 
     alice = world.login("alice")
     alert_id = world.api("alice").get("/api/v1/alerts").json()["items"][0]["id"]
     page = alice.get(f"/alerts/{alert_id}")
-    assert "Evidence" in page.text and '<svg class="network"' in page.text
+    assert "transactions behind this alert" in page.text and '<svg class="network' in page.text
     response = alice.post(
         f"/alerts/{alert_id}/review",
         data={"decision": "relevant", "note": "matches the pattern", "csrf_token": csrf_of(page.text)},

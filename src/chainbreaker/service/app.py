@@ -107,6 +107,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from chainbreaker.service.parties import warm_up
+
+        warm_up(workspace)  # the search box's name matching and the workspace file, in the background
         yield
         ctx.close()
 
@@ -119,11 +122,15 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
         redoc_url=None,
         lifespan=lifespan,
     )
+    ctx.secret = secret
     app.state.ctx = ctx
     app.state.templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
     # Asset links are paths, never absolute URLs built from the request's Host header (which a client
     # chooses: echoing it let a forged Host point the page's scripts at another server).
     app.state.templates.env.globals["url_for"] = path_only_url_for
+    from chainbreaker.service.humanize import install_filters
+
+    install_filters(app.state.templates.env)
     errors.install(app)
 
     from chainbreaker.service.routes import include_routers

@@ -55,18 +55,10 @@ def get_alert(session: Session, org_id: str, alert_pk: int) -> Alert:
 
 
 def alert_evidence(session: Session, org_id: str, alert: Alert) -> list[Evidence]:
-    """The transactions copied as evidence for this alert's indicator in its case."""
-    return list(
-        session.scalars(
-            select(Evidence)
-            .where(
-                Evidence.org_id == org_id,
-                Evidence.case_id == alert.case_id,
-                Evidence.indicator_id == alert.indicator_id,
-            )
-            .order_by(Evidence.booked_at)
-        )
-    )
+    """Exactly the transactions that made this alert, in its period (see `casework.alert_transactions`)."""
+    from chainbreaker.service.casework import alert_transactions
+
+    return alert_transactions(session, org_id, alert)[0]
 
 
 def alert_case_reference(session: Session, org_id: str, alert: Alert) -> str:

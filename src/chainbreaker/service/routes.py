@@ -8,6 +8,7 @@ from chainbreaker.service.api import alerts as api_alerts
 from chainbreaker.service.api import cases as api_cases
 from chainbreaker.service.api import dashboard as api_dashboard
 from chainbreaker.service.api import indicators as api_indicators
+from chainbreaker.service.api import investigate as api_investigate
 from chainbreaker.service.api import me as api_me
 from chainbreaker.service.api import registry as api_registry
 from chainbreaker.service.api import remedy as api_remedy
@@ -17,6 +18,7 @@ from chainbreaker.service.web import alerts as web_alerts
 from chainbreaker.service.web import auth as web_auth
 from chainbreaker.service.web import cases as web_cases
 from chainbreaker.service.web import grievances as web_grievances
+from chainbreaker.service.web import investigate as web_investigate
 from chainbreaker.service.web import pages as web_pages
 from chainbreaker.service.web import remedy as web_remedy
 from chainbreaker.service.web import screening as web_screening
@@ -26,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     api_dashboard.router,
     api_screening.router,
     api_alerts.router,
+    api_investigate.router,  # before api_cases: "/api/v1/cases-ranking" must not be read as a case
     api_cases.router,
     api_reports.router,
     api_registry.router,
@@ -35,6 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     web_pages.router,
     web_alerts.router,
     web_cases.router,
+    web_investigate.router,  # before web_screening: /screening/results is not a screening job
     web_screening.router,
     web_grievances.router,
     web_remedy.router,

@@ -6,17 +6,25 @@ script or style: colours come from CSS classes and presentation attributes) and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
 #: CSS class of each trafficking type; anything else is drawn as "general".
-SERIES_CLASSES = {"sex": "series-sex", "labour": "series-labour", "general": "series-general"}
+SERIES_CLASSES = {
+    "sex": "series-sex",
+    "labour": "series-labour",
+    "general": "series-general",
+    "money in": "series-in",
+    "money out": "series-out",
+}
 
 
 def _svg(width: int, height: int, title: str, body: str) -> Markup:
+    # a drawing with links is a group of links to assistive technology, not one image
+    role = "group" if "<a href=" in body else "img"
     return Markup(  # noqa: S704 - numbers and escape()d text only
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="{role}" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
         f"{body}</svg>"
     )
@@ -26,8 +34,20 @@ def _short(label: str, limit: int = 38) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def bar_chart(items: Sequence[tuple[str, int]], title: str, *, width: int = 640) -> Markup:
-    """Horizontal bars, one per label, longest first as given (e.g. alerts per indicator)."""
+def _linked(href: str | None, body: str, label: str) -> str:
+    """A drawing element that opens `href` when clicked (drill-down), keyboard-reachable like a link."""
+    if not href:
+        return body
+    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{body}</a>'
+
+
+def bar_chart(
+    items: Sequence[tuple[str, int]], title: str, *, width: int = 640, links: Sequence[str] | None = None
+) -> Markup:
+    """Horizontal bars, one per label, longest first as given (e.g. alerts per indicator).
+
+    With `links`, each bar opens the list behind it (the dashboard's drill-down).
+    """
     if not items:
         return _svg(width, 40, title, '<text x="8" y="24" class="chart-empty">no data yet</text>')
     bar_h, gap, label_w = 22, 6, 240
@@ -38,12 +58,13 @@ def bar_chart(items: Sequence[tuple[str, int]], title: str, *, width: int = 640)
     for i, (label, value) in enumerate(items):
         y = gap + i * (bar_h + gap)
         w = max(1, round(plot_w * value / top))
-        parts.append(
+        body = (
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="chart-label">{escape(_short(label))}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" class="bar">'
             f"<title>{escape(label)}: {value}</title></rect>"
             f'<text x="{label_w + w + 6}" y="{y + 15}" class="chart-value">{value}</text>'
         )
+        parts.append(_linked(links[i] if links else None, body, f"{label}: {value}"))
     return _svg(width, height, title, "".join(parts))
 
 
@@ -54,8 +75,12 @@ def stacked_time_chart(
     *,
     width: int = 640,
     height: int = 260,
+    link: Callable[[str, str], str] | None = None,
 ) -> Markup:
-    """Stacked columns per period (e.g. month), one colour per trafficking type, with a legend."""
+    """Stacked columns per period (e.g. month), one colour per trafficking type, with a legend.
+
+    With `link(period, series)`, each block opens the list behind it (the dashboard's drill-down).
+    """
     if not periods:
         return _svg(width, 40, title, '<text x="8" y="24" class="chart-empty">no data yet</text>')
     left, bottom, top_pad, legend_h = 40, 40, 10, 24
@@ -81,10 +106,11 @@ def stacked_time_chart(
             h = plot_h * value / peak
             y -= h
             css = SERIES_CLASSES.get(name, "series-general")
-            parts.append(
+            block = (
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" class="{css}">'
                 f"<title>{escape(period)} {escape(name)}: {value}</title></rect>"
             )
+            parts.append(_linked(link(period, name) if link else None, block, f"{period} {name}: {value}"))
         if i % label_every == 0:
             parts.append(
                 f'<text x="{x + col_w / 2:.1f}" y="{top_pad + plot_h + 16}" text-anchor="middle" '

@@ -35,6 +35,7 @@ class Edge:
     source: str
     target: str
     label: str = ""
+    amount: float = 0.0
 
 
 def layout(
@@ -84,50 +85,146 @@ def layout(
     return {node_id: (xy[0], xy[1]) for node_id, xy in pos.items()}
 
 
+#: Box of a node with its label (pixels): labels are what overlap first, so the box is the label's.
+NODE_HEIGHT = 44.0
+CHAR_WIDTH = 6.6
+
+
+def _box_width(label: str) -> float:
+    return max(34.0, CHAR_WIDTH * min(len(label), 28) + 10)
+
+
+def separate(
+    centres: dict[str, list[float]], widths: dict[str, float], rounds: int = 400
+) -> dict[str, list[float]]:
+    """Push overlapping node boxes apart along the axis where they overlap least, until none overlap.
+
+    Force layouts place nodes well but say nothing about label boxes; this pass makes the drawing
+    readable (no label over another) while keeping the layout's shape.
+    """
+    ids = sorted(centres)
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                ax, ay = centres[a]
+                bx, by = centres[b]
+                need_x = (widths[a] + widths[b]) / 2 + 4 - abs(ax - bx)
+                need_y = NODE_HEIGHT + 4 - abs(ay - by)
+                if need_x <= 0 or need_y <= 0:
+                    continue
+                moved = True
+                if need_x < need_y:
+                    sign = 1.0 if ax >= bx else -1.0
+                    if ax == bx:
+                        sign = 1.0 if a < b else -1.0
+                    centres[a][0] += sign * need_x / 2
+                    centres[b][0] -= sign * need_x / 2
+                else:
+                    sign = 1.0 if ay >= by else -1.0
+                    if ay == by:
+                        sign = 1.0 if a < b else -1.0
+                    centres[a][1] += sign * need_y / 2
+                    centres[b][1] -= sign * need_y / 2
+        if not moved:
+            break
+    return centres
+
+
+def overlaps(centres: dict[str, list[float]], widths: dict[str, float]) -> int:
+    """How many pairs of node boxes overlap (0 after `separate`; used by the tests)."""
+    ids = sorted(centres)
+    count = 0
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if (
+                abs(centres[a][0] - centres[b][0]) < (widths[a] + widths[b]) / 2
+                and abs(centres[a][1] - centres[b][1]) < NODE_HEIGHT
+            ):
+                count += 1
+    return count
+
+
+def place_nodes(
+    nodes: Sequence[Node], edges: Sequence[Edge], width: float, height: float
+) -> tuple[dict[str, list[float]], dict[str, float]]:
+    """Pixel centres of the nodes: the force layout scaled to the canvas, then label boxes separated."""
+    pos = layout(nodes, edges)
+    centres = {node_id: [x * width, y * height] for node_id, (x, y) in pos.items()}
+    widths = {node.id: _box_width(node.label) for node in nodes}
+    return separate(centres, widths), widths
+
+
 def network_svg(
-    nodes: Sequence[Node], edges: Sequence[Edge], *, width: int = 640, height: int = 420
+    nodes: Sequence[Node], edges: Sequence[Edge], *, width: int = 640, height: int = 420, large: bool = False
 ) -> Markup:
-    """The parties as labelled circles coloured by role, money flows as arrows."""
+    """The parties as labelled circles coloured by role, money flows as arrows as thick as the money."""
     title = "Network of parties"
     if not nodes:
         body = '<text x="8" y="24" class="chart-empty">no parties linked yet</text>'
         return Markup(  # noqa: S704 - numbers and escape()d text only
             f'<svg class="network" viewBox="0 0 {width} 40" width="100%" role="img"><title>{title}</title>{body}</svg>'
         )
-    pos = layout(nodes, edges)
-
-    def xy(node_id: str) -> tuple[float, float]:
-        x, y = pos[node_id]
-        return x * width, y * height
-
+    if large:  # the network section: room for every label
+        width = max(width, int(110 * math.sqrt(len(nodes)) + 400))
+        height = max(height, int(80 * math.sqrt(len(nodes)) + 260))
+    centres, widths = place_nodes(nodes, edges, width, height)
+    xs = [c[0] for c in centres.values()]
+    ys = [c[1] for c in centres.values()]
+    margin = max(widths.values()) / 2 + 10
+    left, top = min(xs) - margin, min(ys) - 30
+    view_w, view_h = max(xs) - min(xs) + 2 * margin, max(ys) - min(ys) + 70
+    # never zoom a small network in beyond the canvas: circles and labels keep their drawn size
+    if view_w < width:
+        left -= (width - view_w) / 2
+        view_w = width
+    if view_h < height:
+        top -= (height - view_h) / 2
+        view_h = height
+    amounts = [e.amount for e in edges if e.amount]
+    peak = max(amounts, default=0.0) or 1.0
     parts = [
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="22" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow"/></marker></defs>'
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="24" refY="5" markerWidth="10" markerHeight="10" '
+        'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow"/>'
+        "</marker></defs>"
     ]
     for edge in edges:
-        if edge.source not in pos or edge.target not in pos:
+        if edge.source not in centres or edge.target not in centres:
             continue
-        (x1, y1), (x2, y2) = xy(edge.source), xy(edge.target)
+        (x1, y1), (x2, y2) = centres[edge.source], centres[edge.target]
+        stroke = 1.2 + 6.0 * math.sqrt(edge.amount / peak) if edge.amount else 1.2
+        css = "edge money" if edge.amount else "edge tie"
         parts.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" class="edge" marker-end="url(#arrow)">'
-            f"<title>{escape(edge.label)}</title></line>"
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" class="{css}" '
+            f'stroke-width="{stroke:.1f}" marker-end="url(#arrow)"><title>{escape(edge.label)}</title></line>'
         )
     for node in nodes:
-        x, y = xy(node.id)
+        x, y = centres[node.id]
         css = ROLE_CLASSES.get(node.role, "node-unknown")
         parts.append(
             f'<g class="node {css}"><circle cx="{x:.1f}" cy="{y:.1f}" r="12">'
-            f"<title>{escape(node.label)} ({escape(node.role)})</title></circle>"
+            f"<title>{escape(node.label)} ({escape(node.role.replace('_', ' '))})</title></circle>"
             f'<text x="{x:.1f}" y="{y + 26:.1f}" text-anchor="middle">{escape(node.label[:28])}</text></g>'
         )
     return Markup(  # noqa: S704 - numbers and escape()d text only
-        f'<svg class="network" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>{"".join(parts)}</svg>'
+        f'<svg class="network zoomable" viewBox="{left:.1f} {top:.1f} {view_w:.1f} {view_h:.1f}" width="100%" '
+        f'role="img" aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>{"".join(parts)}</svg>'
     )
 
 
+def _amount(value: object) -> float:
+    try:
+        return float(str(value)) if value not in (None, "") else 0.0
+    except ValueError:
+        return 0.0
+
+
 def network_for_case(
-    network: dict[str, object], names: dict[str, str] | None = None, highlight: str | None = None
+    network: dict[str, object],
+    names: dict[str, str] | None = None,
+    highlight: str | None = None,
+    *,
+    large: bool = False,
 ) -> Markup:
     """Draw a case's stored network (`Case.network`: nodes with roles, edges with kinds and amounts)."""
     names = names or {}
@@ -148,10 +245,11 @@ def network_for_case(
             source=str(e.get("source")),
             target=str(e.get("target")),
             label=f"{e.get('kind', 'tie')}"
-            + (f", {e.get('amount')}" if e.get("amount") else "")
+            + (f", {_amount(e.get('amount')):,.2f}" if e.get("amount") else "")
             + (f", {e.get('count')}×" if e.get("count") else ""),
+            amount=_amount(e.get("amount")),
         )
         for e in (raw_edges if isinstance(raw_edges, list) else [])
         if isinstance(e, dict)
     ]
-    return network_svg(nodes, edges)
+    return network_svg(nodes, edges, large=large)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from chainbreaker.service import reads
 from chainbreaker.service.deps import Db, Worker
+from chainbreaker.service.web import flash
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.post("/alerts/{alert_id}/review")
 def review(
+    request: Request,
     alert_id: int,
     db: Db,
     who: Worker,
@@ -22,4 +24,4 @@ def review(
     note: Annotated[str, Form(max_length=4000)] = "",
 ) -> RedirectResponse:
     reads.review_alert(db, who.org_id, alert_id, who.actor, decision, note)
-    return RedirectResponse(f"/alerts/{alert_id}?done=Review+recorded.", status_code=303)
+    return flash.redirect(request, f"/alerts/{alert_id}", "Review recorded.")

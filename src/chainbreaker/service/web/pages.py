@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
-from chainbreaker.cases import views
 from chainbreaker.monitoring.catalogue import default_catalogue
 from chainbreaker.registry.store import RegistryStore
-from chainbreaker.service import reads
+from chainbreaker.service import casework, humanize, reads, tables
 from chainbreaker.service.api.indicators import detail as indicator_detail
+from chainbreaker.service.csvout import csv_response
 from chainbreaker.service.deps import Ctx, Db, Reader
+from chainbreaker.service.mcc import mcc_name
+from chainbreaker.service.namecache import names_of
+from chainbreaker.service.security.roles import Permission
+from chainbreaker.service.tables import case_list
 from chainbreaker.service.views.charts import bar_chart, stacked_time_chart
 from chainbreaker.service.views.network import network_for_case
 from chainbreaker.service.web.render import page
@@ -33,67 +39,110 @@ def dashboard(request: Request, db: Db, who: Reader) -> HTMLResponse:
         indicator_chart=bar_chart(
             [(f"{ind} {titles.get(ind, '')}", n) for ind, n in data.by_indicator[:15]],
             "Alerts by indicator",
+            links=[f"/alerts?{urlencode({'indicator': ind})}" for ind, _n in data.by_indicator[:15]],
         ),
-        type_chart=stacked_time_chart(data.periods, data.by_type, "Alerts by trafficking type per month"),
-        cases=views.list_cases(db, who.org_id, limit=8),
+        type_chart=stacked_time_chart(
+            data.periods,
+            data.by_type,
+            "Alerts by trafficking type per month",
+            link=_month_link,
+        ),
+        cases=case_list(db, who.org_id).page(1).rows[:8],
     )
 
 
-@router.get("/alerts", response_class=HTMLResponse)
+def _month_link(period: str, kind: str) -> str:
+    """The alerts of one trafficking type whose period overlaps one month (`2026-01`)."""
+    year, month = (int(x) for x in period.split("-"))
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return "/alerts?" + urlencode(
+        {"trafficking_type": kind, "date_from": first.isoformat(), "date_to": last.isoformat()}
+    )
+
+
+@router.get("/alerts", response_class=HTMLResponse, response_model=None)
 def alerts(
     request: Request,
     db: Db,
     who: Reader,
-    indicator: Annotated[str | None, Query(max_length=40)] = None,
-    trafficking_type: Annotated[str | None, Query(pattern="^(sex|labour|general)?$")] = None,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-) -> HTMLResponse:
-    limit = 50
-    total, rows = reads.list_alerts(
-        db,
-        who.org_id,
-        indicator=indicator or None,
-        trafficking_type=trafficking_type or None,
-        offset=offset,
-        limit=limit,
-    )
+    indicator: Annotated[str, Query(max_length=40)] = "",
+    trafficking_type: Annotated[str, Query(pattern="^(sex|labour|general)?$")] = "",
+    case: Annotated[str, Query(max_length=40)] = "",
+    party: Annotated[str, Query(max_length=100)] = "",
+    review: Annotated[str, Query(pattern="^(none|relevant|not_suspicious|needs_more_information)?$")] = "",
+    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    sort: Annotated[str, Query(pattern="^(score|indicator|party|period|type|case)?$")] = "score",
+    order: Annotated[str, Query(pattern="^(asc|desc)?$")] = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=10**6)] = 1,
+    format: Annotated[str, Query(pattern="^(html|csv)?$")] = "html",
+) -> Response:
+    flt = tables.AlertFilter(indicator, trafficking_type, case, party, review, min_score, date_from, date_to)
+    sort = sort or "score"
+    order = order or ("desc" if sort == "score" else "asc")
+    if format == "csv":
+        _total, every = tables.alert_lines(db, who.org_id, flt, sort=sort, order=order, page=None)
+        return csv_response("alerts.csv", tables.ALERT_CSV_HEADER, tables.alert_csv_rows(every))
+    total, rows = tables.alert_lines(db, who.org_id, flt, sort=sort, order=order, page=page_no)
+    result = tables.Page(rows, total, 1, max(1, -(-total // tables.PAGE_SIZE)), tables.PAGE_SIZE)
+    result.page = max(1, min(page_no, result.pages))
+    kept = {**flt.params(), "sort": sort, "order": order}
     return page(
         request,
         "alerts.html",
         who,
         "alerts",
-        alerts=rows,
-        total=total,
-        offset=offset,
-        limit=limit,
-        decisions=reads.latest_decisions(db, who.org_id, [a.id for a in rows]),
-        indicator=indicator or "",
-        trafficking_type=trafficking_type or "",
+        result=result,
+        flt=flt,
+        sort=sort,
+        order=order,
+        titles={i.id: i.title for i in default_catalogue().indicators},
         indicators=[i.id for i in default_catalogue().indicators],
+        href=lambda **extra: "/alerts?" + urlencode({k: v for k, v in {**kept, **extra}.items() if v}),
     )
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
 def alert(request: Request, alert_id: int, ctx: Ctx, db: Db, who: Reader) -> HTMLResponse:
     row = reads.get_alert(db, who.org_id, alert_id)
-    case = views.case_view(db, who.org_id, row.case_id)
-    names = reads.party_names(ctx.workspace, [p["party_id"] for p in case.parties])
+    summary = casework.case_summary(db, who.org_id, row.case_id)
+    party_ids = [p.party_id for p in summary.parties]
+    names = names_of(ctx.workspace, party_ids)
     try:
         indicator = default_catalogue().get(row.indicator_id)
     except Exception:
         indicator = None
+    transactions, missing = casework.alert_transactions(db, who.org_id, row)
+    raw = row.evidence or {}
     return page(
         request,
         "alert.html",
         who,
         "alerts",
         alert=row,
-        case=case,
+        case=summary.case,
+        summary=summary,
+        safeguard=summary.safeguard,
         indicator=indicator,
-        evidence=reads.alert_evidence(db, who.org_id, row),
+        explanation=raw.get("explanation") or "",
+        figures=humanize.figure_rows(raw.get("figures") or {}),
+        parameters=humanize.parameter_rows(
+            raw.get("parameters") or {}, indicator.parameters if indicator is not None else None
+        ),
+        named=len(raw.get("txn_ids") or []),
+        truncated=bool(raw.get("txn_ids_truncated")),
+        sources=raw.get("sources") or [],
+        related=[str(p) for p in raw.get("related_party_ids") or []],
+        evidence=transactions,
+        missing=missing,
         reviews=reads.reviews(db, who.org_id, row.id),
-        network=network_for_case(case.network, names, highlight=row.party_id),
+        network=network_for_case(summary.case.network, names, highlight=row.party_id),
         names=names,
+        counterparty=casework.counterparty,
+        mcc_name=mcc_name,
+        can_work=who.can(Permission.WORK),
     )
 
 

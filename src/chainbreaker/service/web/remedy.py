@@ -8,7 +8,6 @@ is never on a page by default; a supervisor asks for it with a button and the vi
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,6 +23,7 @@ from chainbreaker.remedy.restitution import schedule_for_case
 from chainbreaker.service.deps import Ctx, Db, Reader, Worker, require
 from chainbreaker.service.security.principal import Principal
 from chainbreaker.service.security.roles import Permission
+from chainbreaker.service.web import flash as flash_messages
 from chainbreaker.service.web.render import page
 from chainbreaker.storage.models import Organisation
 from chainbreaker.storage.remedy_models import (
@@ -38,8 +38,8 @@ NgoMember = Annotated[Principal, Depends(require(Permission.SHARE))]
 Text = Annotated[str, Form(max_length=4000)]
 
 
-def _to(path: str, message: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?done={quote(message)}", status_code=303)
+def _to(request: Request, path: str, message: str) -> RedirectResponse:
+    return flash_messages.redirect(request, path, message)
 
 
 def _bank_only(who: Principal) -> None:
@@ -98,6 +98,7 @@ def grievance_page(request: Request, reference: str, ctx: Ctx, db: Db, who: Read
 
 @router.post("/grievances/{reference}/step")
 def grievance_step(
+    request: Request,
     reference: str,
     db: Db,
     who: Worker,
@@ -110,11 +111,14 @@ def grievance_step(
         db, who.org_id, reference, kind, detail, who.actor, who.role,
         cooperation=cooperation or None, outcome=outcome or None,
     )  # fmt: skip
-    return _to(f"/grievances/{g.reference}", f"Recorded: {kind}. Status: {g.status.replace('_', ' ')}.")
+    return _to(
+        request, f"/grievances/{g.reference}", f"Recorded: {kind}. Status: {g.status.replace('_', ' ')}."
+    )
 
 
 @router.post("/grievances/{reference}/link")
 def grievance_link(
+    request: Request,
     reference: str,
     db: Db,
     who: Worker,
@@ -123,7 +127,9 @@ def grievance_link(
     score: Annotated[float | None, Form(ge=0, le=1)] = None,
 ) -> RedirectResponse:
     g = grievances.link(db, who.org_id, reference, linked_kind, party_id, who.actor, score=score)
-    return _to(f"/grievances/{g.reference}", f"Linked to {linked_kind.replace('_', ' ')} {party_id}.")
+    return _to(
+        request, f"/grievances/{g.reference}", f"Linked to {linked_kind.replace('_', ' ')} {party_id}."
+    )
 
 
 @router.post("/grievances/{reference}/contact", response_class=HTMLResponse)
@@ -156,6 +162,7 @@ def exit_review_form(request: Request, party_id: str, db: Db, who: Worker) -> HT
 
 @router.post("/parties/{party_id}/exit-review")
 def exit_review_submit(
+    request: Request,
     party_id: str,
     db: Db,
     who: Worker,
@@ -170,7 +177,9 @@ def exit_review_submit(
         actor=who.actor, actor_role=who.role, business_client=business_client,
         leverage_tried={"yes": True, "no": False}.get(leverage_tried),
     )  # fmt: skip
-    return _to("/remedy", f"Exit review recorded for {party_id}: {review.decision.replace('_', ' ')}.")
+    return _to(
+        request, "/remedy", f"Exit review recorded for {party_id}: {review.decision.replace('_', ' ')}."
+    )
 
 
 @router.get("/cases/{ref}/restitution", response_class=HTMLResponse)
@@ -214,7 +223,7 @@ async def referral_submit(request: Request, db: Db, who: NgoMember) -> RedirectR
     name = str(form.get("person_name") or "")
     documents = [str(d) for d in form.getlist("documents")]
     referral = referrals.receive(db, bank, who.org_id, name, documents, who.actor, referrals.load_policy())
-    return _to("/referrals/new", f"Referral {referral.reference} sent to {bank}.")
+    return _to(request, "/referrals/new", f"Referral {referral.reference} sent to {bank}.")
 
 
 @router.get("/referrals/{reference}", response_class=HTMLResponse)
@@ -231,6 +240,7 @@ def referral_page(request: Request, reference: str, db: Db, who: Reader) -> HTML
 
 @router.post("/referrals/{reference}/open")
 def referral_open(
+    request: Request,
     reference: str,
     db: Db,
     who: Worker,
@@ -240,4 +250,6 @@ def referral_open(
     r = referrals.open_account(
         db, who.org_id, reference, party_id, account_id, who.actor, referrals.load_policy()
     )
-    return _to(f"/referrals/{r.reference}", f"Account {r.account_id} opened; {r.party_id} is protected.")
+    return _to(
+        request, f"/referrals/{r.reference}", f"Account {r.account_id} opened; {r.party_id} is protected."
+    )

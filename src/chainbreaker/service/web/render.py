@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from chainbreaker.service.security.principal import Principal
 from chainbreaker.service.security.sessions import SessionState
+from chainbreaker.service.web import flash as flash_messages
 
 
 def page(
@@ -23,8 +24,10 @@ def page(
     templates: Jinja2Templates = request.app.state.templates
     session: SessionState = request.scope["state"]["session"]
     values = {"principal": principal, "csrf_token": session.csrf_token(), "nav": nav, **context}
-    values.setdefault("flash", request.query_params.get("done"))
-    return templates.TemplateResponse(request, template, values, status_code=status_code)
+    values.setdefault("flash", flash_messages.take(request))
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    flash_messages.clear(request, response)
+    return response
 
 
 def safe_next(target: str | None) -> str:

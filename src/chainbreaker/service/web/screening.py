@@ -73,7 +73,20 @@ def screening_submit(
         matches=[match_out(m) for m in matches],
         threshold=screener.threshold,
         searched=True,
+        searched_lists=_searched_lists(ctx),
     )
+
+
+def _searched_lists(ctx: Ctx) -> list[dict[str, object]]:
+    """The lists and editions a screening ran against, so "no match" says against what."""
+    from chainbreaker.registry.store import RegistryStore
+    from chainbreaker.service.context import WorkspaceBusyError
+
+    try:
+        with ctx.duckdb() as con:
+            return RegistryStore(ctx.workspace, con).datasets()
+    except WorkspaceBusyError:
+        return []
 
 
 @router.post("/screening/upload")

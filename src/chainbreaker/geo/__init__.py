@@ -1,0 +1,1 @@
+"""Places on a map without the internet: Natural Earth shapes and a gazetteer shipped as package data."""
