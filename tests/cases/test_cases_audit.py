@@ -67,8 +67,10 @@ def test_entry_deleted_at_the_end_is_found(db_url: str) -> None:
         connection.execute(text("DELETE FROM audit_entries WHERE seq = 4 AND org_id = 'default'"))
     with make() as session:
         result = audit.verify(session)
-    assert [(p.kind, p.org_id) for p in result.problems] == [("deleted", DEFAULT_ORG_ID)]
-    assert "4..4" in result.problems[0].message
+    found = [(p.kind, p.org_id) for p in result.problems]
+    assert found[0] == ("deleted", DEFAULT_ORG_ID) and "4..4" in result.problems[0].message
+    # a SQLite store also has its head anchored in the workspace, which sees the cut too (audit_anchor)
+    assert set(found[1:]) <= {("rolled_back", DEFAULT_ORG_ID)}
     engine.dispose()
 
 

@@ -74,7 +74,16 @@ def test_rerun_is_idempotent_and_rescoring_keeps_history(ring_workspace: Workspa
         0,
     )
     with store_session(ring_workspace) as s:
-        workflow.set_party_role(s, DEFAULT_ORG_ID, "C-000001", "P3", "witness", "ana", reason="interviewed")
+        workflow.set_party_role(
+            s,
+            DEFAULT_ORG_ID,
+            "C-000001",
+            "P3",
+            "witness",
+            "sue",
+            reason="interviewed",
+            actor_role="supervisor",
+        )
         workflow.transition(s, DEFAULT_ORG_ID, "C-000001", "in_review", "ana")
         version = workflow.get_case(s, DEFAULT_ORG_ID, "C-000001").version
     ring_fixture.write_monitoring(ring_workspace, controller_score=0.97)

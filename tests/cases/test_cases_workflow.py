@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chainbreaker.cases import audit, workflow
-from chainbreaker.core.errors import ConflictError, InputError, NotFoundError
+from chainbreaker.core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from chainbreaker.storage import DEFAULT_ORG_ID, make_engine, session_factory, upgrade
 from chainbreaker.storage.models import Case, CaseParty, CaseReport, Organisation
 
@@ -30,7 +30,7 @@ def test_happy_path_to_reported_and_closed(db_url: str) -> None:
         workflow.transition(s, DEFAULT_ORG_ID, "C-000001", "in_review", "ana")
         workflow.transition(s, DEFAULT_ORG_ID, "c-000001", "escalated", "ana")
         with pytest.raises(ConflictError, match="no exported report"):
-            workflow.transition(s, DEFAULT_ORG_ID, "C-000001", "reported", "sup")
+            workflow.transition(s, DEFAULT_ORG_ID, "C-000001", "reported", "sup", actor_role="supervisor")
         case = workflow.get_case(s, DEFAULT_ORG_ID, "C-000001")
         case.reports.append(
             CaseReport(
@@ -42,7 +42,7 @@ def test_happy_path_to_reported_and_closed(db_url: str) -> None:
                 created_by="a",
             )
         )
-        workflow.transition(s, DEFAULT_ORG_ID, "C-000001", "reported", "sup")
+        workflow.transition(s, DEFAULT_ORG_ID, "C-000001", "reported", "sup", actor_role="supervisor")
         workflow.transition(
             s, DEFAULT_ORG_ID, case.id, "closed", "sup", reason="filed, account kept under review"
         )
@@ -121,10 +121,12 @@ def test_role_and_type_changes_need_reasons(db_url: str) -> None:
             workflow.set_party_role(s, DEFAULT_ORG_ID, "C-000001", "P2", "subject", "ana", reason="")
         with pytest.raises(InputError, match="unknown party role"):
             workflow.set_party_role(s, DEFAULT_ORG_ID, "C-000001", "P2", "boss", "ana", reason="x")
+        with pytest.raises(PermissionDeniedError, match="needs a supervisor"):
+            workflow.set_party_role(s, DEFAULT_ORG_ID, "C-000001", "P2", "witness", "ana", reason="interview")
         party = workflow.set_party_role(
-            s, DEFAULT_ORG_ID, "C-000001", "P2", "witness", "ana", reason="interview"
+            s, DEFAULT_ORG_ID, "C-000001", "P2", "witness", "sue", reason="interview", actor_role="supervisor"
         )
-        assert (party.role, party.source, party.role_set_by) == ("witness", "analyst", "ana")
+        assert (party.role, party.source, party.role_set_by) == ("witness", "analyst", "sue")
         case = workflow.set_trafficking_type(s, DEFAULT_ORG_ID, "C-000001", "labour", "ana", reason="fees")
         assert case.trafficking_type == "labour"
         s.commit()

@@ -68,7 +68,7 @@ def test_goaml_export_is_valid_and_protects_victims(built_workspace: Workspace, 
         assert [r.sha256 for r in case.reports] == [result.sha256]
         transition(s, DEFAULT_ORG_ID, "C-000001", "in_review", "ana")
         transition(s, DEFAULT_ORG_ID, "C-000001", "escalated", "ana")
-        transition(s, DEFAULT_ORG_ID, "C-000001", "reported", "sue")
+        transition(s, DEFAULT_ORG_ID, "C-000001", "reported", "sue", actor_role="supervisor")
 
 
 def test_fincen_sar_is_valid_with_key_term_and_subtype(built_workspace: Workspace, shared_dir: Path) -> None:

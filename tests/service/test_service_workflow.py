@@ -152,8 +152,10 @@ def test_goaml_export_is_validated_downloadable_and_keeps_victims_out_of_suspect
     world: World, shared_dir, monkeypatch
 ) -> None:
     monkeypatch.setenv("CHAINBREAKER_SHARED_DIR", str(shared_dir))  # the FIU's XSD; never guessed
-    alice = world.api("alice")
     ref = _case(world)["reference"]
+    refused = world.api("alice").post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml"})
+    assert refused.status_code == 403 and "supervisor" in refused.json()["detail"]
+    alice = world.api("sam")  # filing is a supervisor's decision (security-03-who-files)
     response = alice.post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml"})
     assert response.status_code == 201, response.text
     report = response.json()
@@ -166,7 +168,7 @@ def test_goaml_export_is_validated_downloadable_and_keeps_victims_out_of_suspect
 
 
 def test_export_with_unknown_profile_is_a_clear_error_and_writes_nothing(world: World) -> None:
-    alice = world.api("alice")
+    alice = world.api("sam")
     ref = _case(world)["reference"]
     before = alice.get(f"/api/v1/cases/{ref}/reports").json()
     response = alice.post(f"/api/v1/cases/{ref}/reports", json={"format": "goaml", "profile": "atlantis"})

@@ -28,6 +28,7 @@ from chainbreaker.cases.organisations import ensure_organisation
 from chainbreaker.cases.planning import plan_cases
 from chainbreaker.cases.store import open_store
 from chainbreaker.cases.upserts import CaseWriter, fingerprint
+from chainbreaker.core.csvsafe import safe_row
 from chainbreaker.core.errors import NotFoundError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
@@ -144,5 +145,5 @@ def _write_rejects(workspace: Workspace, rejects: list[Reject]) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "column", "reason"])
         for r in rejects:
-            writer.writerow([r.file, r.row, r.column, r.reason])
+            writer.writerow(safe_row([r.file, r.row, r.column, r.reason]))
     return path

@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainbreaker.core.errors import ConflictError, InputError, PermissionDeniedError
+from chainbreaker.storage.invariants import VICTIM_EXIT_ROLES, victim_exit_problem
 from chainbreaker.storage.models import ACCOUNT_ACTIONS, PARTY_ROLES, CaseParty
 from chainbreaker.storage.remedy_models import ExitReview, Protection
 
-#: Roles allowed to decide that a likely victim's account is closed.
-SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
+#: Roles allowed to decide that a likely victim's account is closed, or that a likely victim is not one.
+SUPERVISOR_ROLES = VICTIM_EXIT_ROLES
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,44 @@ def check_role(role: str) -> str:
     if role not in PARTY_ROLES:
         raise InputError(f"unknown party role {role!r}; use one of {', '.join(PARTY_ROLES)}")
     return role
+
+
+def check_role_change(party: CaseParty, role: str, actor_role: str) -> None:
+    """Taking a party out of the likely-victim role is a supervisor's decision.
+
+    Demoting a victim is the first step of both ways round the safeguard: it lets the account be closed
+    as a subject's, and it lets the person be filed as the suspect of a report.
+    """
+    check_role(role)
+    if party.role == "likely_victim" and role != "likely_victim" and actor_role not in SUPERVISOR_ROLES:
+        raise PermissionDeniedError(
+            f"party {party.party_id} is a likely victim: changing the role to {role} needs a supervisor "
+            f"(your role: {actor_role}); record what you found in a comment and ask a supervisor"
+        )
+
+
+def protect_new_victim(party: CaseParty) -> bool:
+    """When a party becomes a likely victim, withdraw an account closure no supervisor decided.
+
+    The closure was recorded while the party was treated as a subject; as a victim it needs a supervisor's
+    reason, so it returns to "no decision yet" (shown as pending on the case). True when withdrawn.
+    """
+    if party.account_action == "close_account" and party.account_action_role not in SUPERVISOR_ROLES:
+        party.account_action = None
+        party.account_action_reason = None
+        party.account_action_by = None
+        party.account_action_role = None
+        party.account_action_at = None
+        return True
+    return False
+
+
+def check_stored_state(parties: Iterable[CaseParty]) -> None:
+    """The safeguard on the state a change leaves behind (the store checks it again on every flush)."""
+    for party in parties:
+        problem = victim_exit_problem(party)
+        if problem is not None:
+            raise ConflictError(problem)
 
 
 def check_account_action(party: CaseParty, action: str, actor_role: str, reason: str | None) -> None:

@@ -20,6 +20,7 @@ from chainbreaker.cases import audit
 from chainbreaker.cases.build_types import OPEN_STATUSES, BuildReport, PlacedHit, Plan
 from chainbreaker.cases.evidence import add_evidence
 from chainbreaker.cases.inputs import AlertRow, Inputs, PartyRiskRow
+from chainbreaker.cases.safeguards import protect_new_victim
 from chainbreaker.cases.summary import refresh
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import Alert, Case, CaseParty, ScreeningHit
@@ -163,8 +164,13 @@ class CaseWriter:
             return 1
         if risk is not None and existing.source != "analyst":
             # Monitoring may revise its roll-up; an analyst's recorded decision always wins.
+            revised = existing.role != risk.role
             existing.role, existing.sub_role = risk.role, risk.subrole
             existing.risk_score, existing.explanation = risk.risk_score, risk.explanation
+            if existing.role == "likely_victim":
+                protect_new_victim(existing)  # a closure no supervisor decided does not survive (security-01)
+            if revised:  # a changed role is a change of the case: it must reach the audit log
+                return 1
         return 0
 
     def _upsert_alert(

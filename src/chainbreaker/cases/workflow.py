@@ -18,8 +18,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from chainbreaker.cases import audit
-from chainbreaker.cases.safeguards import check_account_action, check_exit_reviewed, check_role
-from chainbreaker.core.errors import ConflictError, InputError, NotFoundError
+from chainbreaker.cases.safeguards import (
+    SUPERVISOR_ROLES,
+    check_account_action,
+    check_exit_reviewed,
+    check_role_change,
+    check_stored_state,
+    protect_new_victim,
+)
+from chainbreaker.core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import CASE_STATUSES, Assignment, Case, CaseParty, Comment
 
@@ -41,7 +48,9 @@ def get_case(session: Session, org_id: str, ref: str | int) -> Case:
     """A case by reference (`C-000001`) or number, visible only inside its organisation."""
     text = str(ref).strip()
     query = select(Case).where(Case.org_id == org_id)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "¹" is a digit to str.isdigit but not to int()
+        if len(text) > 18:  # past 64 bits: no row can have it (and the database would overflow)
+            raise NotFoundError(f"case {text[:24]} not found")
         query = query.where(Case.id == int(text))
     else:
         query = query.where(Case.reference == text.upper())
@@ -87,8 +96,13 @@ def transition(
     *,
     reason: str | None = None,
     expected_version: int | None = None,
+    actor_role: str = "analyst",
 ) -> Case:
-    """Move a case to `to_status`, or explain why that move is not allowed."""
+    """Move a case to `to_status`, or explain why that move is not allowed.
+
+    Marking a case `reported` records that the bank filed with its FIU: a supervisor's decision
+    (docs/decisions/security-03-who-files.md), so `actor_role` must be supervisor or admin.
+    """
     case = get_case(session, org_id, ref)
     check_version(case, expected_version)
     if to_status not in CASE_STATUSES:
@@ -102,6 +116,11 @@ def transition(
     needs_reason = ("*", to_status) in NEEDS_REASON or (case.status, to_status) in NEEDS_REASON
     if needs_reason and not (reason and reason.strip()):
         raise InputError(f"moving case {case.reference} from {case.status} to {to_status} needs a reason")
+    if to_status == "reported" and actor_role not in SUPERVISOR_ROLES:
+        raise PermissionDeniedError(
+            f"filing case {case.reference} (moving it to reported) is a supervisor's decision "
+            f"(your role: {actor_role}); escalate it and ask a supervisor"
+        )
     if to_status == "reported" and not case.reports:
         raise ConflictError(
             f"case {case.reference} has no exported report yet; export one with `chainbreaker report` "
@@ -179,29 +198,41 @@ def set_party_role(
     *,
     reason: str,
     expected_version: int | None = None,
+    actor_role: str = "analyst",
 ) -> CaseParty:
-    """Change a party's role; a reason is required because the role decides who is reported as suspect."""
-    check_role(role)
+    """Change a party's role; a reason is required because the role decides who is reported as suspect.
+
+    Taking a likely victim out of that role needs a supervisor (`actor_role`; the least-privileged role
+    when not given). Making a party a likely victim withdraws an account closure no supervisor decided.
+    """
     if not reason or not reason.strip():
         raise InputError("changing a party's role needs a reason", column="reason")
     case = get_case(session, org_id, ref)
     check_version(case, expected_version)
     party = _party(case, party_id)
+    check_role_change(party, role, actor_role)
     previous = party.role
+    withdrawn = False
     with guarded(case):
         party.role = role
         party.role_set_by = actor
         party.role_reason = reason.strip()
         party.source = "analyst"
+        if role == "likely_victim":
+            withdrawn = protect_new_victim(party)
+        check_stored_state(case.parties)
         case.updated_at = utcnow()
         session.flush()
-    _audit(
-        session,
-        case,
-        actor,
-        "party.role",
-        {"party_id": party_id, "from": previous, "to": role, "version": case.version},
-    )
+    details: dict[str, Any] = {
+        "party_id": party_id,
+        "from": previous,
+        "to": role,
+        "actor_role": actor_role,
+        "version": case.version,
+    }
+    if withdrawn:
+        details["account_closure_withdrawn"] = True
+    _audit(session, case, actor, "party.role", details)
     return party
 
 
@@ -228,7 +259,9 @@ def record_account_action(
         party.account_action = action
         party.account_action_reason = reason.strip() if reason else None
         party.account_action_by = actor
+        party.account_action_role = actor_role
         party.account_action_at = utcnow()
+        check_stored_state(case.parties)
         case.updated_at = utcnow()
         session.flush()
     _audit(

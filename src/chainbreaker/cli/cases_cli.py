@@ -211,6 +211,9 @@ def transition_command(
     org: str = ORG_OPTION,
     actor: str | None = ACTOR_OPTION,
     expect_version: int | None = VERSION_OPTION,
+    role: str = typer.Option(
+        "analyst", "--role", help="your role (marking a case reported needs supervisor)"
+    ),
 ) -> None:
     """Move a case through the workflow: new → in_review → escalated → reported, or closed with a reason.
 
@@ -221,7 +224,14 @@ def transition_command(
 
     with user_errors(), store_session(workspace_at(workspace)) as session:
         case = transition(
-            session, org, case_id, to_status, _actor(actor), reason=reason, expected_version=expect_version
+            session,
+            org,
+            case_id,
+            to_status,
+            _actor(actor),
+            reason=reason,
+            expected_version=expect_version,
+            actor_role=role,
         )
         out.print(f"{case.reference} is now {case.status} (version {case.version})")
 
@@ -256,6 +266,9 @@ def set_role_command(
     org: str = ORG_OPTION,
     actor: str | None = ACTOR_OPTION,
     expect_version: int | None = VERSION_OPTION,
+    actor_role: str = typer.Option(
+        "analyst", "--role", help="your role (taking a likely victim out of that role needs supervisor)"
+    ),
 ) -> None:
     """Change a party's role in a case (the role decides who may be reported as suspect).
 
@@ -274,6 +287,7 @@ def set_role_command(
             _actor(actor),
             reason=reason,
             expected_version=expect_version,
+            actor_role=actor_role,
         )
         out.print(f"{party.party_id} is now {party.role}")
 
@@ -333,16 +347,21 @@ def audit_verify(
     workspace: Path = WORKSPACE_OPTION,
     org: str | None = typer.Option(None, "--org", help="only this organisation (default: all)"),
     as_json: bool = typer.Option(False, "--json", help="print the result (with head hashes) as JSON"),
+    head: Path | None = typer.Option(
+        None, "--head", help="a head exported earlier with `chainbreaker audit head` (kept off this machine)"
+    ),
 ) -> None:
-    """Recompute the audit log's hash chain; exit 1 when an entry was changed or deleted.
+    """Recompute the audit log's hash chain and every case's audited state; exit 1 when an entry or a case
+    row was changed or deleted, or the chain is shorter than its anchored or exported head.
 
-    Example: chainbreaker audit verify -w WS
+    Example: chainbreaker audit verify -w WS --head /media/usb/audit-head-2026-12-04.json
     """
     from chainbreaker.cases.audit import verify
     from chainbreaker.cases.store import store_session
 
+    exported = json.loads(head.read_text(encoding="utf-8"))["heads"] if head is not None else None
     with user_errors(), store_session(workspace_at(workspace)) as session:
-        result = verify(session, org)
+        result = verify(session, org, head=exported)
     if as_json:
         _print_json(result.as_dict())
     else:
@@ -354,6 +373,22 @@ def audit_verify(
             out.print("audit log intact")
     if not result.ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("head")
+def audit_head(workspace: Path = WORKSPACE_OPTION) -> None:
+    """Print each organisation's newest audit entry (sequence and hash) as JSON, to keep elsewhere.
+
+    A PostgreSQL case store has no anchor file; keep this output off the database server and check it
+    later with `chainbreaker audit verify --head FILE`.
+
+    Example: chainbreaker audit head -w WS > /media/usb/audit-head-2026-12-04.json
+    """
+    from chainbreaker.cases.audit import export_head
+    from chainbreaker.cases.store import store_session
+
+    with user_errors(), store_session(workspace_at(workspace)) as session:
+        _print_json({"heads": export_head(session)})
 
 
 def report_command(

@@ -35,7 +35,14 @@ WORKSPACE_OPTION = typer.Option(
 
 
 def workspace_at(path: Path) -> Workspace:
-    return Workspace(path)
+    """The workspace at `path`; its installation key now keys the pseudonyms of logs and audit details."""
+    from chainbreaker.core.logging import set_pseudonym_key
+    from chainbreaker.core.secrets import installation_secret
+    from chainbreaker.core.settings import get_settings
+
+    workspace = Workspace(path)
+    set_pseudonym_key(get_settings().pseudonym_key or installation_secret(workspace.root, "pseudonym"))
+    return workspace
 
 
 def progress() -> Progress:

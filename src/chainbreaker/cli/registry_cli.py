@@ -60,11 +60,25 @@ def load(
     dataset: Annotated[
         str | None, typer.Option("--dataset", help="dataset name for ftm/custom lists")
     ] = None,
+    allow_shrink: Annotated[
+        str | None,
+        typer.Option(
+            "--allow-shrink",
+            help="load an edition that removes more entities than the source normally does; give the "
+            "reason (kept in the audit log)",
+        ),
+    ] = None,
 ) -> None:
     """Load one edition of a list; the same file twice changes nothing.
 
+    An edition that looks damaged (cut off, older than the loaded one, or removing far more entities than
+    the source's normal turnover) is refused; `--allow-shrink "reason"` loads a real large delisting.
+
     Example: chainbreaker registry load us_ofac_sdn ./ofac/ --workspace ws --edition-date 2021-07-07
     """
+    import getpass
+
+    from chainbreaker.cases.system_events import audit_recorder
     from chainbreaker.registry import load_source
 
     with user_errors(), progress() as bar:
@@ -73,8 +87,16 @@ def load(
         def step(stage: str, done: int, total: int | None) -> None:
             bar.update(task, description=f"{source}: {stage}", completed=done, total=total)
 
+        ws = workspace_at(workspace)
         report = load_source(
-            workspace_at(workspace), source, path, step, edition_date=_day(edition_date), dataset=dataset
+            ws,
+            source,
+            path,
+            step,
+            edition_date=_day(edition_date),
+            dataset=dataset,
+            allow_shrink=allow_shrink,
+            on_event=audit_recorder(ws, getpass.getuser()),
         )
     if report.unchanged:
         console.print(f"{report.dataset}: edition {report.edition} was already loaded; nothing changed")
@@ -84,6 +106,8 @@ def load(
         f"{report.facts} goods facts, {report.rejected} rejected, {report.skipped} skipped; "
         f"{report.added} added, {report.removed} removed, {report.changed} changed"
     )
+    if report.shrink_allowed:
+        console.print(f"  removals beyond the normal turnover allowed: {report.shrink_allowed} (audited)")
     for title, reasons in (("rejected", report.reject_reasons), ("skipped", report.skip_reasons)):
         for reason, count in reasons.items():
             console.print(f"  {title} {count}× {reason}")

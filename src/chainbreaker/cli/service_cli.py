@@ -36,9 +36,12 @@ def register(app: typer.Typer) -> None:
             [], "--allowed-origin", help="exact browser origin allowed to call the API (repeatable)"
         ),
     ) -> None:
-        """Run the web UI and the API for one workspace (needs CHAINBREAKER_SECRET_KEY outside demo mode).
+        """Run the web UI and the API for one workspace.
 
-        Example: CHAINBREAKER_SECRET_KEY=... chainbreaker serve --workspace ws --port 8000
+        Sessions are signed with CHAINBREAKER_SECRET_KEY when set, else with a key generated into the
+        workspace (.secrets/session.key, mode 0600).
+
+        Example: chainbreaker serve --workspace ws --port 8000
         """
         from chainbreaker.core.settings import get_settings
         from chainbreaker.service.options import ServiceOptions
@@ -89,6 +92,27 @@ def register(app: typer.Typer) -> None:
                 workspace_at(workspace), get_settings(), org, username, password, role, org_name, org_kind
             )
             out.print(f"user {info.username} ({info.role}) added to {info.org_id}")
+
+    @users.command("set-password")
+    def users_set_password(
+        username: str = typer.Argument(...),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from stdin"),
+        workspace: Path = WORKSPACE_OPTION,
+    ) -> None:
+        """Set a new password; the user's open browser sessions end at once.
+
+        Example: chainbreaker users set-password alice -w ws
+        """
+        from chainbreaker.core.settings import get_settings
+        from chainbreaker.service import admin
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+        with user_errors():
+            info = admin.set_password(workspace_at(workspace), get_settings(), username, password)
+            out.print(f"password of {info.username} changed; their sessions were ended")
 
     @users.command("list")
     def users_list(

@@ -11,15 +11,32 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 import sys
 from typing import Any
 
 _STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
+#: The key of `redact`. Random per process until the installation's key is set (service start, CLI
+#: commands on a workspace): a key known to all would let anyone recompute tokens from a list of names.
+_PSEUDONYM_KEY: list[bytes] = [secrets.token_bytes(32)]
 
-def redact(value: object, key: str = "chainbreaker-log") -> str:
-    """A short keyed hash of a personal value: the same value gives the same token, the value is not shown."""
-    digest = hmac.new(key.encode(), str(value).encode("utf-8"), hashlib.sha256).hexdigest()
+
+def set_pseudonym_key(key: str | bytes) -> None:
+    """Use the installation's key for pseudonyms, so tokens correlate across its processes and runs."""
+    raw = key.encode("utf-8") if isinstance(key, str) else key
+    if len(raw) < 16:
+        raise ValueError("a pseudonym key needs at least 16 bytes")
+    _PSEUDONYM_KEY[0] = raw
+
+
+def redact(value: object, key: str | None = None) -> str:
+    """A short keyed hash of a personal value: the same value gives the same token, the value is not shown.
+
+    The key is the installation's (see `set_pseudonym_key`), never a constant shipped in the code.
+    """
+    secret = key.encode() if key is not None else _PSEUDONYM_KEY[0]
+    digest = hmac.new(secret, str(value).encode("utf-8"), hashlib.sha256).hexdigest()
     return f"pii:{digest[:12]}"
 
 

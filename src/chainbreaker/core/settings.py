@@ -21,7 +21,14 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the case store; default: SQLite file cases.sqlite in the workspace",
     )
-    secret_key: str = Field(default=DEMO_SECRET, description="signs sessions and CSRF tokens")
+    secret_key: str | None = Field(
+        default=None,
+        description="signs sessions and CSRF tokens; default: a key generated into <workspace>/.secrets",
+    )
+    pseudonym_key: str | None = Field(
+        default=None,
+        description="keys the pseudonyms of logs and audit details; default: generated into <workspace>/.secrets",
+    )
     demo_mode: bool = Field(default=False, description="allow the demo secret and demo users")
     duckdb_memory_limit: str = Field(
         default="4GB", description="DuckDB memory_limit; beyond it DuckDB spills"

@@ -33,6 +33,13 @@ REASON_COUNTRY = "not an ISO 3166-1 alpha-2 country code"
 REASON_CURRENCY = "not an ISO 4217 currency code"
 REASON_MCC = "not a 4-digit merchant category code"
 REASON_NAICS = "not a NAICS code (2 to 6 digits)"
+REASON_CONTROL = "contains a control character (e.g. NUL or vertical tab); reports to an FIU cannot carry it"
+REASON_YEAR_ZERO = "year 0000 is not a date (a placeholder?)"
+#: Longest text value accepted in a contract column: far above any real name, address or description.
+MAX_TEXT_CHARS = 10_000
+REASON_TOO_LONG = f"longer than {MAX_TEXT_CHARS} characters"
+#: Characters that XML 1.0 (goAML, FinCEN) cannot carry, plus DEL: a name holding one broke every export.
+_CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 _DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _DATETIME_RE = _DATE_RE + r"T[0-9]{2}:[0-9]{2}:[0-9]{2}"
@@ -106,6 +113,7 @@ def reason_sql(col: Column, value: str, params: Params, fmt: str | None = None) 
             shape = _DATE_RE if t is ColumnType.DATE else _DATETIME_RE
             std = DATE_FORMAT if t is ColumnType.DATE else DATETIME_FORMAT
             bad = f"NOT regexp_full_match({value}, {lit(shape)}) OR try_strptime({value}, {lit(std)}) IS NULL"
+            checks.append((f"starts_with({value}, '0000')", lit(REASON_YEAR_ZERO)))
             checks.append((bad, lit(reason_for_format(col, None))))
         else:
             bad = f"try_strptime({value}, {params.add(fmt)}) IS NULL"
@@ -132,6 +140,9 @@ def reason_sql(col: Column, value: str, params: Params, fmt: str | None = None) 
         checks.append((f"NOT regexp_full_match({value}, {lit('[0-9]{4}')})", lit(REASON_MCC)))
     elif t is ColumnType.NAICS:
         checks.append((f"NOT regexp_full_match({value}, {lit('[0-9]{2,6}')})", lit(REASON_NAICS)))
+    elif t is ColumnType.STRING:
+        checks.append((f"length({value}) > {MAX_TEXT_CHARS}", lit(REASON_TOO_LONG)))
+        checks.append((f"regexp_matches({value}, {lit(_CONTROL_RE)})", lit(REASON_CONTROL)))
     if not checks and not col.required:
         return "NULL::VARCHAR"
     whens = " ".join(f"WHEN {cond} THEN {reason}" for cond, reason in checks)
@@ -170,6 +181,10 @@ def python_reason(col: Column, value: str) -> str | None:
         return None if re.fullmatch(r"[0-9]{4}", v) else REASON_MCC
     if t is ColumnType.NAICS:
         return None if re.fullmatch(r"[0-9]{2,6}", v) else REASON_NAICS
+    if t is ColumnType.STRING:
+        if len(v) > MAX_TEXT_CHARS:
+            return REASON_TOO_LONG
+        return REASON_CONTROL if re.search(_CONTROL_RE, v) else None
     if t is ColumnType.DECIMAL:
         if not re.fullmatch(_DECIMAL_RE, v):
             return REASON_DECIMAL

@@ -44,6 +44,8 @@ class SourceFile:
     timestamps: frozenset[int] = field(default_factory=frozenset)
     #: CSV only: physical lines in the file (a last line without a line break counts)
     lines: int = 0
+    #: CSV only: some lines end with CRLF and others with LF (DuckDB's strict reader refuses such a file)
+    mixed_line_ends: bool = False
 
 
 def discover(data_dir: Path, mapping: Mapping) -> list[tuple[Table, Path]]:
@@ -78,7 +80,7 @@ _DEFAULT_SUFFIXES = (".csv", ".parquet", "-*.csv", "-*.parquet")
 def inspect_file(table: Table, path: Path, tm: TableMapping) -> SourceFile:
     """Hash the file, prove it is readable (and UTF-8 for CSV) and match its columns to the contract."""
     kind: Kind = "parquet" if path.suffix.lower() == ".parquet" else "csv"
-    digest, size, lines = _hash_and_check(path, utf8=kind == "csv")
+    digest, size, lines, crlf = _hash_and_check(path, utf8=kind == "csv")
     timestamps: frozenset[int] = frozenset()
     if kind == "csv":
         header = _csv_header(path, tm.delimiter)
@@ -89,12 +91,29 @@ def inspect_file(table: Table, path: Path, tm: TableMapping) -> SourceFile:
     positions = _match_columns(table, path, header, tm)
     ignored = tuple(h for i, h in enumerate(header) if i not in positions.values())
     return SourceFile(
-        table, path, kind, digest, size, header, positions, tm.delimiter, ignored, timestamps, lines
+        table,
+        path,
+        kind,
+        digest,
+        size,
+        header,
+        positions,
+        tm.delimiter,
+        ignored,
+        timestamps,
+        lines,
+        mixed_line_ends=0 < crlf < lines - (1 if size and not _ends_with_newline(path) else 0),
     )
 
 
-def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int, int]:
-    """SHA-256, size and line count of the bytes and, for CSV, a strict UTF-8 decode.
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(-1, 2)
+        return fh.read(1) == b"\n"
+
+
+def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int, int, int]:
+    """SHA-256, size, line count and CRLF count of the bytes and, for CSV, a strict UTF-8 decode.
 
     One streaming pass, constant memory; the line count later tells whether every record is one line.
     """
@@ -102,6 +121,7 @@ def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int, int]:
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     size = 0
     newlines = 0
+    crlf = 0
     last = b""
     try:
         with path.open("rb") as fh:
@@ -114,6 +134,7 @@ def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int, int]:
                         line = newlines + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
                         raise _not_utf8(path, line, size + exc.start) from exc
                     newlines += chunk.count(b"\n")
+                    crlf += chunk.count(b"\r\n") + (1 if last == b"\r" and chunk[:1] == b"\n" else 0)
                 size += len(chunk)
                 last = chunk[-1:]
             if utf8:
@@ -126,7 +147,7 @@ def _hash_and_check(path: Path, utf8: bool) -> tuple[str, int, int]:
     except OSError as exc:
         raise InputError(f"file cannot be read: {exc.strerror or exc}", file=str(path)) from exc
     lines = newlines + (1 if size and last != b"\n" else 0)
-    return sha.hexdigest(), size, lines
+    return sha.hexdigest(), size, lines, crlf
 
 
 def _not_utf8(path: Path, line: int, offset: int) -> InputError:

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from chainbreaker.core.contract import Table
+from chainbreaker.core.csvsafe import safe_batch
 from chainbreaker.core.errors import ChainbreakerError, ConflictError, InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.reference import country_codes, currency_codes
@@ -380,7 +381,10 @@ def _record_rejects(
         rows = pa.table(
             {
                 "line": [lines[m.byte_position] for m in malformed],
-                "col": [_header_name(src, m.column) for m in malformed],
+                "col": [
+                    _header_name(src, m.column) or _widest_column(src, lines[m.byte_position])
+                    for m in malformed
+                ],
                 "reason": [f"malformed line ({m.kind.lower()}): {m.message}" for m in malformed],
                 "raw": [m.line_text.rstrip("\r\n") for m in malformed],
             }
@@ -406,6 +410,21 @@ _BAD_ROWS = f"""
     UNION ALL
     SELECT rid - $base, col, reason, problems, dup_of_rid - $base FROM load_bad
 """
+
+
+def _widest_column(src: SourceFile, line: int) -> str | None:
+    """For a line DuckDB could not place in a column (too long): the header name of its longest field."""
+    delimiter = src.delimiter.encode("utf-8")
+    try:
+        with src.path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                if number == line:
+                    fields = raw.split(delimiter)  # enough to point at the field (quotes ignored)
+                    widest = max(range(len(fields)), key=lambda i: len(fields[i]))
+                    return src.header[widest] if widest < len(src.header) else None
+    except OSError:
+        return None
+    return None
 
 
 def _header_name(src: SourceFile, staged_column: str | None) -> str | None:
@@ -483,7 +502,7 @@ def _write_rejects_csv(ws: Workspace, load_id: str) -> Path:
         ).to_arrow_reader(65_536)
         with pacsv.CSVWriter(str(part), reader.schema) as writer:
             for batch in reader:
-                writer.write_batch(batch)
+                writer.write_batch(safe_batch(batch))
     finally:
         con.close()
     part.replace(final)

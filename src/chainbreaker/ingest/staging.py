@@ -10,7 +10,8 @@ streamed batch by batch through Arrow.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +21,7 @@ import pyarrow.parquet as pq
 from chainbreaker.core.contract import ColumnType
 from chainbreaker.core.errors import ChainbreakerError, InputError
 from chainbreaker.ingest.files import SourceFile
+from chainbreaker.ingest.lines import lines_at_offsets
 from chainbreaker.ingest.projection import Projection
 
 STAGE = "load_stage"
@@ -58,7 +60,10 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projectio
     con.execute("SET preserve_insertion_order = true")
     try:
         if src.kind == "csv":
-            malformed = _stage_csv(con, src, projection)
+            if src.mixed_line_ends:
+                malformed = _stage_mixed_line_ends(con, src, projection)
+            else:
+                malformed = _stage_csv(con, src, projection)
         else:
             _stage_parquet(con, src, projection)
             malformed = []
@@ -110,11 +115,68 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Proj
     return [Malformed(int(r[0]), r[1], str(r[2]), str(r[3]), str(r[4] or "")) for r in rows]
 
 
+def _stage_mixed_line_ends(
+    con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection
+) -> list[Malformed]:
+    """Stage a CSV whose lines end in both LF and CRLF (DuckDB's strict reader refuses the whole file).
+
+    One CRLF blank line in an LF export used to refuse the file without a line number. Such a file (seen
+    while hashing it, `SourceFile.mixed_line_ends`) is copied with every CR that ends a line removed
+    (into the workspace's spill folder, never /tmp: it holds the bank's data), staged from the copy, and
+    the copy is deleted. Line numbers do not move (only CRs go), so malformed records are mapped back to
+    byte offsets of the original file. Only such files pay for the copy.
+    """
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    folder = Path(str(spill[0])) if spill and spill[0] else src.path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"lf-{src.sha256[:16]}.csv"
+    try:
+        with src.path.open("rb") as fin, copy.open("wb") as fout:
+            carry = b""
+            while chunk := fin.read(1 << 20):
+                data = carry + chunk
+                carry = b"\r" if data.endswith(b"\r") else b""
+                fout.write(data[: len(data) - len(carry)].replace(b"\r\n", b"\n"))
+            fout.write(carry)
+        found = _stage_csv(con, replace(src, path=copy), projection)
+        if not found:
+            return found
+        lines = lines_at_offsets(copy, (m.byte_position for m in found))
+        starts = _line_starts(src.path, set(lines.values()))
+        return [replace(m, byte_position=starts[lines[m.byte_position]]) for m in found]
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def _line_starts(path: Path, wanted: set[int]) -> dict[int, int]:
+    """Byte offset where each wanted 1-based line starts."""
+    result: dict[int, int] = {}
+    line, offset = 1, 0
+    with path.open("rb") as fh:
+        for raw in fh:
+            if line in wanted:
+                result[line] = offset
+            offset += len(raw)
+            line += 1
+    for missing in wanted - set(result):
+        result[missing] = offset
+    return result
+
+
 def _stage_parquet(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> None:
     """Stream the used columns as strings; timestamps are written back in the contract's shape."""
     wanted = sorted(set(src.positions.values()))
     parquet = pq.ParquetFile(src.path)
     names = [src.header[i] for i in wanted]
+    arrow_schema = parquet.schema_arrow
+    for name in names:
+        kind = arrow_schema.field(name).type
+        if pa.types.is_nested(kind) or (pa.types.is_dictionary(kind) and pa.types.is_nested(kind.value_type)):
+            raise InputError(
+                f"holds {kind} values; the contract needs one plain value per cell (flatten the column)",
+                file=str(src.path),
+                column=name,
+            )
     schema = pa.schema([(f"c{i}", pa.string()) for i in wanted])
     date_columns = {
         src.positions[c.name]

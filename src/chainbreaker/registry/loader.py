@@ -9,17 +9,20 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from chainbreaker.core.errors import InputError
+from chainbreaker.core.csvsafe import safe_row
+from chainbreaker.core.errors import ConflictError, InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry.model import SourceRead
-from chainbreaker.registry.sources import get_adapter, get_source, input_files
+from chainbreaker.registry.parsing import check_complete
+from chainbreaker.registry.sources import checks_own_truncation, get_adapter, get_source, input_files
 from chainbreaker.registry.store import Edition, RegistryStore, file_digest
+from chainbreaker.registry.turnover import ShrinkCheck, check_shrink, refuse
 
 log = get_logger(__name__)
 
@@ -50,6 +53,8 @@ class EditionReport:
     reject_reasons: dict[str, int] = field(default_factory=dict)
     skip_reasons: dict[str, int] = field(default_factory=dict)
     rejects_file: Path | None = None
+    #: The operator's reason when this edition removed more than the source's normal turnover allows.
+    shrink_allowed: str | None = None
 
 
 def load_source(
@@ -60,8 +65,16 @@ def load_source(
     *,
     edition_date: date | None = None,
     dataset: str | None = None,
+    allow_shrink: str | None = None,
+    on_event: Callable[[str, str, Mapping[str, object]], None] | None = None,
 ) -> EditionReport:
     """Load one edition of `source` from `path` (a file, or a folder for OFAC's CSV sets).
+
+    An edition that looks damaged is refused and nothing changes: a file cut off mid-record, an edition
+    dated before the loaded one, or one removing far more entities than the source's normal turnover for
+    the time elapsed (registry/turnover.py). `allow_shrink` (the operator's reason) loads such a shrink.
+    `on_event(action, dataset, details)` hears of a refused damaged edition (`registry.edition_refused`)
+    and of an allowed shrink (`registry.shrink_allowed`), for the audit log (cases.system_events).
 
     The edition date comes from the file when the publisher prints one (UN, UK, EU, Lista Suja), else
     from `edition_date`, else from the file's modification day. `dataset` renames the dataset for the
@@ -94,16 +107,58 @@ def load_source(
             f"no usable record for {source} ({read.rows_read} rows read{'; ' + detail if detail else ''})",
             file=str(target),
         )
+    if not checks_own_truncation(source):
+        for file in read.files:
+            check_complete(file)
     file_hash = file_digest(read.files)
     day = read.edition_date or edition_date or _mtime_day(read.files)
+    shrink: ShrinkCheck | None = None
     with RegistryStore(workspace) as store:
         existing = store.find_by_hash(name, file_hash)
         if existing is not None:
             return _unchanged(name, source, existing)
+        latest = store.latest_edition(name)
+        if latest is not None and day < latest.edition_date:
+            raise ConflictError(
+                f"{name}: edition dated {day} is older than the loaded edition {latest.edition} "
+                f"({latest.edition_date}); load editions oldest first (history is a sequence)"
+            )
+        if latest is not None and read.entities:
+            listed = store.current_entity_ids(name)
+            removed = len(listed - set(read.entities))
+            since = day
+            if read.edition_date is None and edition_date is None:
+                # the date is only the file's modification day, which anyone can set: count no more time
+                # than has really passed since the loaded edition was loaded
+                waited = (datetime.now(UTC).replace(tzinfo=None) - latest.loaded_at).days
+                since = min(day, latest.edition_date + timedelta(days=max(waited, 0)))
+            shrink = check_shrink(source, name, len(listed), removed, latest.edition_date, since)
+            if not shrink.ok and not (allow_shrink and allow_shrink.strip()):
+                error = refuse(shrink, str(target))
+                if on_event is not None:
+                    details = {
+                        "source": source,
+                        "file": target.name,
+                        **shrink.as_dict(),
+                        "why": str(error)[:500],
+                    }
+                    on_event("registry.edition_refused", name, details)
+                raise error
         step("store", 0, len(read.entities))
         edition = store.apply_edition(name, read, day, file_hash, datetime.now(UTC).replace(tzinfo=None))
         step("store", len(read.entities), len(read.entities))
     rejects_file = _write_rejects(workspace, name, edition.edition, read)
+    if shrink is not None and not shrink.ok and on_event is not None:
+        on_event(
+            "registry.shrink_allowed",
+            name,
+            {
+                "source": source,
+                "edition": edition.edition,
+                **shrink.as_dict(),
+                "reason": (allow_shrink or "").strip(),
+            },
+        )
     log.info(
         "registry edition loaded",
         extra={
@@ -123,6 +178,9 @@ def load_source(
         False,
         (edition.added, edition.removed, edition.changed),
         rejects_file,
+        shrink_allowed=allow_shrink.strip()
+        if shrink is not None and not shrink.ok and allow_shrink
+        else None,
     )
 
 
@@ -136,6 +194,7 @@ def _report(
     unchanged: bool,
     changes: tuple[int, int, int],
     rejects_file: Path | None,
+    shrink_allowed: str | None = None,
 ) -> EditionReport:
     return EditionReport(
         dataset=dataset,
@@ -155,6 +214,7 @@ def _report(
         reject_reasons=dict(Counter(r.reason for r in read.rejects).most_common()),
         skip_reasons=dict(Counter(r.reason for r in read.skipped).most_common()),
         rejects_file=rejects_file,
+        shrink_allowed=shrink_allowed,
     )
 
 
@@ -193,5 +253,5 @@ def _write_rejects(workspace: Workspace, dataset: str, edition: str, read: Sourc
         writer.writerow(["outcome", "row", "reason", "value"])
         for outcome, items in (("rejected", read.rejects), ("skipped", read.skipped)):
             for item in items:
-                writer.writerow([outcome, item.row, item.reason, item.value])
+                writer.writerow(safe_row([outcome, item.row, item.reason, item.value]))
     return target

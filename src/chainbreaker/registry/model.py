@@ -39,6 +39,11 @@ def _clean(type_name: str, text: str, fuzzy: bool, fmt: str | None) -> str | Non
     return cleaned
 
 
+#: Longest value a list entry may carry; real names, addresses and remarks stay far below (issue 11:
+#: a 50 MB "name" took 2.6 GiB to load and index).
+MAX_VALUE_CHARS = 10_000
+
+
 @dataclass
 class EntityBuilder:
     """One listed entity being assembled from a file: FtM-cleaned values with their original text.
@@ -75,8 +80,8 @@ class EntityBuilder:
         if value is None:
             return False
         text = str(value).strip()
-        if not text:
-            return False
+        if not text or len(text) > MAX_VALUE_CHARS:
+            return False  # a value longer than any real one is a broken or hostile file, not data
         prop_obj = self.schema.get(prop)
         if prop_obj is None:
             raise ValueError(f"{self.schema.name} has no property {prop}")

@@ -77,3 +77,10 @@ def input_files(name: str, path: Path) -> list[Path] | None:
             return None
         return found
     return [path] if path.is_file() else None
+
+
+def checks_own_truncation(name: str) -> bool:
+    """True when the adapter detects a cut-off file itself (`CHECKS_TRUNCATION = True` in its module,
+    e.g. OFAC's header-less CSV sets, checked against their own record layout)."""
+    module = importlib.import_module(f"chainbreaker.registry.adapters.{name}")
+    return bool(getattr(module, "CHECKS_TRUNCATION", False))

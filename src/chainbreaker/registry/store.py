@@ -446,6 +446,13 @@ class RegistryStore:
         return written
 
     # -- loading ----------------------------------------------------------------------------------
+    def current_entity_ids(self, dataset: str) -> set[str]:
+        """Ids of the entities the dataset's latest edition lists (what a new edition could remove)."""
+        rows = self.connect().execute(
+            'SELECT DISTINCT entity_id FROM registry_statements WHERE dataset = ? AND "current"', [dataset]
+        )
+        return {str(row[0]) for row in rows.fetchall()}
+
     def find_by_hash(self, dataset: str, file_hash: str) -> Edition | None:
         for ed in self.editions(dataset):
             if ed.file_hash == file_hash:

@@ -92,9 +92,19 @@ def export_report(
             facts = gather(
                 session, workspace, org_id, case_id, institution, kyc, utcnow().replace(microsecond=0)
             )
-            data, schema_path, note = _render(
-                facts, fmt, profile_name, schema_dir, smuggling, allow_unvalidated
-            )
+            try:
+                data, schema_path, note = _render(
+                    facts, fmt, profile_name, schema_dir, smuggling, allow_unvalidated
+                )
+            except ValueError as exc:
+                if "XML compatible" not in str(exc):
+                    raise
+                # a control character reached a name or text (loaded before the loader refused them)
+                raise ReportInvalidError(
+                    f"case {facts.reference}: a value holds a control character (such as NUL or a vertical "
+                    "tab) that XML cannot carry; correct it in the source data and load it again. Nothing "
+                    "was written."
+                ) from exc
             write_atomic(out_path, data)
             digest = hashlib.sha256(data).hexdigest()
             case = get_case(session, org_id, case_id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from chainbreaker.cases import audit
 from chainbreaker.core.errors import ConflictError, InputError, NotFoundError
 from chainbreaker.core.organisations import KIND_ROLES, OrgKind, parse_kind, role_allowed
+from chainbreaker.service.security import session_store
 from chainbreaker.service.security.passwords import (
     api_key_matches,
     hash_password,
@@ -119,9 +120,25 @@ def set_user_active(session: Session, username: str, active: bool, actor: str) -
     if user is None:
         raise NotFoundError(f"no user {username!r}")
     user.active = active
+    if not active:
+        session_store.revoke_user(session, user.id)
     session.flush()
     action = "user.enable" if active else "user.disable"
     audit.record(session, user.org_id, actor, action, "user", str(user.id), {"username": username})
+    return _info(user)
+
+
+def set_password(session: Session, username: str, password: str, actor: str) -> UserInfo:
+    """Give a user a new password and end every browser session they have open (API keys stay)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    user.password_hash = hash_password(password)
+    ended = session_store.revoke_user(session, user.id)
+    session.flush()
+    audit.record(
+        session, user.org_id, actor, "user.password_change", "user", str(user.id), {"sessions_ended": ended}
+    )
     return _info(user)
 
 
@@ -186,11 +203,20 @@ def check_password(session: Session, username: str, password: str) -> Principal 
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         return None
-    return principal_for_session(session, user.id, user.org_id)
+    return _user_principal(session, user.id, user.org_id)
 
 
-def principal_for_session(session: Session, user_id: int, org_id: str) -> Principal | None:
-    """The principal of a logged-in browser, if the user still exists, is active and is in that org."""
+def principal_for_session(
+    session: Session, user_id: int, org_id: str, sid: str | None = None
+) -> Principal | None:
+    """The principal of a logged-in browser, if its server-side session is live (not logged out, not
+    ended by a password change) and the user still exists, is active and is in that org."""
+    if not session_store.is_live(session, sid, user_id, org_id):
+        return None
+    return _user_principal(session, user_id, org_id)
+
+
+def _user_principal(session: Session, user_id: int, org_id: str) -> Principal | None:
     row = session.execute(
         select(*_PRINCIPAL_COLUMNS)
         .join(Organisation, Organisation.id == User.org_id)

@@ -62,6 +62,11 @@ def set_active(workspace: Workspace, settings: Settings, username: str, active: 
     return _run(workspace, settings, lambda s: accounts.set_user_active(s, username, active, CLI_ACTOR))
 
 
+def set_password(workspace: Workspace, settings: Settings, username: str, password: str) -> accounts.UserInfo:
+    """A new password for a user; every browser session they have open ends at once."""
+    return _run(workspace, settings, lambda s: accounts.set_password(s, username, password, CLI_ACTOR))
+
+
 def list_users(
     workspace: Workspace, settings: Settings, org_id: str | None = None
 ) -> list[accounts.UserInfo]:

@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from chainbreaker import __version__
 from chainbreaker.core.errors import ConfigurationError
+from chainbreaker.core.logging import set_pseudonym_key
+from chainbreaker.core.secrets import installation_secret, process_secret
 from chainbreaker.core.settings import DEMO_SECRET, Settings
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.service import errors
@@ -38,8 +42,8 @@ WORKER_THREADS = 40
 
 def check_settings(settings: Settings) -> None:
     """Fail closed: a service that anyone could forge sessions for must not start."""
-    if settings.demo_mode:
-        return
+    if settings.demo_mode or settings.secret_key is None:
+        return  # demo mode uses a per-process secret; no key means the workspace's generated one
     if settings.secret_key == DEMO_SECRET:
         raise ConfigurationError(
             "refusing to start with the demo secret outside demo mode; set CHAINBREAKER_SECRET_KEY "
@@ -49,6 +53,21 @@ def check_settings(settings: Settings) -> None:
         raise ConfigurationError(
             f"CHAINBREAKER_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters outside demo mode"
         )
+
+
+def session_secret(settings: Settings, workspace: Workspace) -> str:
+    """The key that signs sessions: random per process in demo mode (a published demo secret would let
+    anyone forge a supervisor's cookie), else the configured one, else the installation's generated key."""
+    if settings.demo_mode:
+        return process_secret()
+    if settings.secret_key is not None:
+        return settings.secret_key
+    return installation_secret(workspace.root, "session")
+
+
+def configure_pseudonyms(settings: Settings, workspace: Workspace) -> None:
+    """Log and audit pseudonyms keyed with the installation's key (settings, else generated)."""
+    set_pseudonym_key(settings.pseudonym_key or installation_secret(workspace.root, "pseudonym"))
 
 
 def build_context(settings: Settings, workspace: Workspace, options: ServiceOptions) -> ServiceContext:
@@ -71,9 +90,18 @@ def build_context(settings: Settings, workspace: Workspace, options: ServiceOpti
     return ctx
 
 
+@pass_context
+def path_only_url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+    """`url_for` for templates that returns the path only (no scheme, no host)."""
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **path_params))
+
+
 def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions | None = None) -> FastAPI:
     """The service for one workspace; raises `ConfigurationError` instead of starting unsafely."""
     check_settings(settings)
+    secret = session_secret(settings, workspace)
+    configure_pseudonyms(settings, workspace)
     options = options or ServiceOptions()
     ctx = build_context(settings, workspace, options)
 
@@ -94,8 +122,12 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
         redoc_url=None,
         lifespan=lifespan,
     )
+    ctx.secret = secret
     app.state.ctx = ctx
     app.state.templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
+    # Asset links are paths, never absolute URLs built from the request's Host header (which a client
+    # chooses: echoing it let a forged Host point the page's scripts at another server).
+    app.state.templates.env.globals["url_for"] = path_only_url_for
     from chainbreaker.service.humanize import install_filters
 
     install_filters(app.state.templates.env)
@@ -108,7 +140,7 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
 
     app.add_middleware(
         SessionMiddleware,
-        secret=settings.secret_key,
+        secret=secret,
         max_age=options.session_max_age_seconds,
         secure=options.secure_cookies,
     )
@@ -123,6 +155,9 @@ def create_app(settings: Settings, workspace: Workspace, options: ServiceOptions
     # multipart framing and the other form fields add a little to the file itself
     app.add_middleware(BodyLimitMiddleware, max_bytes=options.max_upload_bytes + 64 * 1024)
     app.add_middleware(
-        SecurityHeadersMiddleware, hsts=options.secure_cookies, extra=dict(options.extra_headers)
+        SecurityHeadersMiddleware,
+        hsts=options.secure_cookies,
+        extra=dict(options.extra_headers),
+        on_error=errors.handle_unexpected,
     )
     return app

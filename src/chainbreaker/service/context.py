@@ -51,6 +51,9 @@ class ServiceContext:
     sessions: sessionmaker[Session]
     throttle: LoginThrottle
     jobs: JobRunner | None = None
+    #: The key signing sessions and flash cookies: configured, generated into the workspace, or random per
+    #: process in demo mode (`app.session_secret`); never read from settings directly, which may hold none.
+    secret: str = field(default="", repr=False)
     _screener: Screener | None = field(default=None, repr=False)
     _screener_mtime: float = field(default=-1.0, repr=False)
     _checked_at: float = field(default=0.0, repr=False)

@@ -36,6 +36,12 @@ def prepare_demo_users(workspace: Workspace, settings: Settings | None = None) -
         raise ConfigurationError("demo users exist only in demo mode (CHAINBREAKER_DEMO_MODE=1)")
     password = secrets.token_urlsafe(12)
     with admin_session(workspace, settings) as session:
+        others = session.scalars(select(User.username).where(User.username != DEMO_USER).limit(1)).all()
+        if others:
+            raise ConfigurationError(
+                f"workspace {workspace.root} has real users; demo mode only serves a workspace made by "
+                "`chainbreaker demo` (it would add a demo supervisor with a printed password)"
+            )
         user = session.scalar(select(User).where(User.username == DEMO_USER))
         if user is None:
             accounts.add_user(session, DEFAULT_ORG_ID, DEMO_USER, password, "supervisor", "demo")

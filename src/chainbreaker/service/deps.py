@@ -94,7 +94,7 @@ async def check_csrf(request: Request, ctx: ServiceContext, browser: SessionStat
 
 
 def _lookup(
-    ctx: ServiceContext, key: str | None, user_id: int | None, org_id: str | None
+    ctx: ServiceContext, key: str | None, user_id: int | None, org_id: str | None, sid: str | None = None
 ) -> Principal | None:
     """Find the caller in a short transaction of its own, so no connection is held while the route runs."""
     with ctx.sessions() as session:
@@ -102,7 +102,7 @@ def _lookup(
             return accounts.principal_for_api_key(session, key)
         if user_id is None or org_id is None:
             return None
-        return accounts.principal_for_session(session, user_id, org_id)
+        return accounts.principal_for_session(session, user_id, org_id, sid)
 
 
 async def current_principal(request: Request, ctx: Ctx, browser: Browser) -> Principal:
@@ -116,7 +116,9 @@ async def current_principal(request: Request, ctx: Ctx, browser: Browser) -> Pri
         return principal
     if browser.user_id is None or browser.org_id is None:
         raise AuthenticationRequiredError("log in first, or send an API key")
-    principal = await anyio.to_thread.run_sync(_lookup, ctx, None, browser.user_id, browser.org_id)
+    principal = await anyio.to_thread.run_sync(
+        _lookup, ctx, None, browser.user_id, browser.org_id, browser.sid
+    )
     if principal is None:
         browser.log_out()
         raise AuthenticationRequiredError("your session has ended; log in again")

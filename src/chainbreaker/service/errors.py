@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -18,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chainbreaker.core.errors import ChainbreakerError
 from chainbreaker.core.logging import get_logger
+from chainbreaker.storage.invariants import SafeguardViolationError
 
 log = get_logger("chainbreaker.service")
 
@@ -89,9 +91,37 @@ def _server_error(request: Request, exc: BaseException) -> Response:
     return error_response(request, 500, f"internal error (reference {ref})")
 
 
+def _audit_refusal(request: Request, status: int, message: str) -> None:
+    """Write a refused change (403, or a broken safeguard) to the audit log in a transaction of its own:
+    the request's own transaction is rolled back, and the log must still show who tried."""
+    from chainbreaker.cases import audit
+
+    principal = getattr(request.state, "principal", None)
+    ctx = getattr(request.app.state, "ctx", None)
+    if principal is None or ctx is None:
+        return
+    try:
+        with ctx.sessions.begin() as session:
+            audit.record(
+                session,
+                principal.org_id,
+                principal.actor,
+                "request.refused",
+                "request",
+                request.url.path[:100],
+                {"method": request.method, "status": status, "why": message[:300]},
+            )
+    except Exception as exc:
+        log.error("refusal not audited", extra={"error": type(exc).__name__})
+
+
 async def handle_chainbreaker_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ChainbreakerError)
     status = exc.http_status
+    if request.method not in ("GET", "HEAD", "OPTIONS") and (
+        status == 403 or isinstance(exc, SafeguardViolationError)
+    ):
+        await anyio.to_thread.run_sync(_audit_refusal, request, status, str(exc))
     if status >= 500 and status != 503:
         return _server_error(request, exc)
     headers = {}
@@ -124,8 +154,14 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     return _server_error(request, exc)
 
 
+async def handle_overflow(request: Request, exc: Exception) -> Response:
+    """An id past what the database stores (64 bits) names nothing: 404, not a server error."""
+    return error_response(request, 404, "not found (the id is out of range)")
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ChainbreakerError, handle_chainbreaker_error)
+    app.add_exception_handler(OverflowError, handle_overflow)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(Exception, handle_unexpected)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
 from chainbreaker.core.contract import SCREENING_COLUMNS
+from chainbreaker.core.csvsafe import safe_mapping, safe_row
 from chainbreaker.core.errors import ChainbreakerError, ConflictError, NotFoundError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.service.security.principal import Principal
@@ -169,16 +170,16 @@ class JobRunner:
                 writer.writeheader()
                 bad_writer = csv.writer(bad)
                 bad_writer.writerow(["row", "query_id", "reason"])
-                bad_writer.writerows(upload.rejects)
+                bad_writer.writerows(safe_row(r) for r in upload.rejects)
                 for query in upload.queries:
                     try:
                         matches = screener.screen(query, limit=10, threshold=threshold)
                     except ChainbreakerError as exc:  # an unusable name is a reject, not a failed job
-                        bad_writer.writerow(["", query.query_id, str(exc)])
+                        bad_writer.writerow(safe_row(["", query.query_id, str(exc)]))
                         rejected += 1
                         matches = []
                     for match in matches:
-                        writer.writerow(match.as_row())
+                        writer.writerow(safe_mapping(match.as_row()))
                     hits += len(matches)
                     done += 1
                     if time.monotonic() - last > 0.5:

@@ -14,15 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainbreaker.cases.workflow import get_case
-from chainbreaker.core.errors import NotFoundError
+from chainbreaker.core.errors import NotFoundError, PermissionDeniedError
 from chainbreaker.core.settings import Settings
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.reports import ExportResult, export_report
 from chainbreaker.service.security.principal import Principal
+from chainbreaker.service.security.roles import Permission
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import CaseReport
 
 EXTENSIONS = {"goaml": "xml", "fincen-sar": "xml", "html": "html"}
+#: Formats that are filings to an FIU: producing one is a supervisor's decision (security-03-who-files).
+FILING_FORMATS = frozenset({"goaml", "fincen-sar"})
 MEDIA_TYPES = {"goaml": "application/xml", "fincen-sar": "application/xml", "html": "text/html"}
 
 
@@ -38,7 +41,16 @@ class ReportFile:
 def export_for(
     workspace: Workspace, settings: Settings, principal: Principal, ref: str, fmt: str, profile: str | None
 ) -> ExportResult:
-    """Export a case of the caller's organisation into the workspace's report folder."""
+    """Export a case of the caller's organisation into the workspace's report folder.
+
+    Filing formats (goAML, FinCEN SAR) need the supervise permission; an analyst drafts the HTML
+    narrative for the supervisor to review (docs/decisions/security-03-who-files.md).
+    """
+    if fmt in FILING_FORMATS and not principal.can(Permission.SUPERVISE):
+        raise PermissionDeniedError(
+            f"exporting a {fmt} filing is a supervisor's decision (your role: {principal.role}); "
+            "export the HTML narrative for review and escalate the case"
+        )
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     folder = workspace.root / "service" / "reports" / principal.org_id
     safe_ref = "".join(ch for ch in ref if ch.isalnum() or ch == "-")[:40] or "case"

@@ -9,6 +9,7 @@ from dataclasses import replace
 import uvicorn
 from fastapi import FastAPI
 
+from chainbreaker.core.errors import ConfigurationError
 from chainbreaker.core.settings import Settings
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.service.app import create_app
@@ -23,6 +24,15 @@ def options_for(
     base = options or ServiceOptions()
     secure = (not is_loopback(host)) if secure_cookies is None else secure_cookies
     return replace(base, secure_cookies=secure)
+
+
+def check_host(settings: Settings, host: str) -> None:
+    """Refuse to put a demo on the network."""
+    if settings.demo_mode and not is_loopback(host):
+        raise ConfigurationError(
+            f"demo mode serves on a loopback address only (127.0.0.1, ::1 or localhost), not {host!r}; "
+            "run `chainbreaker serve` with real users for anything else"
+        )
 
 
 def build_server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
@@ -50,7 +60,11 @@ def run_server(
     options: ServiceOptions | None = None,
     secure_cookies: bool | None = None,
 ) -> None:
-    """Serve the workspace in the foreground until interrupted (refuses unsafe settings before listening)."""
+    """Serve the workspace in the foreground until interrupted (refuses unsafe settings before listening).
+
+    Demo mode listens on a loopback address only: its users and data are for one person at one machine.
+    """
+    check_host(settings, host)
     app = create_app(settings, workspace, options_for(host, options, secure_cookies))
     build_server(app, host, port).run()
 

@@ -83,7 +83,11 @@ def parse_query_csv(data: bytes, filename: str, max_rows: int) -> ParsedUpload:
     row_number = 1
     try:
         for row_number, values in enumerate(reader, start=2):
+            if not values:
+                continue  # a blank line is no row
             if not any(v.strip() for v in values):
+                # a row of separators only is a row: it is counted as rejected, never silently dropped
+                parsed.rejects.append((row_number, f"row-{row_number}", "empty row (separators only)"))
                 continue
             if len(values) != len(header):
                 raise InputError(

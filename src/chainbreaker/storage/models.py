@@ -195,6 +195,8 @@ class CaseParty(Base):
     account_action: Mapped[str | None] = mapped_column(String(30), nullable=True)
     account_action_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     account_action_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    #: The role the decider held (migration 0011): the survivor safeguard is checked on stored state.
+    account_action_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
     account_action_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="parties")

@@ -216,9 +216,21 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         raise InputError(
             f"not a readable XLSX workbook ({exc}); truncated download?", file=str(path)
         ) from exc
+    except Exception as exc:
+        # sharedStrings, a hostile entity) is a bad file for the user, not a traceback
+        raise InputError(
+            f"not a readable XLSX workbook ({type(exc).__name__}: {exc})", file=str(path)
+        ) from exc
+    number = 0
     try:
         sheet = book.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(row)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"not a readable XLSX workbook ({type(exc).__name__}: {exc})", file=str(path), row=number + 1
+        ) from exc
     finally:
         book.close()

@@ -18,3 +18,7 @@ def read(path: Path, dataset: str) -> SourceRead:
 
 def input_files(path: Path) -> list[Path]:
     return [p for p in find_files(path, CONS).values() if p is not None]
+
+
+#: The OFAC reader refuses a cut-off file itself (record layout and end-of-file mark; see _ofac.py).
+CHECKS_TRUNCATION = True

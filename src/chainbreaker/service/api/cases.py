@@ -58,6 +58,7 @@ def transition(ref: str, body: TransitionIn, db: Db, who: Worker) -> CaseChanged
         who.actor,
         reason=body.reason,
         expected_version=body.expected_version,
+        actor_role=who.role,
     )
     return _changed(case)
 
@@ -89,6 +90,7 @@ def set_role(ref: str, party_id: str, body: PartyRoleIn, db: Db, who: Worker) ->
         who.actor,
         reason=body.reason,
         expected_version=body.expected_version,
+        actor_role=who.role,
     )
     return PartyOut.model_validate(party)
 

@@ -8,7 +8,11 @@ are not cached by the browser.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -28,9 +32,27 @@ DEFAULT_HEADERS: dict[str, str] = {
 }
 
 
+ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool, extra: dict[str, str] | None = None) -> None:
+    """Adds the headers to every response, including the answer to an unexpected error.
+
+    An exception no handler took used to travel past this middleware to Starlette's outermost error
+    handler: the 500 then had no security headers and the server dropped the keep-alive connection.
+    `on_error` (the service's own 500 answer: a reference id, nothing else) is called here instead.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        hsts: bool,
+        extra: dict[str, str] | None = None,
+        on_error: ErrorHandler | None = None,
+    ) -> None:
         self.app = app
+        self.on_error = on_error
         self.headers = dict(DEFAULT_HEADERS)
         if hsts:
             self.headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
@@ -51,4 +73,18 @@ class SecurityHeadersMiddleware:
                     headers["cache-control"] = "no-store"
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started or self.on_error is None:
+                raise
+            response = await self.on_error(Request(scope, receive), exc)
+            await response(scope, receive, tracking_send)

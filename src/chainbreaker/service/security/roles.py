@@ -1,8 +1,9 @@
 """Who may do what: the four roles of the issue mapped to permissions, checked in one dependency.
 
-- analyst: works alerts and cases, screens names, exports reports;
-- supervisor: all an analyst does, plus decisions that need a second pair of eyes (closing a likely
-  victim's account, filing);
+- analyst: works alerts and cases, screens names, drafts the HTML narrative of a report;
+- supervisor: all an analyst does, plus decisions that need a second pair of eyes: closing a likely
+  victim's account, taking a party out of the likely-victim role, and filing (exporting goAML or FinCEN
+  SAR and moving a case to `reported`; docs/decisions/security-03-who-files.md);
 - admin: manages users and keys and can read everything, but does not work cases;
 - auditor: reads everything, including the audit log, and changes nothing;
 - caseworker (NGO): records and shares information about people the NGO supports;

@@ -1,7 +1,7 @@
 """Signed session cookies and the CSRF tokens bound to them.
 
-The cookie holds only ids and a random nonce, signed with the service secret (itsdangerous), never
-personal data. Every visitor gets a session once a page needs a CSRF token, so the login form itself
+The cookie holds only ids, a random nonce and the id of a server-side session row (which logout and a
+password change revoke), signed with the service secret (itsdangerous), never personal data. Every visitor gets a session once a page needs a CSRF token, so the login form itself
 is protected. The CSRF token is an HMAC of the session nonce: a page from another site can neither read
 it nor forge it, and logging in rotates the nonce so an attacker cannot plant a known session.
 """
@@ -31,6 +31,8 @@ class SessionState:
     nonce: str
     user_id: int | None = None
     org_id: str | None = None
+    #: The server-side session this cookie belongs to (see session_store); None before login.
+    sid: str | None = None
     dirty: bool = False
     cleared: bool = False
     secret: str = field(default="", repr=False)
@@ -47,17 +49,19 @@ class SessionState:
             return False
         return hmac.compare_digest(self.csrf_token(), token)
 
-    def log_in(self, user_id: int, org_id: str) -> None:
+    def log_in(self, user_id: int, org_id: str, sid: str | None = None) -> None:
         """A fresh nonce on every login: a session planted before login is worth nothing after it."""
         self.nonce = secrets.token_urlsafe(16)
         self.user_id = user_id
         self.org_id = org_id
+        self.sid = sid
         self.dirty = True
 
     def log_out(self) -> None:
         self.nonce = secrets.token_urlsafe(16)
         self.user_id = None
         self.org_id = None
+        self.sid = None
         self.dirty = True
         self.cleared = True
 
@@ -82,17 +86,20 @@ class SessionMiddleware:
             except BadSignature:
                 data = None
             if isinstance(data, dict) and isinstance(data.get("n"), str):
-                uid, org = data.get("u"), data.get("o")
+                uid, org, sid = data.get("u"), data.get("o"), data.get("s")
                 return SessionState(
                     nonce=data["n"],
-                    user_id=uid if isinstance(uid, int) else None,
+                    user_id=uid if isinstance(uid, int) and not isinstance(uid, bool) else None,
                     org_id=org if isinstance(org, str) else None,
+                    sid=sid if isinstance(sid, str) else None,
                     secret=self.secret,
                 )
         return SessionState(nonce="", secret=self.secret)
 
     def cookie_header(self, session: SessionState) -> str:
-        value = self.serializer.dumps({"n": session.nonce, "u": session.user_id, "o": session.org_id})
+        value = self.serializer.dumps(
+            {"n": session.nonce, "u": session.user_id, "o": session.org_id, "s": session.sid}
+        )
         parts = [
             f"{self.cookie_name}={value}",
             "Path=/",

@@ -11,6 +11,7 @@ from chainbreaker.cases import audit
 from chainbreaker.core.logging import get_logger, redact
 from chainbreaker.service import accounts
 from chainbreaker.service.deps import Browser, Ctx, CurrentPrincipal, Db, check_csrf
+from chainbreaker.service.security import session_store
 from chainbreaker.service.web.render import page, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -48,13 +49,17 @@ async def login(
             username=username,
             next=safe_next(next),
         )
-    ctx.throttle.succeeded(username)
-    browser.log_in(principal.user_id, principal.org_id)
+    ctx.throttle.succeeded(username, client)
+    sid = session_store.start(db, principal.user_id, principal.org_id, ctx.options.session_max_age_seconds)
+    browser.log_in(principal.user_id, principal.org_id, sid)
     audit.record(db, principal.org_id, principal.actor, "user.login", "user", str(principal.user_id), {})
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(principal: CurrentPrincipal, browser: Browser) -> Response:
+def logout(principal: CurrentPrincipal, browser: Browser, db: Db) -> Response:
+    """End the session on the server too: a copy of the cookie is worthless from now on."""
+    session_store.revoke(db, browser.sid)
+    audit.record(db, principal.org_id, principal.actor, "user.logout", "user", str(principal.user_id), {})
     browser.log_out()
     return RedirectResponse("/login", status_code=303)

@@ -303,7 +303,14 @@ def transition(
     reason: Reason = "",
 ) -> RedirectResponse:
     case = workflow.transition(
-        db, who.org_id, ref, to_status, who.actor, reason=reason or None, expected_version=version
+        db,
+        who.org_id,
+        ref,
+        to_status,
+        who.actor,
+        reason=reason or None,
+        expected_version=version,
+        actor_role=who.role,
     )
     return back_to_case(request, case.reference, f"Case moved to {case.status.replace('_', ' ')}.")
 
@@ -359,7 +366,15 @@ def party_role(
     version: Version = None,
 ) -> RedirectResponse:
     workflow.set_party_role(
-        db, who.org_id, ref, party_id, role, who.actor, reason=reason, expected_version=version
+        db,
+        who.org_id,
+        ref,
+        party_id,
+        role,
+        who.actor,
+        reason=reason,
+        expected_version=version,
+        actor_role=who.role,
     )
     return back_to_case(
         request, workflow.get_case(db, who.org_id, ref).reference, f"Role of {party_id} set to {role}."

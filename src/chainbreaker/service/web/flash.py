@@ -22,7 +22,7 @@ MAX_LENGTH = 500
 
 
 def _serializer(ctx: ServiceContext) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(ctx.settings.secret_key, salt="chainbreaker.flash")
+    return URLSafeTimedSerializer(ctx.secret, salt="chainbreaker.flash")
 
 
 def _session(request: Request) -> SessionState | None:
