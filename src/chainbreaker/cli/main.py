@@ -13,6 +13,7 @@ from chainbreaker.cli import (
     registry_cli,
     screening_cli,
     service_cli,
+    sharing_cli,
     synth_cli,
 )
 from chainbreaker.cli.common import run_app
@@ -55,6 +56,7 @@ for module in (
     screening_cli,
     cases_cli,
     service_cli,
+    sharing_cli,
 ):
     module.register(app)
 

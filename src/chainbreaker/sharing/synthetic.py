@@ -92,7 +92,7 @@ _DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "proton.me", "example.org")
 class World:
     workspace: Workspace
     records_csv: Path
-    truth_csv: Path  # record_id, party_id of each true overlap
+    truth_csv: Path  # record_id, party_id of each true overlap (customers, and payers of a counterparty)
 
 
 def _phone(rng: random.Random, country: str) -> tuple[str, str]:
@@ -202,6 +202,7 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
         con.execute(ddl(TRANSACTIONS))
     finally:
         con.close()
+    payments: list[tuple[str, str]] = []  # (payer party index, counterparty IBAN of an NGO record)
     n_true = min(int(n_records * overlap), n_parties)
     chosen = rng.sample(range(n_parties), n_true)
     categories = list(Category)
@@ -246,6 +247,13 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
             else:
                 country = _CITIES[k % 3][0]
                 _e164, national = _phone(rng, country)
+                if category is Category.SUSPECTED_CONTROLLER and len(payments) < max(1, n_records // 50):
+                    payer = rng.randrange(n_parties)
+                    row["account"] = _iban(rng)
+                    payments.append((people[payer][0], str(row["account"])))
+                    truth.writerow([rid, people[payer][0]])
+                    writer.writerow(row)
+                    continue
                 row.update(
                     {
                         "name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
@@ -259,4 +267,31 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
                     }
                 )
             writer.writerow(row)
+    _write_payments(ws, payments)
     return World(ws, records_csv, truth_csv)
+
+
+def _write_payments(ws: Workspace, payments: list[tuple[str, str]]) -> None:
+    """Wires from bank customers to counterparty accounts an NGO knows (a counterparty match)."""
+    data: dict[str, list[object]] = {c: [] for c in TRANSACTIONS.column_names}
+    con = ws.connect()
+    try:
+        accounts = dict(con.execute("SELECT party_id, account_id FROM accounts").fetchall())
+        for n, (party_id, iban) in enumerate(payments):
+            row = {
+                "txn_id": f"T{n:07d}",
+                "account_id": accounts[party_id],
+                "booked_at": date(2026, 5, 1),
+                "amount": 950.0,
+                "currency": "EUR",
+                "direction": "out",
+                "channel": "wire",
+                "counterparty_account": iban,
+                "counterparty_name": "Somebody",
+            }
+            for column in TRANSACTIONS.column_names:
+                data[column].append(row.get(column))
+        arrow = pa.table(data)  # noqa: F841 - read by DuckDB's replacement scan below
+        con.execute("INSERT INTO transactions SELECT * FROM arrow")
+    finally:
+        con.close()
