@@ -41,7 +41,7 @@ def test_iban_is_compacted_and_checked() -> None:
 
 def test_national_id_validated_when_the_scheme_is_known() -> None:
     assert canonical.national_id("390.533.447-05", "br.cpf") == canonical.national_id("39053344705", None)
-    with pytest.raises(ValueError, match="br.cpf"):
+    with pytest.raises(ValueError, match=r"br\.cpf"):
         canonical.national_id("390.533.447-06", "br.cpf")
 
 
