@@ -59,7 +59,8 @@ def test_simulation_logs_no_identifier(world, tmp_path, caplog) -> None:  # type
 
 def _records(phones: list[str]) -> list[SharedRecord]:
     return [
-        SharedRecord(f"r{i}", Category.PROTECTIVE, 0.9, None, None, (("phone", p),)) for i, p in enumerate(phones)
+        SharedRecord(f"r{i}", Category.PROTECTIVE, 0.9, None, None, (("phone", p),))
+        for i, p in enumerate(phones)
     ]
 
 
@@ -69,13 +70,17 @@ def test_dictionary_attack_over_a_mobile_range_recovers_nothing() -> None:
     The same attack against a single shared key (HMAC, as Bloom-filter encodings use) recovers every number:
     that is why the design has one secret per side (T1).
     """
-    rng = range(20_000)  # the mobile range +44 7911 000000 ... 019999 (a slice of the plan; the idea is the same)
+    rng = range(
+        20_000
+    )  # the mobile range +44 7911 000000 ... 019999 (a slice of the plan; the idea is the same)
     survivors = [f"+4479110{n:05d}" for n in (17, 4242, 9999, 15000, 19999)] + [
         f"+4479110{n:05d}" for n in range(100, 145)
     ]
     customers = [BankItem(f"P{n}", "phone", f"+4479120{n:05d}") for n in range(60)]  # none of the survivors
     policy = SharingPolicy(min_submission=10, min_request=10, bucket=64)
-    submission, ngo = protocol.submit(_records(survivors), partnership="p", purpose="t", policy=policy, workers=1)
+    submission, ngo = protocol.submit(
+        _records(survivors), partnership="p", purpose="t", policy=policy, workers=1
+    )
     req, bank = protocol.request(customers, submission, purpose="t", policy=policy, workers=1)
     response = protocol.respond(req, ngo, policy=policy, workers=1)
     assert protocol.match(submission, response, bank, workers=1) == []
@@ -99,7 +104,11 @@ def test_ngo_and_hub_together_cannot_read_the_banks_request() -> None:
     customers = [BankItem(f"P{n}", "phone", f"+4479120{n:05d}") for n in range(60)]
     policy = SharingPolicy(min_submission=10, min_request=10, bucket=64)
     submission, ngo = protocol.submit(
-        _records([f"+4479110{n:05d}" for n in range(20)]), partnership="p", purpose="t", policy=policy, workers=1
+        _records([f"+4479110{n:05d}" for n in range(20)]),
+        partnership="p",
+        purpose="t",
+        policy=policy,
+        workers=1,
     )
     req, _ = protocol.request(customers, submission, purpose="t", policy=policy, workers=1)
     guesses = [item("phone", f"+4479120{n:05d}") for n in range(2000)]
@@ -122,7 +131,11 @@ def test_rate_limits_stop_bulk_probing() -> None:
     limiter.check("p", now + timedelta(days=1, minutes=1))  # the window slides
 
     submission, ngo = protocol.submit(
-        _records([f"+4479110{n:05d}" for n in range(20)]), partnership="p", purpose="t", policy=policy, workers=1
+        _records([f"+4479110{n:05d}" for n in range(20)]),
+        partnership="p",
+        purpose="t",
+        policy=policy,
+        workers=1,
     )
     probe = [BankItem("X", "phone", f"+4479110{n:05d}") for n in range(2000)]  # a bank stuffing guesses
     req, _ = protocol.request(probe, submission, purpose="t", policy=policy, workers=2)

@@ -113,20 +113,27 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_account_action(party: CaseParty, action: str, actor_role: str, reason: str | None) -> None:
-    """Refuse an account decision that would break a safeguard, with the rule it breaks."""
+def check_account_action(
+    party: CaseParty, action: str, actor_role: str, reason: str | None, *, protected: bool = False
+) -> None:
+    """Refuse an account decision that would break a safeguard, with the rule it breaks.
+
+    `protected`: the party matched an NGO's likely-victim or protective list (`cases.protection`); the
+    safeguard then holds whatever role the party has in this case, so changing the role cannot lift it.
+    """
     if action not in ACCOUNT_ACTIONS:
         raise InputError(f"unknown account action {action!r}; use one of {', '.join(ACCOUNT_ACTIONS)}")
-    if action != "close_account" or party.role != "likely_victim":
+    if action != "close_account" or (party.role != "likely_victim" and not protected):
         return
+    what = "a likely victim" if party.role == "likely_victim" else "protected after a partner NGO's match"
     if actor_role not in SUPERVISOR_ROLES:
         raise PermissionDeniedError(
-            f"party {party.party_id} is a likely victim: closing the account needs a supervisor "
+            f"party {party.party_id} is {what}: closing the account needs a supervisor "
             f"(your role: {actor_role}); consider keeping it under review, a referral or a basic account"
         )
     if not reason or not reason.strip():
         raise InputError(
-            f"party {party.party_id} is a likely victim: closing the account needs a recorded reason",
+            f"party {party.party_id} is {what}: closing the account needs a recorded reason",
             column="reason",
         )
 

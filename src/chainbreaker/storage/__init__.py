@@ -5,6 +5,7 @@ along with the service's users, organisations and API keys. SQLite by default (o
 PostgreSQL in production; Alembic migrations shipped inside the package define the schema on both.
 """
 
+from chainbreaker.storage import sharing_models  # noqa: F401 - registers the sharing tables on Base.metadata
 from chainbreaker.storage.db import DEFAULT_ORG_ID, make_engine, session_factory, upgrade
 
 __all__ = ["DEFAULT_ORG_ID", "make_engine", "session_factory", "upgrade"]
