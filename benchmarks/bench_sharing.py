@@ -133,12 +133,11 @@ def speed(n: int, workers: int) -> dict[str, object]:
     items = [f"phone:+4479{i:08d}" for i in range(n)]
     secret = blinding.new_secret()
     out: dict[str, object] = {"n": n, "workers": workers}
+    payload = blinding.blind_items(blinding.new_secret(), items, workers)
     for label, call in (
         ("blind_own_identifiers", lambda: blinding.blind_items(secret, items, workers)),
         ("blind_received_values", lambda: blinding.blind_points(secret, payload, workers)),
     ):
-        if label == "blind_received_values":
-            payload = blinding.blind_items(blinding.new_secret(), items, workers)
         runs = []
         for _ in range(3):
             w0, c0 = time.perf_counter(), cpu()
