@@ -197,3 +197,106 @@ def test_small_lists_and_requests_are_refused(world) -> None:  # type: ignore[no
     few = [BankItem("P1", "phone", f"+4479{i:08d}") for i in range(5)]
     with pytest.raises(PermissionDeniedError, match="at least"):
         protocol.request(few, sub, purpose="x", policy=SharingPolicy(min_request=50))
+
+
+def test_match_apply_then_cases_build_joins_threats_and_protects_victims(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The hand-off: `share match` output -> `share apply` -> monitoring files -> `cases build`."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from chainbreaker.cases.builder import build_cases
+    from chainbreaker.core.workspace import Workspace
+
+    ws = Workspace(tmp_path / "bank")
+    shutil.copytree(world.workspace.root, ws.root)
+    runner = CliRunner()
+    common = ["--workers", "1"]
+    for step in (
+        [
+            "share",
+            "submit",
+            "--records",
+            str(world.records_csv),
+            "--partnership",
+            "ngo-bank",
+            "--purpose",
+            "t",
+            "--out",
+            str(tmp_path / "s.msg"),
+            "--state",
+            str(tmp_path / "n.json"),
+            "--min-submission",
+            "20",
+            *common,
+        ],
+        [
+            "share",
+            "request",
+            "-w",
+            str(ws.root),
+            "--submission",
+            str(tmp_path / "s.msg"),
+            "--purpose",
+            "t",
+            "--out",
+            str(tmp_path / "q.msg"),
+            "--state",
+            str(tmp_path / "b.json"),
+            "--min-request",
+            "20",
+            *common,
+        ],
+        [
+            "share",
+            "respond",
+            "--request",
+            str(tmp_path / "q.msg"),
+            "--state",
+            str(tmp_path / "n.json"),
+            "--out",
+            str(tmp_path / "a.msg"),
+            *common,
+        ],
+        [
+            "share",
+            "match",
+            "--submission",
+            str(tmp_path / "s.msg"),
+            "--response",
+            str(tmp_path / "a.msg"),
+            "--state",
+            str(tmp_path / "b.json"),
+            "--out",
+            str(tmp_path / "bm.csv"),
+            *common,
+        ],
+        ["share", "apply", "--matches", str(tmp_path / "bm.csv"), "-w", str(ws.root)],
+    ):
+        outcome = runner.invoke(app, step)
+        assert outcome.exit_code == 0, outcome.output
+    with (tmp_path / "bm.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    threats = {
+        r["party_id"]
+        for r in rows
+        if r["category"] in ("suspected_controller", "recruiter", "front_business")
+    }
+    victims = {r["party_id"] for r in rows if r["category"] in ("likely_victim", "protective")}
+    risk = {
+        r["party_id"]: r for r in pq.read_table(ws.root / "monitoring" / "party_risk.parquet").to_pylist()
+    }
+    for party in victims:
+        assert risk[party]["role"] == "likely_victim" and risk[party]["risk_score"] == 0.0
+    raised = threats - victims
+    assert raised and all(
+        risk[p]["risk_score"] > 0 and "Partner ngo-bank" in risk[p]["explanation"] for p in raised
+    )
+    report = build_cases(ws)
+    assert report.cases_created >= 1
+    from chainbreaker.storage import make_engine, session_factory
+    from chainbreaker.storage.models import CaseParty
+
+    with session_factory(make_engine(ws.cases_url()))() as session:
+        in_cases = {p.party_id for p in session.query(CaseParty)}
+    assert raised <= in_cases

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from chainbreaker.cli.common import WORKSPACE_OPTION, console, user_errors, workspace_at
+from chainbreaker.core.errors import InputError
 
 share_app = typer.Typer(
     help=(
@@ -20,6 +21,7 @@ share_app = typer.Typer(
     )
 )
 
+BANK_MATCH_COLUMNS = ("party_id", "category", "matched_on", "handle", "partnership", "listed_on", "kind")
 MIN_SUBMISSION = typer.Option(50, "--min-submission", help="refuse NGO lists smaller than this (T7)")
 MIN_REQUEST = typer.Option(50, "--min-request", help="refuse bank requests smaller than this (T7)")
 WORKERS = typer.Option(None, "--workers", help="processes for blinding (default: CPU count)")
@@ -138,7 +140,9 @@ def match_cmd(
     submission: Path = typer.Option(..., "--submission", help="the NGO's submission .msg"),
     response: Path = typer.Option(..., "--response", help="the NGO's response .msg"),
     state: Path = typer.Option(..., "--state", help="the bank's private state of the request"),
-    out: Path = typer.Option(..., "--out", help="CSV: party_id, category, matched_on, handle"),
+    out: Path = typer.Option(
+        ..., "--out", help="CSV: party_id, category, matched_on, handle, partnership, ..."
+    ),
     workers: int | None = WORKERS,
 ) -> None:
     """Bank step 4: find the bank's parties in the NGO's lists."""
@@ -155,10 +159,67 @@ def match_cmd(
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["party_id", "category", "matched_on", "handle"])
+            writer.writerow(BANK_MATCH_COLUMNS)
             for m in found:
-                writer.writerow([m.party_id, m.category.value, matched_on(m), m.handle])
+                writer.writerow(
+                    [m.party_id, m.category.value, matched_on(m), m.handle, m.partnership, m.created, m.kind]
+                )
     console.print(f"{len(found)} matches -> {out}")
+
+
+@share_app.command("apply")
+def apply_cmd(
+    matches: Path = typer.Option(..., "--matches", help="the CSV written by `share match`"),
+    workspace: Path = WORKSPACE_OPTION,
+    org: str = typer.Option("default", "--org", help="the bank's organisation id"),
+    actor: str = typer.Option("share-apply", "--actor", help="who applies the matches (audit log)"),
+    monitoring: Path | None = typer.Option(None, "--monitoring", help="default WS/monitoring"),
+) -> None:
+    """Bank: record what the matches do (risk signals, protection) and add them to monitoring's output.
+
+    Then `chainbreaker cases build` joins the signalled parties to cases; protected parties are never raised.
+    """
+    from chainbreaker.sharing import effects
+    from chainbreaker.sharing.protocol import BankMatch
+    from chainbreaker.sharing.records import Category, parse_category
+    from chainbreaker.storage import make_engine, session_factory, upgrade
+
+    with user_errors():
+        ws = workspace_at(workspace).require()
+        found: list[BankMatch] = []
+        with matches.open(newline="", encoding="utf-8") as handle:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    category: Category = parse_category(row.get("category") or "")
+                except ValueError as exc:
+                    raise InputError(str(exc), file=str(matches), row=number, column="category") from None
+                on = row.get("matched_on") or ""
+                counterparty = on.split(":", 1)[1] if on.startswith("counterparty_account:") else None
+                found.append(
+                    BankMatch(
+                        party_id=row["party_id"],
+                        category=category,
+                        kind=row.get("kind") or on,
+                        handle=row["handle"],
+                        counterparty=counterparty,
+                        submission_id=row["handle"].split("#")[0],
+                        partnership=row.get("partnership") or "",
+                        created=row.get("listed_on") or "",
+                    )
+                )
+        url = ws.cases_url()
+        upgrade(url)
+        with session_factory(make_engine(url))() as session:
+            report = effects.apply_matches(session, org, actor, found)
+            added, protected = effects.merge_into_monitoring(
+                session, org, monitoring or ws.root / "monitoring"
+            )
+            session.commit()
+    console.print(
+        f"{report.signals} new risk signals, {report.protected} newly protected parties "
+        f"({report.roles_changed} case roles set to likely victim); monitoring now has {added} shared alerts "
+        f"and {protected} protected parties"
+    )
 
 
 @share_app.command("resolve")
