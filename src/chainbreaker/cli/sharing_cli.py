@@ -38,7 +38,10 @@ def simulate_cmd(
     min_request: int = MIN_REQUEST,
     workers: int | None = WORKERS,
 ) -> None:
-    """Run the whole exchange locally with a separate secret on each side (demo and tests)."""
+    """Run the whole exchange locally with a separate secret on each side (demo and tests).
+
+    Example: chainbreaker share simulate --records records.csv -w WS --out matches.csv --transcript t/
+    """
     from chainbreaker.sharing.limits import SharingPolicy
     from chainbreaker.sharing.simulate import simulate
 
@@ -70,7 +73,10 @@ def submit_cmd(
     min_submission: int = MIN_SUBMISSION,
     workers: int | None = WORKERS,
 ) -> None:
-    """NGO step 1: blind the list, one padded list per category."""
+    """NGO step 1: blind the list, one padded list per category.
+
+    Example: chainbreaker share submit --records r.csv --partnership P --purpose "..." --out sub.msg --state ngo.json
+    """
     from chainbreaker.sharing import protocol
     from chainbreaker.sharing.limits import SharingPolicy
     from chainbreaker.sharing.records import read_records, write_rejects
@@ -100,7 +106,10 @@ def request_cmd(
     min_request: int = MIN_REQUEST,
     workers: int | None = WORKERS,
 ) -> None:
-    """Bank step 2: blind the bank's own identifiers."""
+    """Bank step 2: blind the bank's own identifiers.
+
+    Example: chainbreaker share request -w WS --submission sub.msg --purpose "..." --out req.msg --state bank.json
+    """
     from chainbreaker.sharing import protocol
     from chainbreaker.sharing.limits import SharingPolicy
     from chainbreaker.sharing.records import bank_items
@@ -123,7 +132,10 @@ def respond_cmd(
     out: Path = typer.Option(..., "--out", help="response .msg to send back through the hub"),
     workers: int | None = WORKERS,
 ) -> None:
-    """NGO step 3: apply the NGO's secret to the bank's values (the online step every comparison needs)."""
+    """NGO step 3: apply the NGO's secret to the bank's values (the online step every comparison needs).
+
+    Example: chainbreaker share respond --request req.msg --state ngo.json --out resp.msg
+    """
     from chainbreaker.sharing import protocol
     from chainbreaker.sharing.limits import SharingPolicy
 
@@ -145,7 +157,10 @@ def match_cmd(
     ),
     workers: int | None = WORKERS,
 ) -> None:
-    """Bank step 4: find the bank's parties in the NGO's lists."""
+    """Bank step 4: find the bank's parties in the NGO's lists.
+
+    Example: chainbreaker share match --submission sub.msg --response resp.msg --state bank.json --out m.csv
+    """
     from chainbreaker.sharing import protocol
     from chainbreaker.sharing.simulate import matched_on
 
@@ -178,6 +193,8 @@ def apply_cmd(
     """Bank: record what the matches do (risk signals, protection) and add them to monitoring's output.
 
     Then `chainbreaker cases build` joins the signalled parties to cases; protected parties are never raised.
+
+    Example: chainbreaker share apply --matches bank-matches.csv -w WS
     """
     from chainbreaker.sharing import effects
     from chainbreaker.sharing.protocol import BankMatch
@@ -227,7 +244,10 @@ def resolve_cmd(
     handle: str = typer.Argument(..., help="the handle a bank cites in a request for information"),
     state: Path = typer.Option(..., "--state", help="the NGO's private state of the submission"),
 ) -> None:
-    """NGO: which record a handle is (for answering a request for information)."""
+    """NGO: which record a handle is (for answering a request for information).
+
+    Example: chainbreaker share resolve sub-0123456789abcdef#42 --state ngo.json
+    """
     from chainbreaker.sharing import protocol
 
     with user_errors():
@@ -242,7 +262,10 @@ def demo_data_cmd(
     records: int = typer.Option(1000, "--records"),
     seed: int = typer.Option(7, "--seed"),
 ) -> None:
-    """Write a synthetic bank and NGO list with known overlaps and realistic differences."""
+    """Write a synthetic bank and NGO list with known overlaps and realistic differences.
+
+    Example: chainbreaker share demo-data --out demo/ --parties 5000 --records 1000
+    """
     from chainbreaker.sharing.synthetic import make_world
 
     with user_errors():
