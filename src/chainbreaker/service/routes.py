@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from chainbreaker.service.api import alerts as api_alerts
 from chainbreaker.service.api import cases as api_cases
 from chainbreaker.service.api import dashboard as api_dashboard
+from chainbreaker.service.api import hub as api_hub
 from chainbreaker.service.api import indicators as api_indicators
 from chainbreaker.service.api import me as api_me
 from chainbreaker.service.api import registry as api_registry
@@ -27,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     api_reports.router,
     api_registry.router,
     api_indicators.router,
+    api_hub.router,
     web_auth.router,
     web_pages.router,
     web_alerts.router,
