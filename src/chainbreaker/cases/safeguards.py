@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from chainbreaker.core.errors import ConflictError, InputError, PermissionDeniedError
 from chainbreaker.storage.invariants import VICTIM_EXIT_ROLES, victim_exit_problem
 from chainbreaker.storage.models import ACCOUNT_ACTIONS, PARTY_ROLES, CaseParty
-from chainbreaker.storage.remedy_models import ExitReview, Protection
+from chainbreaker.storage.remedy_models import ExitReview
 
 #: Roles allowed to decide that a likely victim's account is closed, or that a likely victim is not one.
 SUPERVISOR_ROLES = VICTIM_EXIT_ROLES
@@ -156,20 +156,27 @@ def check_stored_state(parties: Iterable[CaseParty]) -> None:
             raise ConflictError(problem)
 
 
-def check_account_action(party: CaseParty, action: str, actor_role: str, reason: str | None) -> None:
-    """Refuse an account decision that would break a safeguard, with the rule it breaks."""
+def check_account_action(
+    party: CaseParty, action: str, actor_role: str, reason: str | None, *, protected: bool = False
+) -> None:
+    """Refuse an account decision that would break a safeguard, with the rule it breaks.
+
+    `protected`: the party matched an NGO's likely-victim or protective list (`cases.protection`); the
+    safeguard then holds whatever role the party has in this case, so changing the role cannot lift it.
+    """
     if action not in ACCOUNT_ACTIONS:
         raise InputError(f"unknown account action {action!r}; use one of {', '.join(ACCOUNT_ACTIONS)}")
-    if action != "close_account" or party.role != "likely_victim":
+    if action != "close_account" or (party.role != "likely_victim" and not protected):
         return
+    what = "a likely victim" if party.role == "likely_victim" else "protected after a partner NGO's match"
     if actor_role not in SUPERVISOR_ROLES:
         raise PermissionDeniedError(
-            f"party {party.party_id} is a likely victim: closing the account needs a supervisor "
+            f"party {party.party_id} is {what}: closing the account needs a supervisor "
             f"(your role: {actor_role}); consider keeping it under review, a referral or a basic account"
         )
     if not reason or not reason.strip():
         raise InputError(
-            f"party {party.party_id} is a likely victim: closing the account needs a recorded reason",
+            f"party {party.party_id} is {what}: closing the account needs a recorded reason",
             column="reason",
         )
 
@@ -204,12 +211,9 @@ def check_exit_reviewed(session: Session, org_id: str, party_id: str) -> None:
         .order_by(ExitReview.id.desc())
     )
     if decided is None:
-        protected = session.scalar(
-            select(Protection.id).where(
-                Protection.org_id == org_id, Protection.party_id == party_id, Protection.ended_at.is_(None)
-            )
-        )
-        who = " (a protected survivor)" if protected is not None else ""
+        from chainbreaker.cases.protection import is_protected  # protection imports this module
+
+        who = " (a protected survivor)" if is_protected(session, org_id, party_id) else ""
         raise ConflictError(
             f"party {party_id}{who}: record an exit review first (chainbreaker remedy exit-review), which asks "
             "whether anyone is a likely victim or protected and whether leverage was tried"

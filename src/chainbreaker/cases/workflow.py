@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from chainbreaker.cases import audit
+from chainbreaker.cases.protection import is_protected
 from chainbreaker.cases.safeguards import (
     SUPERVISOR_ROLES,
     check_account_action,
@@ -252,7 +253,7 @@ def record_account_action(
     case = get_case(session, org_id, ref)
     check_version(case, expected_version)
     party = _party(case, party_id)
-    check_account_action(party, action, actor_role, reason)
+    check_account_action(party, action, actor_role, reason, protected=is_protected(session, org_id, party_id))
     if action == "close_account":
         check_exit_reviewed(session, org_id, party_id)
     with guarded(case):

@@ -14,6 +14,7 @@ from chainbreaker.cli import (
     remedy_cli,
     screening_cli,
     service_cli,
+    sharing_cli,
     synth_cli,
 )
 from chainbreaker.cli.common import run_app
@@ -57,6 +58,7 @@ for module in (
     cases_cli,
     remedy_cli,
     service_cli,
+    sharing_cli,
 ):
     module.register(app)
 

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
+from chainbreaker.cases.protection import is_protected
 from chainbreaker.core.errors import InputError, NotFoundError, PermissionDeniedError
 from chainbreaker.storage.models import CaseParty
-from chainbreaker.storage.remedy_models import EXIT_DECISIONS, ExitReview, Protection
+from chainbreaker.storage.remedy_models import EXIT_DECISIONS, ExitReview
 
 EXIT_REASONS = (
     "trafficking_subject",
@@ -49,12 +50,7 @@ def context(session: Session, org_id: str, party_id: str) -> ExitContext:
             CaseParty.org_id == org_id, CaseParty.party_id == party_id, CaseParty.role == "likely_victim"
         )
     )
-    protected = session.scalar(
-        select(Protection.id).where(
-            Protection.org_id == org_id, Protection.party_id == party_id, Protection.ended_at.is_(None)
-        )
-    )
-    return ExitContext(victim is not None, protected is not None)
+    return ExitContext(victim is not None, is_protected(session, org_id, party_id))
 
 
 def review_exit(

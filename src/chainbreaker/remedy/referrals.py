@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chainbreaker.cases import audit
+from chainbreaker.cases import audit, protection
 from chainbreaker.core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import Organisation
@@ -211,15 +211,8 @@ def protect(
 
 
 def is_protected(session: Session, org_id: str, party_id: str) -> bool:
-    """Whether a party is a protected survivor now."""
-    return (
-        session.scalar(
-            select(Protection.id).where(
-                Protection.org_id == org_id, Protection.party_id == party_id, Protection.ended_at.is_(None)
-            )
-        )
-        is not None
-    )
+    """Whether a party is a protected survivor now (a referral or a partner NGO's protective match)."""
+    return protection.is_protected(session, org_id, party_id)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from chainbreaker.service.api import alerts as api_alerts
 from chainbreaker.service.api import cases as api_cases
 from chainbreaker.service.api import dashboard as api_dashboard
+from chainbreaker.service.api import hub as api_hub
 from chainbreaker.service.api import indicators as api_indicators
 from chainbreaker.service.api import investigate as api_investigate
 from chainbreaker.service.api import me as api_me
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     api_registry.router,
     api_indicators.router,
     api_remedy.router,
+    api_hub.router,
     web_auth.router,
     web_pages.router,
     web_alerts.router,

@@ -1,0 +1,105 @@
+"""Commutative blinding on curve25519: each side's secret scalar stays with it (docs/sharing.md T1, T2, T9).
+
+An identifier `kind:value` is hashed to a point of the prime-order group (SHA-512 with a domain tag, libsodium's
+Elligator 2 map `crypto_core_ed25519_from_uniform`, converted to its Montgomery u-coordinate) and blinded with
+X25519 under a side's secret. X25519 is scalar multiplication, so blinding by the NGO and by the bank commutes:
+x25519(b, x25519(n, H(v))) == x25519(n, x25519(b, H(v))). Comparing needs both secrets; testing one guess
+needs the other side to apply its secret online. X25519 clamps scalars to multiples of 8, which removes any
+small-order component a malicious peer could inject, and is twist-secure, so received values need no check
+beyond libsodium refusing an all-zero result. Why this map and curve: docs/decisions/sharing-01.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from nacl.bindings import (
+    crypto_core_ed25519_from_uniform,
+    crypto_scalarmult,
+    crypto_sign_ed25519_pk_to_curve25519,
+)
+from nacl.exceptions import RuntimeError as NaclRuntimeError
+
+from chainbreaker.core.errors import InputError
+
+#: Domain tag: a point made for another purpose or version never equals one of ours.
+DOMAIN = b"chainbreaker/sharing/v1/"
+POINT_BYTES = 32
+_CHUNK = 4096
+_Chunk = TypeVar("_Chunk", bound=tuple[Any, Any])
+
+
+def new_secret() -> bytes:
+    """A fresh 32-byte secret scalar, drawn per exchange and never reused (T9)."""
+    return os.urandom(32)
+
+
+def hash_to_point(item: str) -> bytes:
+    """The group element of one canonical identifier `kind:value` (no secret: anyone can compute it)."""
+    digest = hashlib.sha512(DOMAIN + item.encode("utf-8")).digest()
+    return bytes(crypto_sign_ed25519_pk_to_curve25519(crypto_core_ed25519_from_uniform(digest[:32])))
+
+
+def blind_point(secret: bytes, point: bytes) -> bytes:
+    """`point` raised to `secret`; refuses values that are not group elements of full order."""
+    if len(point) != POINT_BYTES:
+        raise InputError(f"blinded value must be {POINT_BYTES} bytes, got {len(point)}")
+    try:
+        return bytes(crypto_scalarmult(secret, point))
+    except NaclRuntimeError:
+        raise InputError("received a low-order value; the peer's message is malformed or hostile") from None
+
+
+def _blind_items(args: tuple[bytes, list[str]]) -> bytes:
+    secret, items = args
+    return b"".join(bytes(crypto_scalarmult(secret, hash_to_point(item))) for item in items)
+
+
+def _blind_points(args: tuple[bytes, bytes]) -> bytes:
+    secret, blob = args
+    return b"".join(blind_point(secret, blob[i : i + POINT_BYTES]) for i in range(0, len(blob), POINT_BYTES))
+
+
+def _workers(workers: int | None) -> int:
+    return max(1, workers if workers is not None else (os.cpu_count() or 1))
+
+
+def blind_items(secret: bytes, items: Sequence[str], workers: int | None = None) -> bytes:
+    """Hash and blind identifiers; the concatenated 32-byte results in input order."""
+    chunks = [(secret, list(items[i : i + _CHUNK])) for i in range(0, len(items), _CHUNK)]
+    return _map(_blind_items, chunks, _workers(workers))
+
+
+def blind_points(secret: bytes, blob: bytes, workers: int | None = None) -> bytes:
+    """Blind values the other side already blinded (concatenated 32-byte points), in order."""
+    if len(blob) % POINT_BYTES:
+        raise InputError(f"blinded payload length {len(blob)} is not a multiple of {POINT_BYTES}")
+    step = _CHUNK * POINT_BYTES
+    chunks = [(secret, blob[i : i + step]) for i in range(0, len(blob), step)]
+    return _map(_blind_points, chunks, _workers(workers))
+
+
+def _map(function: Callable[[_Chunk], bytes], chunks: list[_Chunk], workers: int) -> bytes:
+    """Run chunks in worker processes (libsodium releases no GIL through cffi, so threads would not help)."""
+    if workers == 1 or len(chunks) < 2:
+        return b"".join(function(chunk) for chunk in chunks)
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        return b"".join(pool.map(function, chunks))
+
+
+def split_points(blob: bytes) -> list[bytes]:
+    """The 32-byte values of a payload."""
+    return [blob[i : i + POINT_BYTES] for i in range(0, len(blob), POINT_BYTES)]
+
+
+def random_points(count: int) -> bytes:
+    """Padding: group elements nobody can link to an identifier (hashes of random bytes)."""
+    return b"".join(hash_to_point(os.urandom(16).hex()) for _ in range(count))
+
+
+def join(points: Iterable[bytes]) -> bytes:
+    return b"".join(points)
