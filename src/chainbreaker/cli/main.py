@@ -10,6 +10,7 @@ from chainbreaker.cli import (
     demo_cli,
     load_cli,
     monitoring_cli,
+    portfolio_cli,
     registry_cli,
     screening_cli,
     service_cli,
@@ -55,6 +56,7 @@ for module in (
     screening_cli,
     cases_cli,
     service_cli,
+    portfolio_cli,
 ):
     module.register(app)
 

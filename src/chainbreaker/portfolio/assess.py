@@ -13,7 +13,7 @@ import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,11 @@ class PortfolioReport:
     seconds: dict[str, float]
     out_dir: str
     files: dict[str, str] = field(default_factory=dict)
+    risks: list[HoldingRisk] = field(default_factory=list, repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        """Everything but the per-holding results (those are in the CSV and Parquet files)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "risks"}
 
 
 def screen_issuers(
@@ -148,7 +153,8 @@ def assess_portfolio(
     report.files = _write_outputs(out_dir, risks, report, rejects_file)
     seconds["write"] = time.perf_counter() - t
     seconds["total"] = time.perf_counter() - clock
-    (out_dir / "summary.json").write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    report.risks = risks
+    (out_dir / "summary.json").write_text(json.dumps(report.summary(), indent=2), encoding="utf-8")
     log.info("portfolio assessed", extra={"holdings": len(risks), "rejected": len(read.rejects)})
     return report
 
@@ -174,7 +180,9 @@ def exposure_summary(risks: Sequence[HoldingRisk]) -> dict[str, Any]:
         if r.holding.exposure is None:
             continue
         ccy = r.holding.currency or "unspecified"
-        slot = by_ccy.setdefault(ccy, {"total": 0.0, "weighted": 0.0, "bands": dict.fromkeys(BAND_ORDER, 0.0)})
+        slot = by_ccy.setdefault(
+            ccy, {"total": 0.0, "weighted": 0.0, "bands": dict.fromkeys(BAND_ORDER, 0.0)}
+        )
         slot["total"] += r.holding.exposure
         slot["weighted"] += r.holding.exposure * r.score
         slot["bands"][r.band] += r.holding.exposure
@@ -244,7 +252,9 @@ def _previous(out_dir: Path) -> dict[str, tuple[float, str, str]]:
     table = pq.read_table(path, columns=["holding_id", "score", "band", "issuer_name"])
     return {
         hid: (float(score), str(band), str(name))
-        for hid, score, band, name in zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True)
+        for hid, score, band, name in zip(
+            *(table.column(c).to_pylist() for c in table.column_names), strict=True
+        )
     }
 
 
@@ -267,8 +277,10 @@ def _write_changes(
             delta = r.score - old[0]
             if abs(delta) < 0.001 and old[1] == r.band:
                 continue
-            kind = "band_up" if BAND_ORDER.index(r.band) < BAND_ORDER.index(old[1]) else (
-                "band_down" if old[1] != r.band else ("up" if delta > 0 else "down")
+            kind = (
+                "band_up"
+                if BAND_ORDER.index(r.band) < BAND_ORDER.index(old[1])
+                else ("band_down" if old[1] != r.band else ("up" if delta > 0 else "down"))
             )
             rows.append([hid, r.holding.issuer_name, kind, old[0], r.score, old[1], r.band])
         counts[kind] += 1
@@ -278,7 +290,9 @@ def _write_changes(
             counts["removed"] += 1
     with (out_dir / "changes.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["holding_id", "issuer_name", "change", "old_score", "new_score", "old_band", "new_band"])
+        writer.writerow(
+            ["holding_id", "issuer_name", "change", "old_score", "new_score", "old_band", "new_band"]
+        )
         writer.writerows(rows)
     result = dict(counts)
     result["previous_run"] = 1 if previous else 0
@@ -294,7 +308,9 @@ def _write_outputs(
         writer = csv.writer(fh)
         writer.writerow(["holding_id", "issuer_name", "score", "band", "reasons"])
         for r in risks:
-            writer.writerow([r.holding.holding_id, r.holding.issuer_name, f"{r.score:.4f}", r.band, " | ".join(r.reasons)])
+            writer.writerow(
+                [r.holding.holding_id, r.holding.issuer_name, f"{r.score:.4f}", r.band, " | ".join(r.reasons)]
+            )
     pq.write_table(risk_table(risks), out_dir / "holdings_risk.parquet")
     (out_dir / "exposure.json").write_text(json.dumps(report.exposure, indent=2), encoding="utf-8")
     heat = charts.heat_map(heat_cells(risks))
@@ -311,6 +327,7 @@ def _write_outputs(
 
 def risk_table(risks: Sequence[HoldingRisk]) -> pa.Table:
     """The Parquet contract: one row per holding with components, reasons and the best listing path."""
+
     def col(fn: Any, typ: pa.DataType) -> pa.Array:
         return pa.array([fn(r) for r in risks], type=typ)
 

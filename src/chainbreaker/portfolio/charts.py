@@ -52,7 +52,9 @@ def heat_map(
     parts = []
     for j, country in enumerate(countries):
         x = left + j * cw + cw // 2
-        parts.append(f'<text x="{x}" y="{top - 10}" text-anchor="middle" font-size="12">{escape(country)}</text>')
+        parts.append(
+            f'<text x="{x}" y="{top - 10}" text-anchor="middle" font-size="12">{escape(country)}</text>'
+        )
     for i, sector in enumerate(sectors):
         y = top + i * ch
         label = sector if len(sector) <= 32 else sector[:31] + "…"

@@ -49,7 +49,16 @@ DEMO_ILAB_ROWS: tuple[tuple[str, str, str, str], ...] = (
 
 #: holding_id, issuer_name, domicile, countries, sector, goods, exposure, parent_id
 DEMO_HOLDINGS: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
-    ("H-001", "Everbright Textiles Holdings plc", "GB", "CN;BD", "NAICS 315", "Garments;Cotton", "42000000", ""),
+    (
+        "H-001",
+        "Everbright Textiles Holdings plc",
+        "GB",
+        "CN;BD",
+        "NAICS 315",
+        "Garments;Cotton",
+        "42000000",
+        "",
+    ),
     ("H-002", "Everbright Garment Factory Ltd", "BD", "BD", "NAICS 315", "Garments", "3000000", "H-001"),
     ("H-003", "Cacao Dourado SA", "CI", "CI;GH", "ISIC 1073", "Cocoa", "15000000", ""),
     ("H-004", "Lumen Solar Technology Co", "CN", "CN", "NAICS 334413", "Solar modules", "22000000", ""),
@@ -95,7 +104,17 @@ def write_demo_holdings(path: Path, listed: Sequence[tuple[str, str]] = ()) -> P
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(
-            ["holding_id", "issuer_name", "domicile", "countries", "sector", "goods", "exposure", "currency", "parent_id"]
+            [
+                "holding_id",
+                "issuer_name",
+                "domicile",
+                "countries",
+                "sector",
+                "goods",
+                "exposure",
+                "currency",
+                "parent_id",
+            ]
         )
         for hid, name, dom, countries, sector, goods, exposure, parent in DEMO_HOLDINGS:
             writer.writerow([hid, name, dom, countries, sector, goods, exposure, "USD", parent])

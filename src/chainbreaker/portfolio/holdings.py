@@ -128,7 +128,9 @@ def parse_holdings(text: str, name: str = "holdings.csv") -> HoldingsRead:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputError(f"missing required column(s) {', '.join(missing)}", file=name, column=", ".join(missing))
+        raise InputError(
+            f"missing required column(s) {', '.join(missing)}", file=name, column=", ".join(missing)
+        )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise InputError(
@@ -145,14 +147,18 @@ def parse_holdings(text: str, name: str = "holdings.csv") -> HoldingsRead:
         out.rows_read += 1
         hid = cells[header.index("holding_id")].strip() if len(cells) > header.index("holding_id") else ""
         if len(cells) != len(header):
-            out.rejects.append(HoldingReject(line, hid, "", f"expected {len(header)} columns, found {len(cells)}"))
+            out.rejects.append(
+                HoldingReject(line, hid, "", f"expected {len(header)} columns, found {len(cells)}")
+            )
             continue
         values = {h: c.strip() for h, c in zip(header, cells, strict=True)}
         holding, problem = _holding(line, values)
         if problem is not None:
             out.rejects.append(HoldingReject(line, hid, problem[0], problem[1]))
         elif holding is not None and holding.holding_id in seen:
-            out.rejects.append(HoldingReject(line, hid, "holding_id", "duplicate holding_id (first row kept)"))
+            out.rejects.append(
+                HoldingReject(line, hid, "holding_id", "duplicate holding_id (first row kept)")
+            )
         elif holding is not None:
             seen.add(holding.holding_id)
             rows.append(holding)

@@ -196,9 +196,7 @@ def inherent_components(
         "sector": sector_component(holding),
     }
     best = max(signals, key=lambda s: s.value, default=None)
-    out["signals"] = (
-        (min(1.0, max(0.0, best.value)), f"{best.reason} ({best.source})") if best else (0.0, "")
-    )
+    out["signals"] = (min(1.0, max(0.0, best.value)), f"{best.reason} ({best.source})") if best else (0.0, "")
     return out
 
 

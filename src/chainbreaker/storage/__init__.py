@@ -5,6 +5,7 @@ along with the service's users, organisations and API keys. SQLite by default (o
 PostgreSQL in production; Alembic migrations shipped inside the package define the schema on both.
 """
 
+from chainbreaker.storage import portfolio_models as portfolio_models  # registers its tables on Base
 from chainbreaker.storage.db import DEFAULT_ORG_ID, make_engine, session_factory, upgrade
 
 __all__ = ["DEFAULT_ORG_ID", "make_engine", "session_factory", "upgrade"]

@@ -102,7 +102,12 @@ def evaluate(labels_csv: Path) -> EvaluationReport:
         if truth != found.met:
             cited = " / ".join(c.text for c in found.evidence[:2]) or "(no sentence cited)"
             disagreements.append(
-                {"statement": path.name, "criterion": f"{fw}:{crit}", "label": str(int(truth)), "cited": cited}
+                {
+                    "statement": path.name,
+                    "criterion": f"{fw}:{crit}",
+                    "label": str(int(truth)),
+                    "cited": cited,
+                }
             )
     return EvaluationReport(
         statements=len({p for p, _f in results}),
@@ -114,7 +119,9 @@ def evaluate(labels_csv: Path) -> EvaluationReport:
     )
 
 
-def write_annotation_template(statements: Sequence[Path], framework: str, out: Path, base: Path | None = None) -> int:
+def write_annotation_template(
+    statements: Sequence[Path], framework: str, out: Path, base: Path | None = None
+) -> int:
     """A labels sheet with `present` left blank, one row per statement × criterion, to fill in *without*
     looking at the tool's answer (blind annotation keeps the measurement honest)."""
     fw = load_framework(framework)

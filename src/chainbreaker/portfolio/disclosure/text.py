@@ -26,7 +26,9 @@ class _TextOnly(HTMLParser):
     """Visible text of an HTML page: script, style and head contents dropped, block ends as paragraph breaks."""
 
     SKIP = frozenset({"script", "style", "head", "noscript", "template"})
-    BLOCK = frozenset({"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"})
+    BLOCK = frozenset(
+        {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
