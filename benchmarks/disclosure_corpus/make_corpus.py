@@ -109,35 +109,66 @@ FILLER = (
 )
 
 COMPANIES = (
-    "Acacia Foods", "Birchwood Apparel", "Cobalt Bay Logistics", "Dunmore Retail", "Eastgate Seafood",
-    "Fernhill Electronics", "Granite Construction Partners", "Harbourline Hotels", "Ironbark Mining",
-    "Juniper Solar", "Kestrel Textiles", "Larchmont Cocoa", "Meridian Palm Products", "Northfield Banking",
-    "Oakridge Pharmaceuticals", "Pinecrest Supermarkets", "Quayside Shipping", "Redgum Agriculture",
-    "Silverleaf Furniture", "Tamarind Hospitality", "Umber Footwear", "Vantage Telecom", "Willowbrook Toys",
+    "Acacia Foods",
+    "Birchwood Apparel",
+    "Cobalt Bay Logistics",
+    "Dunmore Retail",
+    "Eastgate Seafood",
+    "Fernhill Electronics",
+    "Granite Construction Partners",
+    "Harbourline Hotels",
+    "Ironbark Mining",
+    "Juniper Solar",
+    "Kestrel Textiles",
+    "Larchmont Cocoa",
+    "Meridian Palm Products",
+    "Northfield Banking",
+    "Oakridge Pharmaceuticals",
+    "Pinecrest Supermarkets",
+    "Quayside Shipping",
+    "Redgum Agriculture",
+    "Silverleaf Furniture",
+    "Tamarind Hospitality",
+    "Umber Footwear",
+    "Vantage Telecom",
+    "Willowbrook Toys",
     "Yarrow Packaging",
 )
 
 FRAMEWORKS: dict[str, dict[str, tuple[str, ...]]] = {
     "uk-msa": {
-        "a": ("structure",), "b": ("policy",), "c": ("due_diligence",),
-        "d": ("risk_assessment", "risk_management"), "e": ("effectiveness",), "f": ("training",),
+        "a": ("structure",),
+        "b": ("policy",),
+        "c": ("due_diligence",),
+        "d": ("risk_assessment", "risk_management"),
+        "e": ("effectiveness",),
+        "f": ("training",),
         "approval": ("approval",),
     },
     "au-msa": {
-        "a": ("identity",), "b": ("structure",), "c": ("risk_assessment",),
-        "d": ("due_diligence", "risk_management", "remediation"), "e": ("effectiveness",),
-        "f": ("consultation",), "g": ("other_information",), "approval": ("approval",),
+        "a": ("identity",),
+        "b": ("structure",),
+        "c": ("risk_assessment",),
+        "d": ("due_diligence", "risk_management", "remediation"),
+        "e": ("effectiveness",),
+        "f": ("consultation",),
+        "g": ("other_information",),
+        "approval": ("approval",),
     },
     "set": {
-        "policy": ("policy",), "risk_assessment": ("risk_assessment",), "due_diligence": ("due_diligence",),
-        "grievance": ("grievance",), "remediation": ("remediation",), "training": ("training",),
+        "policy": ("policy",),
+        "risk_assessment": ("risk_assessment",),
+        "due_diligence": ("due_diligence",),
+        "grievance": ("grievance",),
+        "remediation": ("remediation",),
+        "training": ("training",),
         "investor_disclosure": ("investor_disclosure",),
     },
 }
 
 
 def main() -> None:
-    rng = random.Random(15)  # noqa: S311 - a reproducible corpus
+    rng = random.Random(15)  # a fixed seed: the corpus is reproducible
     labels = []
     topics = list(PRESENT)
     for i, company in enumerate(COMPANIES):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,6 +88,22 @@ def questions_for(
         out.extend(c.question for c in statement.missing)
     else:
         out.extend(c.question for c in load_framework(framework).criteria)
+    return list(dict.fromkeys(out))
+
+
+def questions_from_row(row: dict[str, Any], framework: str = "uk-msa") -> list[str]:
+    """The same questions from a stored run's row (the service opens engagements from the last run)."""
+    out: list[str] = []
+    if row.get("listed"):
+        out.append(
+            f"Your group appears on {row.get('listing_dataset')} ({row.get('listing_relation')}). "
+            "What happened, what have you done for the workers, and is it resolved?"
+        )
+    for reason in row.get("reasons") or []:
+        text = str(reason).rsplit(" (+", 1)[0]
+        if text.startswith(("good ", "high-risk sector")):
+            out.append(f"How do you find and fix forced labour here: {text.split(' (')[0]}?")
+    out.extend(c.question for c in load_framework(framework).criteria)
     return list(dict.fromkeys(out))
 
 

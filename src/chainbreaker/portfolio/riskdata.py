@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import yaml
 from pydantic import BaseModel, Field
 
@@ -133,12 +134,19 @@ class RiskTables:
     editions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_workspace(cls, workspace: Workspace) -> RiskTables:
-        if not workspace.exists():
+    def from_workspace(cls, workspace: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> RiskTables:
+        """The latest GSI and ILAB editions; `con` lets the service pass its read-only connection."""
+        if con is None and not workspace.exists():
             return cls()
-        with RegistryStore(workspace) as store:
+        store = RegistryStore(workspace, con)
+        try:
             loaded = {e.dataset: e.edition for e in store.editions()}
             rows = store.facts() if loaded else []
+        except duckdb.CatalogException:  # a workspace without any registry table yet
+            return cls()
+        finally:
+            if con is None:
+                store.close()
         return cls.from_facts(rows, loaded)
 
     @classmethod

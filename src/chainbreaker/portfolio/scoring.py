@@ -225,7 +225,9 @@ def listing_links(
                 links[current].append(ListingLink("subsidiary", tuple(path), name, match, strength))
                 current, depth = by_id[current].parent_id, depth + 1
             # downwards: the subsidiaries of a listed company have a listed parent
-            frontier = [(c, (c, hid), 1) for c in children.get(hid, [])]
+            frontier: list[tuple[str, tuple[str, ...], int]] = [
+                (c, (c, hid), 1) for c in children.get(hid, [])
+            ]
             while frontier:
                 child, chain, depth = frontier.pop()
                 strength = match.score * PATH_FACTOR["parent"] * HOP_DECAY ** (depth - 1)

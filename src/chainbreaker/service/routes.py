@@ -9,6 +9,7 @@ from chainbreaker.service.api import cases as api_cases
 from chainbreaker.service.api import dashboard as api_dashboard
 from chainbreaker.service.api import indicators as api_indicators
 from chainbreaker.service.api import me as api_me
+from chainbreaker.service.api import portfolio as api_portfolio
 from chainbreaker.service.api import registry as api_registry
 from chainbreaker.service.api import reports as api_reports
 from chainbreaker.service.api import screening as api_screening
@@ -16,6 +17,7 @@ from chainbreaker.service.web import alerts as web_alerts
 from chainbreaker.service.web import auth as web_auth
 from chainbreaker.service.web import cases as web_cases
 from chainbreaker.service.web import pages as web_pages
+from chainbreaker.service.web import portfolio as web_portfolio
 from chainbreaker.service.web import screening as web_screening
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -32,6 +34,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     web_alerts.router,
     web_cases.router,
     web_screening.router,
+    api_portfolio.router,
+    api_portfolio.disclosure_router,
+    web_portfolio.router,
 )
 
 

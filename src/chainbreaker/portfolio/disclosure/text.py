@@ -67,7 +67,9 @@ def pages(path: Path) -> list[tuple[int | None, str]]:
 
         try:
             reader = PdfReader(str(path))
-            out = [(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
+            out: list[tuple[int | None, str]] = [
+                (i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)
+            ]
         except (PdfReadError, ValueError, KeyError, OSError) as exc:
             raise InputError(f"not a readable PDF ({exc})", file=str(path)) from exc
         if not any(t.strip() for _p, t in out):

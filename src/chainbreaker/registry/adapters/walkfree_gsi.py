@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from followthemoney import registry
@@ -107,7 +108,7 @@ def _read_file(out: SourceRead, path: Path) -> None:
 
 
 def _columns(
-    out: SourceRead, reader: csv.Reader, header: list[str], label: str, columns: dict[str, str]
+    out: SourceRead, reader: Iterator[list[str]], header: list[str], label: str, columns: dict[str, str]
 ) -> None:
     if "country" not in header:
         raise InputError("missing column country", column="country")
@@ -136,7 +137,7 @@ def _columns(
             out.skip(line, "country without estimates", name)
 
 
-def _tidy(out: SourceRead, path: Path, header: list[str], reader: csv.Reader) -> None:
+def _tidy(out: SourceRead, path: Path, header: list[str], reader: Iterator[list[str]]) -> None:
     missing = [c for c in ("country", "indicator", "value", "edition") if c not in header]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), column=", ".join(missing))
