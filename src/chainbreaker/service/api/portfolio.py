@@ -31,7 +31,8 @@ def _portfolio(permission: Permission) -> Any:
     """The caller with `permission`, in an investor organisation or a bank (a lender)."""
     base = require(permission)
 
-    def dependency(who: Annotated[Principal, Depends(base)]) -> Principal:
+    # A default, not Annotated[...]: the annotation is a string here and could not see `base`.
+    def dependency(who: Principal = Depends(base)) -> Principal:  # noqa: B008
         if who.org_kind not in PORTFOLIO_KINDS:
             raise PermissionDeniedError(f"portfolio pages serve investors and lenders, not a {who.org_kind}")
         return who
