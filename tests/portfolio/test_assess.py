@@ -181,3 +181,22 @@ def test_real_lista_suja_names_under_variants_are_found(
     }
     assert all(table[f"L-{i}"]["listing_dataset"] == "br_lista_suja" for i in range(5))
     assert min(table[f"L-{i}"]["score"] for i in range(5)) > max(table[f"P-{i}"]["score"] for i in range(10))
+
+
+def test_forked_screening_gives_the_same_hits_as_one_process(
+    demo: tuple[Workspace, Path, Screener], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainbreaker.portfolio import assess as assess_module
+    from chainbreaker.portfolio.holdings import read_holdings
+
+    _ws, _root, screener = demo
+    holdings = read_holdings(
+        write_demo_holdings(tmp_path / "h.csv", [(f"X-{i}", n) for i, n in enumerate(PLANTED)])
+    ).holdings
+    serial, n1 = assess_module.screen_issuers(holdings, screener, workers=1)
+    monkeypatch.setattr(assess_module, "PARALLEL_MIN", 2)
+    forked, n2 = assess_module.screen_issuers(holdings, screener, workers=2)
+    assert n1 == n2 == len(holdings) and set(serial) == {"X-0", "X-1", "X-2"}
+    assert {k: [m.entity_id for m in v] for k, v in serial.items()} == {
+        k: [m.entity_id for m in v] for k, v in forked.items()
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from chainbreaker.cases.audit import verify
 from chainbreaker.core.errors import ConflictError, InputError, NotFoundError
+from chainbreaker.portfolio.disclosure import assess_text
 from chainbreaker.portfolio.engagement import (
     LADDER,
     close_engagement,
@@ -21,7 +21,6 @@ from chainbreaker.portfolio.engagement import (
     questions_for,
     view,
 )
-from chainbreaker.portfolio.disclosure import assess_text
 from chainbreaker.storage import make_engine, session_factory, upgrade
 from chainbreaker.storage.models import Organisation
 from chainbreaker.storage.portfolio_models import EngagementEvent

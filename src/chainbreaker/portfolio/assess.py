@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing as mp
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -59,33 +61,78 @@ class PortfolioReport:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "risks"}
 
 
+#: Below this many distinct issuers, screening in one process is quicker than starting workers.
+PARALLEL_MIN = 4000
+_WORKER_SCREENER: Screener | None = None
+
+
+def _query(h: Holding) -> Query:
+    return Query(
+        query_id=h.holding_id,
+        name=h.issuer_name,
+        schema="Company",
+        countries=(h.domicile,) if h.domicile else (),
+        identifiers=(h.lei,) if h.lei else (),
+    )
+
+
+def _screen_chunk(args: tuple[list[Query], float]) -> list[list[Match]]:
+    """Run in a forked worker: the parent's screener is inherited (copy-on-write), never pickled."""
+    queries, threshold = args
+    assert _WORKER_SCREENER is not None
+    return [_screen_safe(_WORKER_SCREENER, q, threshold) for q in queries]
+
+
+def _screen_safe(screener: Screener, query: Query, threshold: float) -> list[Match]:
+    try:
+        return screener.screen(query, limit=5, threshold=threshold)
+    except InputError:
+        return []
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def screen_issuers(
-    holdings: Sequence[Holding], screener: Screener | None, threshold: float = DEFAULT_THRESHOLD
+    holdings: Sequence[Holding],
+    screener: Screener | None,
+    threshold: float = DEFAULT_THRESHOLD,
+    workers: int | None = None,
 ) -> tuple[dict[str, list[Match]], int]:
-    """Each distinct (issuer name, domicile, LEI) screened once as a Company; hits per holding id."""
+    """Each distinct (issuer name, domicile, LEI) screened once as a Company; hits per holding id.
+
+    With many distinct issuers the names are split over `workers` forked processes (default: the CPUs
+    this process may use), each using the parent's index; results are identical to one process."""
     if screener is None:
         return {}, 0
-    cache: dict[tuple[str, str | None, str | None], list[Match]] = {}
+    unique: dict[tuple[str, str | None, str | None], Query] = {}
+    for h in holdings:
+        unique.setdefault((h.issuer_name, h.domicile, h.lei), _query(h))
+    keys = list(unique)
+    queries = [unique[k] for k in keys]
+    count = workers if workers is not None else _cpus()
+    if count > 1 and len(queries) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods():
+        global _WORKER_SCREENER
+        _WORKER_SCREENER = screener
+        size = -(-len(queries) // (count * 4))
+        chunks = [(queries[i : i + size], threshold) for i in range(0, len(queries), size)]
+        try:
+            with mp.get_context("fork").Pool(count) as pool:
+                results = [hits for part in pool.map(_screen_chunk, chunks) for hits in part]
+        finally:
+            _WORKER_SCREENER = None
+    else:
+        results = [_screen_safe(screener, q, threshold) for q in queries]
+    found = dict(zip(keys, results, strict=True))
     out: dict[str, list[Match]] = {}
     for h in holdings:
-        key = (h.issuer_name, h.domicile, h.lei)
-        hits = cache.get(key)
-        if hits is None:
-            query = Query(
-                query_id=h.holding_id,
-                name=h.issuer_name,
-                schema="Company",
-                countries=(h.domicile,) if h.domicile else (),
-                identifiers=(h.lei,) if h.lei else (),
-            )
-            try:
-                hits = screener.screen(query, limit=5, threshold=threshold)
-            except InputError:
-                hits = []
-            cache[key] = hits
+        hits = found[(h.issuer_name, h.domicile, h.lei)]
         if hits:
             out[h.holding_id] = hits
-    return out, len(cache)
+    return out, len(keys)
 
 
 def load_screener(workspace: Workspace, threshold: float = DEFAULT_THRESHOLD) -> Screener | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -53,6 +53,7 @@ def sectors() -> tuple[Sector, ...]:
     return tuple(Sector(**item) for item in data["sectors"])
 
 
+@lru_cache(maxsize=65536)
 def words(text: str) -> tuple[str, ...]:
     """Lower-case word tokens with a plural 's' dropped, so 'Palm Oil', 'palm-oil' and 'shrimps' compare."""
     out = []
@@ -82,8 +83,10 @@ def sector_code(text: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def match_sectors(sector: str | None, goods: tuple[str, ...]) -> list[tuple[Sector, str]]:
-    """The high-risk sectors a holding's sector code, sector words or goods select, with what selected each."""
+@lru_cache(maxsize=65536)
+def match_sectors(sector: str | None, goods: tuple[str, ...]) -> tuple[tuple[Sector, str], ...]:
+    """The high-risk sectors a holding's sector code, sector words or goods select, with what selected each
+    (cached: a book repeats the same sector codes and goods many times)."""
     found: dict[str, tuple[Sector, str]] = {}
     system, code = sector_code(sector) if sector else (None, "")
     text_words = words(sector) if sector and not code else ()
@@ -100,7 +103,7 @@ def match_sectors(sector: str | None, goods: tuple[str, ...]) -> list[tuple[Sect
             for good, gw in zip(goods, good_words, strict=True):
                 if _contains(gw, needle):
                     found.setdefault(item.id, (item, f"good '{good}'"))
-    return list(found.values())
+    return tuple(found.values())
 
 
 @dataclass(frozen=True, slots=True)
