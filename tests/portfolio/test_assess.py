@@ -200,3 +200,17 @@ def test_forked_screening_gives_the_same_hits_as_one_process(
     assert {k: [m.entity_id for m in v] for k, v in serial.items()} == {
         k: [m.entity_id for m in v] for k, v in forked.items()
     }
+
+
+def test_portfolio_demo_command_runs_end_to_end(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chainbreaker.cli.main import app
+
+    result = CliRunner().invoke(
+        app, ["portfolio", "demo", "-w", str(tmp_path / "ws"), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "severe 3" in result.output
+    rows = list(csv.DictReader((tmp_path / "out" / "holdings_risk.csv").open(encoding="utf-8")))
+    assert {r["holding_id"] for r in rows[:3]} == {"H-101", "H-102", "H-103"}

@@ -108,6 +108,23 @@ def assess(
     out.print(f"report: {report.files['report.html']}")
 
 
+@portfolio_app.command("demo")
+def demo(
+    workspace: Path = WORKSPACE_OPTION,
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the outputs")] = Path("portfolio-demo"),
+) -> None:
+    """Demo lists, our demo risk tables (not Walk Free data) and a 15-holding book, assessed.
+
+    Example: chainbreaker portfolio demo -w demo-ws --out portfolio-demo/
+    """
+    from chainbreaker.portfolio.demo import run_portfolio_demo
+
+    with user_errors():
+        report = run_portfolio_demo(workspace_at(workspace), out_dir)
+    out.print("bands: " + ", ".join(f"{k} {v}" for k, v in report.bands.items()))
+    out.print(f"report: {report.files['report.html']}")
+
+
 @engagement_app.command("list")
 def list_cmd(workspace: Path = WORKSPACE_OPTION, org: str = ORG_OPTION) -> None:
     """Every engagement of the organisation with its step.\n\nExample: chainbreaker portfolio engagement list -w ws"""

@@ -10,6 +10,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from chainbreaker.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chainbreaker.portfolio.assess import PortfolioReport
 
 DEMO_LABEL = "chainbreaker demo table (not Walk Free data)"
 
@@ -121,3 +127,26 @@ def write_demo_holdings(path: Path, listed: Sequence[tuple[str, str]] = ()) -> P
         for hid, name in listed:
             writer.writerow([hid, name, "BR", "BR", "ISIC 0141", "Cattle", "4000000", "USD", ""])
     return path
+
+
+#: Companies the demo plants on the demo lists (OFAC, Lista Suja, CBP), and how the demo book spells them.
+DEMO_PLANTED: tuple[tuple[str, str, str], ...] = (
+    ("H-101", "Fazenda Boa Vista Agropecuaria Ltda", "Fazenda Boa Vista Agropecuária"),
+    ("H-102", "Carvoaria Sao Jorge Ltda", "CARVOARIA SÃO JORGE LTDA."),
+    ("H-103", "Golden Glove Manufacturing Sdn Bhd", "Golden Gloves Manufacturing Sdn. Bhd."),
+)
+
+
+def run_portfolio_demo(workspace: Workspace, out_dir: Path) -> PortfolioReport:
+    """Demo lists in the publishers' formats with three planted companies, our demo risk tables (not Walk
+    Free data), a book that spells the planted companies differently, and its assessment into `out_dir`."""
+    from chainbreaker.portfolio.assess import assess_portfolio
+    from chainbreaker.registry import load_source
+    from chainbreaker.registry.demo import load_demo_registry
+
+    data = out_dir / "demo-inputs"
+    load_demo_registry(workspace, data / "lists", extra_names=[name for _h, name, _v in DEMO_PLANTED])
+    load_source(workspace, "walkfree_gsi", write_demo_gsi(data / "demo_country_table.csv"))
+    load_source(workspace, "us_dol_ilab", write_demo_ilab(data / "demo_goods.csv"))
+    holdings = write_demo_holdings(data / "holdings.csv", [(h, variant) for h, _n, variant in DEMO_PLANTED])
+    return assess_portfolio(holdings, workspace, out_dir)
