@@ -10,6 +10,7 @@ from chainbreaker.cli import (
     demo_cli,
     load_cli,
     monitoring_cli,
+    portfolio_cli,
     registry_cli,
     remedy_cli,
     screening_cli,
@@ -59,6 +60,7 @@ for module in (
     remedy_cli,
     service_cli,
     sharing_cli,
+    portfolio_cli,
 ):
     module.register(app)
 

@@ -49,7 +49,7 @@ def load(
         str,
         typer.Argument(
             help="us_ofac_sdn, us_ofac_cons, un_sc_sanctions, gb_hmt_sanctions, eu_fsf, "
-            "br_lista_suja, us_dol_ilab, us_cbp_wro, us_dhs_uflpa, ftm or custom"
+            "br_lista_suja, us_dol_ilab, us_cbp_wro, us_dhs_uflpa, walkfree_gsi, ftm or custom"
         ),
     ],
     path: Annotated[Path, typer.Argument(help="the publisher's file, or a folder for OFAC's CSV sets")],

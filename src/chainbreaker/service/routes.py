@@ -11,6 +11,7 @@ from chainbreaker.service.api import hub as api_hub
 from chainbreaker.service.api import indicators as api_indicators
 from chainbreaker.service.api import investigate as api_investigate
 from chainbreaker.service.api import me as api_me
+from chainbreaker.service.api import portfolio as api_portfolio
 from chainbreaker.service.api import registry as api_registry
 from chainbreaker.service.api import remedy as api_remedy
 from chainbreaker.service.api import reports as api_reports
@@ -21,6 +22,7 @@ from chainbreaker.service.web import cases as web_cases
 from chainbreaker.service.web import grievances as web_grievances
 from chainbreaker.service.web import investigate as web_investigate
 from chainbreaker.service.web import pages as web_pages
+from chainbreaker.service.web import portfolio as web_portfolio
 from chainbreaker.service.web import remedy as web_remedy
 from chainbreaker.service.web import screening as web_screening
 
@@ -44,6 +46,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     web_screening.router,
     web_grievances.router,
     web_remedy.router,
+    api_portfolio.router,
+    api_portfolio.disclosure_router,
+    web_portfolio.router,
 )
 
 

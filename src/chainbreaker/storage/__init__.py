@@ -9,6 +9,7 @@ from chainbreaker.storage import (
     invariants,  # noqa: F401 - registers the stored-state safeguard checks
     sharing_models,  # noqa: F401 - registers the sharing tables on Base.metadata
 )
+from chainbreaker.storage import portfolio_models as portfolio_models  # registers its tables on Base
 from chainbreaker.storage import remedy_models as _remedy_models  # noqa: F401 - registers the remedy tables
 from chainbreaker.storage.db import DEFAULT_ORG_ID, make_engine, session_factory, upgrade
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from chainbreaker.storage import portfolio_models as portfolio_models  # its tables on Base.metadata
 from chainbreaker.storage import sharing_models  # noqa: F401 - registers the sharing tables on Base.metadata
 from chainbreaker.storage.models import Base
 

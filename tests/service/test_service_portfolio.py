@@ -1,0 +1,118 @@
+"""Portfolio pages and API: an investor uploads holdings, reads the dashboard and a holding, engages;
+an NGO may not; another organisation never sees the run or the log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from svc_world import BASE_URL, PASSWORD, World, csrf_of, make_world
+
+from chainbreaker.core.workspace import Workspace
+from chainbreaker.portfolio.demo import write_demo_gsi, write_demo_holdings, write_demo_ilab
+from chainbreaker.registry import load_source
+from chainbreaker.registry.demo import load_demo_registry
+from chainbreaker.service import accounts
+
+
+@pytest.fixture(scope="module")
+def fund(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("fund")
+    ws = Workspace(root / "ws")
+    load_demo_registry(ws, root / "lists", extra_names=["Fazenda Boa Vista Agropecuaria Ltda"])
+    load_source(ws, "walkfree_gsi", write_demo_gsi(root / "gsi.csv"))
+    load_source(ws, "us_dol_ilab", write_demo_ilab(root / "ilab.csv"))
+    world = make_world(ws, root / "cases.sqlite", with_cases=False)
+    with world.app.state.ctx.sessions.begin() as session:
+        for org, kind, user, role in (
+            ("fund-a", "investor", "ivy", "analyst"),
+            ("fund-a", "investor", "sue", "supervisor"),
+            ("ngo-a", "ngo", "nora", "caseworker"),
+        ):
+            accounts.add_user(session, org, user, PASSWORD, role, actor="test", org_name=org, org_kind=kind)
+            world.keys[user] = accounts.create_api_key(session, user, actor="test")[0]
+    with TestClient(world.app, base_url=BASE_URL):
+        yield world
+
+
+def test_investor_uploads_reads_and_engages(fund: World, tmp_path: Path) -> None:
+    holdings = write_demo_holdings(tmp_path / "h.csv", [("H-101", "Fazenda Boa Vista Agropecuária")])
+    browser = fund.login("ivy")
+    page = browser.get("/portfolio")
+    assert page.status_code == 200 and "No run yet" in page.text
+    sent = browser.post(
+        "/portfolio/upload",
+        data={"csrf_token": csrf_of(page.text)},
+        files={"file": ("holdings.csv", holdings.read_bytes(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    dashboard = browser.get("/portfolio").text
+    assert "Rows read 13 = accepted 13 + rejected 0" in dashboard and dashboard.count("<svg") >= 2
+    assert "/portfolio/holdings/H-101" in dashboard
+    holding = browser.get("/portfolio/holdings/H-101")
+    assert holding.status_code == 200 and "Listing path" in holding.text and "us_ofac_sdn" in holding.text
+    opened = browser.post(
+        "/portfolio/holdings/H-101/engage",
+        data={"csrf_token": csrf_of(holding.text), "reason": "severe: listed under a spelling variant"},
+        follow_redirects=False,
+    )
+    assert opened.status_code == 303
+    api = fund.api("ivy")
+    detail = api.get("/api/v1/portfolio/holdings/H-101").json()
+    eid = detail["engagement"]["id"]
+    assert detail["band"] == "severe" and detail["engagement"]["questions"][0].startswith(
+        "Your group appears on us_ofac_sdn"
+    )
+    r = api.post(
+        f"/api/v1/portfolio/engagements/{eid}/contacts",
+        json={"contact": "Head of Sustainability", "answer": "will reply", "next_step": "call in May"},
+    )
+    assert r.status_code == 201 and r.json()["events"][-1]["contact"] == "Head of Sustainability"
+    r = api.post(
+        f"/api/v1/portfolio/engagements/{eid}/escalations",
+        json={"reason": "no reply in 60 days", "deadline": "2099-01-01"},
+    )
+    assert r.status_code == 200 and r.json()["stage"] == "deadline"
+    r = api.post(f"/api/v1/portfolio/engagements/{eid}/escalations", json={"reason": "short"})
+    assert r.status_code == 422
+    summary = api.get("/api/v1/portfolio").json()
+    assert summary["bands"]["severe"] == 1 and summary["missing_tables"] == []
+    rows = api.get("/api/v1/portfolio/holdings", params={"band": "severe"}).json()
+    assert [r["holding_id"] for r in rows] == ["H-101"]
+    statement = api.post(
+        "/api/v1/disclosure/assessments",
+        data={"framework": "set"},
+        files={
+            "file": (
+                "s.txt",
+                b"A grievance mechanism in five languages is available to workers.",
+                "text/plain",
+            )
+        },
+    ).json()
+    assert statement["missing"] == [
+        "policy",
+        "risk_assessment",
+        "due_diligence",
+        "remediation",
+        "training",
+        "investor_disclosure",
+    ]
+
+
+def test_a_bad_upload_is_answered_with_the_reason(fund: World) -> None:
+    api = fund.api("ivy")
+    r = api.post("/api/v1/portfolio/assessments", files={"file": ("h.csv", b"id,name\n1,x\n", "text/csv")})
+    assert r.status_code == 422 and "missing required column" in r.text
+
+
+def test_ngos_and_other_organisations_are_kept_out(fund: World) -> None:
+    assert fund.api("nora").get("/api/v1/portfolio").status_code == 403
+    assert fund.login("nora").get("/portfolio").status_code == 403
+    bob = fund.api("bob")  # a bank (lender) of another organisation: its own, empty, portfolio
+    assert bob.get("/api/v1/portfolio").status_code == 404
+    assert bob.get("/api/v1/portfolio/holdings/H-101").status_code == 404
+    assert bob.get("/api/v1/portfolio/engagements").json() == []
