@@ -103,6 +103,27 @@ OBJECT_ROUTES: dict[tuple[str, str], dict[str, object] | None] = {
 #: Routes keyed by ids each organisation numbers for itself (a bank's own party ids, G-000001, R-000001):
 #: a call reaches the caller's own object of that id; tests/service/test_remedy_service.py checks that the
 #: other organisation's rows are neither shown nor changed.
+#: Portfolio routes (investors and lenders): tests/service/test_service_portfolio.py checks that another
+#: organisation gets 404 on every holding and engagement route and changes nothing.
+PORTFOLIO_ROUTES = {
+    ("GET", "/api/v1/portfolio"),
+    ("GET", "/api/v1/portfolio/engagements"),
+    ("GET", "/api/v1/portfolio/holdings"),
+    ("GET", "/api/v1/portfolio/holdings/{holding_id}"),
+    ("GET", "/portfolio"),
+    ("GET", "/portfolio/holdings/{holding_id}"),
+    ("POST", "/api/v1/disclosure/assessments"),
+    ("POST", "/api/v1/portfolio/assessments"),
+    ("POST", "/api/v1/portfolio/engagements/{engagement_id}/close"),
+    ("POST", "/api/v1/portfolio/engagements/{engagement_id}/contacts"),
+    ("POST", "/api/v1/portfolio/engagements/{engagement_id}/escalations"),
+    ("POST", "/api/v1/portfolio/holdings/{holding_id}/engagement"),
+    ("POST", "/portfolio/engagements/{engagement_id}/close"),
+    ("POST", "/portfolio/engagements/{engagement_id}/contact"),
+    ("POST", "/portfolio/engagements/{engagement_id}/escalate"),
+    ("POST", "/portfolio/holdings/{holding_id}/engage"),
+    ("POST", "/portfolio/upload"),
+}
 OWN_NAMESPACE_ROUTES = {
     ("POST", "/api/v1/parties/{party_id}/exit-review"),
     ("GET", "/parties/{party_id}/exit-review"),
@@ -140,7 +161,15 @@ def _routes(world: World) -> set[tuple[str, str]]:
 
 def test_every_route_is_covered(world: World) -> None:
     assert ("GET", "/api/v1/cases") in _routes(world)  # the walk sees the app's real routes
-    uncovered = _routes(world) - SHARED - LISTS - set(OBJECT_ROUTES) - OWN_NAMESPACE_ROUTES - HUB_ROUTES
+    uncovered = (
+        _routes(world)
+        - SHARED
+        - LISTS
+        - set(OBJECT_ROUTES)
+        - OWN_NAMESPACE_ROUTES
+        - HUB_ROUTES
+        - PORTFOLIO_ROUTES
+    )
     assert not uncovered, f"routes without an isolation test: {sorted(uncovered)}"
 
 

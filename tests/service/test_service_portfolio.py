@@ -116,3 +116,40 @@ def test_ngos_and_other_organisations_are_kept_out(fund: World) -> None:
     assert bob.get("/api/v1/portfolio").status_code == 404
     assert bob.get("/api/v1/portfolio/holdings/H-101").status_code == 404
     assert bob.get("/api/v1/portfolio/engagements").json() == []
+
+
+def test_another_organisation_cannot_touch_an_engagement(fund: World) -> None:
+    """Every engagement and holding route named with fund-a's ids answers 404 to bank-b, and changes nothing."""
+    api = fund.api("ivy")
+    engagements = api.get("/api/v1/portfolio/engagements").json()
+    if not engagements:  # run alone: open one first
+        holdings = write_demo_holdings(Path(fund.workspace.root) / "h2.csv", [("H-101", "Fazenda Boa Vista")])
+        api.post(
+            "/api/v1/portfolio/assessments", files={"file": ("h.csv", holdings.read_bytes(), "text/csv")}
+        )
+        api.post("/api/v1/portfolio/holdings/H-101/engagement", json={"reason": "severe: listed group"})
+        engagements = api.get("/api/v1/portfolio/engagements").json()
+    eid = engagements[0]["id"]
+    before = api.get("/api/v1/portfolio/holdings/H-101").json()["engagement"]
+    bob = fund.api("bob")
+    for path, body in (
+        (f"/api/v1/portfolio/engagements/{eid}/contacts", {"contact": "x", "answer": "y", "next_step": "z"}),
+        (f"/api/v1/portfolio/engagements/{eid}/escalations", {"reason": "from another bank entirely"}),
+        (f"/api/v1/portfolio/engagements/{eid}/close", {"reason": "from another bank entirely"}),
+        ("/api/v1/portfolio/holdings/H-101/engagement", {"reason": "from another bank entirely"}),
+    ):
+        assert bob.post(path, json=body).status_code == 404, path
+    browser = fund.login("bob")
+    token = csrf_of(browser.get("/remedy").text)
+    for path in (
+        f"/portfolio/engagements/{eid}/contact",
+        f"/portfolio/engagements/{eid}/escalate",
+        f"/portfolio/engagements/{eid}/close",
+        "/portfolio/holdings/H-101/engage",
+    ):
+        response = browser.post(
+            path, data={"csrf_token": token, "reason": "from another bank"}, follow_redirects=False
+        )
+        assert response.status_code == 404, path
+    assert browser.get("/portfolio/holdings/H-101").status_code == 404
+    assert api.get("/api/v1/portfolio/holdings/H-101").json()["engagement"] == before
