@@ -27,6 +27,14 @@ from chainbreaker.core.contract import (
 )
 from chainbreaker.synth.community import Community
 from chainbreaker.synth.frame import IntArray, take
+from chainbreaker.synth.styles import (
+    iban_ids,
+    name_map,
+    restyle_accounts,
+    restyle_parties,
+    restyle_transactions,
+    style_of,
+)
 
 LABEL_COLUMNS = ("party_id", "scheme", "role", "trafficking_type", "ring_id")
 RING_COLUMNS = (
@@ -106,8 +114,9 @@ def _decimal(cents: IntArray) -> pa.Array:
 class BankWriter:
     """All output files of one bank; communities are appended one after the other."""
 
-    def __init__(self, out_dir: Path, fmt: str) -> None:
+    def __init__(self, out_dir: Path, fmt: str, styles: tuple[str, ...] = ("clean",)) -> None:
         self.fmt = fmt
+        self.styles = styles
         ext = "parquet" if fmt == "parquet" else "csv"
         self.files = {
             t.name: out_dir / f"{t.name}.{ext}" for t in (PARTIES, ACCOUNTS, ACCOUNT_HOLDERS, TRANSACTIONS)
@@ -127,19 +136,27 @@ class BankWriter:
     def write(self, c: Community) -> int:
         """Write one community; returns the number of transactions written."""
         n_parties, n_accounts = len(c.parties), len(c.accounts)
+        style = style_of(self.styles, c.index)
         party_ids = _ids("P", self.party_offset + 1, n_parties, 8)
-        account_ids = _ids("A", self.account_offset + 1, n_accounts, 9)
+        account_ids = (
+            iban_ids(self.account_offset + 1, n_accounts)
+            if style == "european"
+            else _ids("A", self.account_offset + 1, n_accounts, 9)
+        )
         cols: dict[str, pa.Array] = {"party_id": party_ids}
         for name in PARTIES.column_names[1:]:
             values = c.parties.columns[name]
             cols[name] = (
                 _dates(values, self.fmt) if name in DATE_COLUMNS else pa.array(values, type=pa.string())
             )
+        before = cols["name"].to_pylist()
+        cols = restyle_parties(style, c, cols)
+        renamed = name_map(style, c, before, cols["name"].to_pylist())
         self.sinks["parties"].write(pa.table(cols))
         acct_party = np.asarray(c.accounts.party, dtype=np.int64)
         self.sinks["accounts"].write(
             pa.table(
-                {
+                restyle_accounts(style, {
                     "account_id": account_ids,
                     "party_id": party_ids.take(pa.array(acct_party)),
                     "account_type": pa.array(c.accounts.account_type),
@@ -149,7 +166,7 @@ class BankWriter:
                     "branch": pa.array(c.accounts.branch),
                     "branch_city": pa.array(c.accounts.branch_city),
                     "branch_country": pa.array(["US"] * n_accounts),
-                }
+                })
             )
         )
         holders = sorted(set(c.holders))
@@ -162,7 +179,7 @@ class BankWriter:
                 }
             )
         )
-        n_txn = self._transactions(c, account_ids)
+        n_txn = self._transactions(c, account_ids, style, renamed, cols)
         self.sinks["labels"].write(
             pa.table(
                 {
@@ -192,7 +209,14 @@ class BankWriter:
         self.account_offset += n_accounts
         return n_txn
 
-    def _transactions(self, c: Community, account_ids: pa.Array) -> int:
+    def _transactions(
+        self,
+        c: Community,
+        account_ids: pa.Array,
+        style: str = "clean",
+        renamed: dict[str, str] | None = None,
+        party_cols: dict[str, pa.Array] | None = None,
+    ) -> int:
         ev = c.events.arrays()
         n = ev["acct"].shape[0]
         if n == 0:
@@ -223,6 +247,8 @@ class BankWriter:
                 "device_id": take(c.devices.arrow(), ev["dev"]),
             }
         )
+        if style != "clean" and party_cols is not None:
+            table = restyle_transactions(style, c, table, ev, renamed or {}, party_cols, account_ids)
         self.sinks["transactions"].write(table)
         self.txn_offset += n
         return int(n)
