@@ -111,6 +111,27 @@ def _decimal(cents: IntArray) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(18, 2), cents.shape[0], [None, pa.py_buffer(buf)])
 
 
+def _drop_before_opening(c: Community, ev: dict[str, IntArray]) -> dict[str, IntArray]:
+    """Leave out events booked before their account (or an on-us counterparty's account) was opened.
+
+    Customers onboarded during the period get everyday behaviour drawn from their first active day, but a
+    few behaviours (savings transfers, savings circles, trips) are drawn over the whole period; the rule is
+    applied once here, to both legs of a transfer alike, so the pairing of on-us transfers holds.
+    """
+    opened = np.asarray(
+        [np.datetime64(d, "s").astype(np.int64) for d in c.accounts.opened_at], dtype=np.int64
+    ) if len(c.accounts) else np.zeros(0, dtype=np.int64)
+    acct = np.asarray(ev["acct"], dtype=np.int64)
+    cpa = np.asarray(ev["cpa"], dtype=np.int64)
+    ts = np.asarray(ev["ts"], dtype=np.int64)
+    keep = ts >= opened[acct]
+    onus = cpa >= 0
+    keep[onus] &= ts[onus] >= opened[cpa[onus]]
+    if keep.all():
+        return ev
+    return {k: v[keep] for k, v in ev.items()}
+
+
 class BankWriter:
     """All output files of one bank; communities are appended one after the other."""
 
@@ -217,7 +238,7 @@ class BankWriter:
         renamed: dict[str, str] | None = None,
         party_cols: dict[str, pa.Array] | None = None,
     ) -> int:
-        ev = c.events.arrays()
+        ev = _drop_before_opening(c, c.events.arrays())
         n = ev["acct"].shape[0]
         if n == 0:
             return 0
