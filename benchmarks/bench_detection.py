@@ -41,7 +41,6 @@ VICTIM_BUDGET = 0.07
 
 def _cell(work: Path, style: str, seed: int, transactions: int) -> dict[str, Any]:
     from baseline_rules import RULES
-
     from chainbreaker.core.workspace import Workspace
     from chainbreaker.ingest import load_folder
     from chainbreaker.monitoring import load_catalogue, run_monitoring
@@ -55,7 +54,8 @@ def _cell(work: Path, style: str, seed: int, transactions: int) -> dict[str, Any
     if not (bank / "labels.csv").exists():
         started = time.perf_counter()
         generate_bank(
-            bank, SynthConfig(transactions=transactions, seed=seed, format="parquet", styles=parse_style(style))
+            bank,
+            SynthConfig(transactions=transactions, seed=seed, format="parquet", styles=parse_style(style)),
         )
         timings["synth_s"] = time.perf_counter() - started
     if not Workspace(ws).exists():
@@ -100,14 +100,20 @@ def _cell(work: Path, style: str, seed: int, transactions: int) -> dict[str, Any
     naive: dict[str, dict[str, float]] = {}
     for rule_id, flagged in rules.items():
         top = max(flagged.values(), default=1.0) or 1.0
-        rows = [{"party_id": p, "risk_score": (1 + flagged[p] / top) if p in flagged else 0.0} for p in parties]
+        rows = [
+            {"party_id": p, "risk_score": (1 + flagged[p] / top) if p in flagged else 0.0} for p in parties
+        ]
         es, ev = evaluate_rows(rows, labels, SUBJECT_BUDGET), evaluate_rows(rows, labels, VICTIM_BUDGET)
         naive[rule_id] = {
             "subject_recall": es.single_list_subject_recall,
             "subject_ap": _ap_any(rows, labels, SUBJECT_BUDGET),
             "victim_recall": ev.single_list_victim_recall,
         }
-    subjects = {p for p, r in labels.items() if r in {"controller", "front_business", "recruiter", "structurer", "money_mule"}}
+    subjects = {
+        p
+        for p, r in labels.items()
+        if r in {"controller", "front_business", "recruiter", "structurer", "money_mule"}
+    }
     victims = {p for p, r in labels.items() if r == "victim"}
     k_s = math.ceil(SUBJECT_BUDGET * len(risk))
     k_v = math.ceil(VICTIM_BUDGET * len(risk))
@@ -169,7 +175,11 @@ def _ap_any(rows: list[dict[str, Any]], labels: dict[str, str], budget: float) -
 
     k = max(1, math.ceil(budget * len(rows)))
     subjects = {p for p, r in labels.items() if r in SUBJECT_ROLES}
-    ranked = [r["party_id"] for r in sorted(rows, key=lambda r: (-r["risk_score"], r["party_id"])) if r["risk_score"] > 0]
+    ranked = [
+        r["party_id"]
+        for r in sorted(rows, key=lambda r: (-r["risk_score"], r["party_id"]))
+        if r["risk_score"] > 0
+    ]
     found, total = 0, 0.0
     for i, p in enumerate(ranked[:k], start=1):
         if p in subjects:
@@ -227,19 +237,27 @@ def main() -> None:
         tune.append(_cell(args.work, st, int(sd), args.transactions))
         print(f"tuning cell {st}-{sd} done", file=sys.stderr, flush=True)
     rule_ids = list(tune[0]["naive"]) if tune else []
-    best_rule = max(
-        rule_ids,
-        key=lambda r: (
-            sum(c["naive"][r]["subject_recall"] for c in tune),
-            sum(c["naive"][r]["subject_ap"] for c in tune),
-        ),
-    ) if rule_ids else ""
+    best_rule = (
+        max(
+            rule_ids,
+            key=lambda r: (
+                sum(c["naive"][r]["subject_recall"] for c in tune),
+                sum(c["naive"][r]["subject_ap"] for c in tune),
+            ),
+        )
+        if rule_ids
+        else ""
+    )
     cells = []
     for style in args.styles.split(","):
         for seed in (int(s) for s in args.seeds.split(",")):
             started = time.perf_counter()
             cells.append(_cell(args.work, style, seed, args.transactions))
-            print(f"cell {style}-{seed} done in {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
+            print(
+                f"cell {style}-{seed} done in {time.perf_counter() - started:.0f}s",
+                file=sys.stderr,
+                flush=True,
+            )
     result = {"best_naive_rule": best_rule, "tuning": tune, "cells": cells}
     result["pooled"] = {"ci": _boot(cells)}
     for style in {c["style"] for c in cells}:
@@ -257,8 +275,10 @@ def _print(result: dict[str, Any]) -> None:
     cells = result["cells"]
     best = result["best_naive_rule"]
     print(f"best naive rule (chosen on tuning cells): {best}")
-    print("| style | seed | txns | subj | vict | subject recall | subject AP | victim recall @7% | single-list subj/vict @8% "
-          "| benign alerts /10k | unweighted recall / AP / victim | naive best recall / AP / victim | distinct top scores |")
+    print(
+        "| style | seed | txns | subj | vict | subject recall | subject AP | victim recall @7% | single-list subj/vict @8% "
+        "| benign alerts /10k | unweighted recall / AP / victim | naive best recall / AP / victim | distinct top scores |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for c in cells:
         lib, unw, nv = c["library"], c["unweighted"], c["naive"].get(best, {})
@@ -271,9 +291,11 @@ def _print(result: dict[str, Any]) -> None:
             f"{lib['distinct_subject_scores_in_top_k']}/{c['k_subject']} |"
         )
     print()
-    print("| style (3 seeds) | subject recall [95% CI] | subject AP [95% CI] | victim recall [95% CI] | benign /10k | unweighted recall / AP | naive recall / AP |")
+    print(
+        "| style (3 seeds) | subject recall [95% CI] | subject AP [95% CI] | victim recall [95% CI] | benign /10k | unweighted recall / AP | naive recall / AP |"
+    )
     print("|---|---|---|---|---|---|---|")
-    groups = sorted({c["style"] for c in cells}) + ["pooled"]
+    groups = [*sorted({c["style"] for c in cells}), "pooled"]
     for g in groups:
         sel = cells if g == "pooled" else [c for c in cells if c["style"] == g]
         ci = result["pooled" if g == "pooled" else f"style:{g}"]["ci"]

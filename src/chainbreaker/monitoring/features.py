@@ -459,7 +459,8 @@ def _name_tables(engine: Engine, prof: DataProfile) -> None:
             {
                 "party_id": pa.array([str(r["party_id"]) for r in rows], pa.string()),
                 "surname": pa.array(
-                    [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows], pa.string()
+                    [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows],
+                    pa.string(),
                 ),
                 "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
             }
@@ -504,7 +505,10 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
     engine.register_arrow(
         "monitoring_cpsig",
         pa.table(
-            {"name_raw": pa.array(names, pa.string()), "name_sig": pa.array([signature(n) for n in names], pa.string())}
+            {
+                "name_raw": pa.array(names, pa.string()),
+                "name_sig": pa.array([signature(n) for n in names], pa.string()),
+            }
         ),
     )
     merchants: list[str] = []
@@ -522,7 +526,9 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
         baskets.append(next((b for b, rx in rules if rx.search(m)), None))
     engine.register_arrow(
         "monitoring_merchant",
-        pa.table({"merchant_raw": pa.array(merchants, pa.string()), "basket": pa.array(baskets, pa.string())}),
+        pa.table(
+            {"merchant_raw": pa.array(merchants, pa.string()), "basket": pa.array(baskets, pa.string())}
+        ),
     )
 
 
@@ -578,11 +584,15 @@ def _cycles(engine: Engine) -> None:
                CASE WHEN t.memo_payroll IS NOT NULL THEN t.memo_payroll
                     WHEN ci.is_pay = 1 OR co.is_pay = 1 THEN 'cycle ' || coalesce(t.cp_key, '') END AS payroll_memo
         FROM monitoring_tx_base t
-        LEFT JOIN monitoring_cycle ci
+        LEFT JOIN (SELECT account_id, cp_key, direction, is_pay, is_rent FROM monitoring_cycle
+                   WHERE is_pay = 1 OR is_rent = 1) ci
           ON ci.account_id = t.account_id AND ci.cp_key = t.cp_key AND ci.direction = t.direction
-        LEFT JOIN monitoring_cycle co
-          ON t.direction = 'out' AND co.direction = 'in' AND co.is_pay = 1
-         AND co.account_id = t.cp_account_id AND co.cp_key = 'party:' || t.party_id
+        LEFT JOIN (SELECT account_id AS worker_account, substr(cp_key, 7) AS employer_party,
+                          'out' AS direction, max(is_pay) AS is_pay
+                   FROM monitoring_cycle WHERE is_pay = 1 AND direction = 'in' AND cp_key LIKE 'party:%'
+                   GROUP BY account_id, substr(cp_key, 7)) co
+          ON co.worker_account = t.cp_account_id AND co.employer_party = t.party_id
+         AND co.direction = t.direction
         """,
     )
 

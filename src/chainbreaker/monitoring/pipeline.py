@@ -173,23 +173,26 @@ def _control_ties(engine: Engine) -> list[ControlTie]:
         HAVING count(DISTINCT t.month) >= 2
         """,
     ).to_pylist()
-    ties = [ControlTie(str(r["controller"]), str(r["controlled"]), str(r["how"] or "holder")) for r in holders]
+    ties = [
+        ControlTie(str(r["controller"]), str(r["controlled"]), str(r["how"] or "holder")) for r in holders
+    ]
     ties += [ControlTie(str(r["controller"]), str(r["controlled"]), "regular_draw") for r in draws]
     return sorted(set(ties), key=lambda t: (t.controller, t.controlled, t.how))
 
 
 def _party_context(
     engine: Engine, hits: list[Hit], cfg: ScoringConfig
-) -> tuple[list[str], set[str], list[FlowTie], list[ControlTie]]:
+) -> tuple[list[str], set[str], list[FlowTie], list[ControlTie], set[str]]:
     """All party ids, the businesses in labour-risk sectors, money ties among parties with hits, and control."""
     rows = engine.query(
-        "roll-up: parties", "SELECT party_id, is_labour_sector FROM monitoring_party"
+        "roll-up: parties", "SELECT party_id, party_type, is_labour_sector FROM monitoring_party"
     ).to_pylist()
     party_ids = sorted(str(r["party_id"]) for r in rows)
     labour = {str(r["party_id"]) for r in rows if r["is_labour_sector"]}
+    organizations = {str(r["party_id"]) for r in rows if r["party_type"] == "organization"}
     hit_parties = sorted({h.party_id for h in hits})
     if not hit_parties:
-        return party_ids, labour, [], []
+        return party_ids, labour, [], [], organizations
     engine.register_arrow("monitoring_hit_party", pa.table({"party_id": pa.array(hit_parties, pa.string())}))
     flow_rows = engine.query(
         "roll-up: money ties",
@@ -212,7 +215,7 @@ def _party_context(
         for r in flow_rows
     ]
     flows.sort(key=lambda f: (f.source, f.target))
-    return party_ids, labour, flows, _control_ties(engine)
+    return party_ids, labour, flows, _control_ties(engine), organizations
 
 
 def compute(
@@ -253,8 +256,8 @@ def compute(
         shadow[ind.id] = found
     attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
     indicators = {i.id: i for i in enabled}
-    party_ids, labour, flows, controls = _party_context(engine, hits, cfg)
-    parties = score_parties(hits, indicators, party_ids, labour, flows, cfg, controls)
+    party_ids, labour, flows, controls, orgs = _party_context(engine, hits, cfg)
+    parties = score_parties(hits, indicators, party_ids, labour, flows, cfg, controls, orgs)
     return RunResult(hits, runs, parties, indicators, prof, feature_seconds), shadow
 
 
@@ -310,10 +313,24 @@ def run_monitoring(
     risk_path = write_table(party_rows(result.parties), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
     profile_path = out / "profile.json"
     profile_path.write_text(
-        json.dumps({**result.profile.as_json(), "indicator_runs": [
-            {"indicator_id": r.indicator_id, "status": r.status, "hits": r.hits, "step": r.step, "message": r.message}
-            for r in result.runs
-        ]}, indent=2, sort_keys=True) + "\n",
+        json.dumps(
+            {
+                **result.profile.as_json(),
+                "indicator_runs": [
+                    {
+                        "indicator_id": r.indicator_id,
+                        "status": r.status,
+                        "hits": r.hits,
+                        "step": r.step,
+                        "message": r.message,
+                    }
+                    for r in result.runs
+                ],
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
         encoding="utf-8",
     )
     alerted = [p for p in result.parties.values() if p.alerted]
@@ -357,8 +374,8 @@ def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: lis
     kept = [h for h in result.hits if h.indicator_id != changed.id]
     indicators = {**result.indicators, changed.id: changed}
     cfg = scoring_config()
-    party_ids, labour, flows, controls = _party_context(engine, kept + hits, cfg)
-    after = score_parties(kept + hits, indicators, party_ids, labour, flows, cfg, controls)
+    party_ids, labour, flows, controls, orgs = _party_context(engine, kept + hits, cfg)
+    after = score_parties(kept + hits, indicators, party_ids, labour, flows, cfg, controls, orgs)
     before = result.parties
     gained = sorted(
         (p, after[p].role) for p in after if after[p].alerted and not (p in before and before[p].alerted)

@@ -120,6 +120,7 @@ def score_parties(
     flows: list[FlowTie],
     config: ScoringConfig | None = None,
     controls: list[ControlTie] | None = None,
+    organizations: set[str] | None = None,
 ) -> dict[str, PartyRisk]:
     """Roll hits up per party; every party of the bank gets a row (risk 0 when nothing hit it)."""
     cfg = config or scoring_config()
@@ -199,22 +200,35 @@ def score_parties(
         seen_ctrl.add((ct.controller, ct.controlled))
         control[ct.controller].append(cfg.network.control_share * hub.own_score)
         control_ties[ct.controller].append(
-            {"party_id": ct.controlled, "how": "control", "identifier": ct.how, "hub_risk": round(hub.own_score, 4)}
+            {
+                "party_id": ct.controlled,
+                "how": "control",
+                "identifier": ct.how,
+                "hub_risk": round(hub.own_score, 4),
+            }
         )
         neighbours[ct.controller].setdefault(ct.controlled, {"how": "control", "identifier": ct.how})
+    subject_side = {pid for pid, p in parties.items() if p.subject_score > p.victim_score}
     for pid, p in parties.items():
         if len(victim_feeders.get(pid, ())) >= 2:
             p.subject_score = max(p.subject_score, p.victim_score + 0.01)
             p.subrole = "controller"
         inherited = 0.0
+        worker_of = 0.0  # a person sharing the phone/address of a risky subject-side party (its "workers")
         ties: list[dict[str, Any]] = []
         for other, tie in sorted(neighbours.get(pid, {}).items()):
             hub = parties.get(other)
-            if hub is None or hub.own_score < cfg.network.hub_min_risk:
+            if hub is None or hub.own_score < cfg.network.hub_min_risk or tie["how"] == "control":
                 continue
             share = cfg.network.flow_share if tie["how"] == "money_flow" else cfg.network.identifier_share
             inherited = max(inherited, share * hub.own_score)
+            if tie["how"] == "shared_identifier" and other in subject_side:
+                worker_of = max(worker_of, share * hub.own_score)
             ties.append({"party_id": other, **tie, "hub_risk": round(hub.own_score, 4)})
+        if worker_of > 0 and pid not in (organizations or set()) and not p.subject_score and not p.victim_score:
+            # FIN-2020-A008: third parties control victims' contact details; a person whose own phone or
+            # address is a risky front's or controller's, with no subject evidence, is read as a likely victim
+            p.victim_score = worker_of
         for other, tie in sorted(neighbours.get(pid, {}).items()):
             if tie["how"] == "control":
                 ties = [t for t in ties if t["party_id"] != other]

@@ -139,12 +139,22 @@ def _new_person(
     checking = c.open_account(party, "checking", onboard, city)
     later = onboard if onboard >= 0 else None  # a new customer opens the rest on the same day
     savings = (
-        c.open_account(party, "savings", later if later is not None else min(-1, onboard + int(c.rng.integers(0, 300))), city)
+        c.open_account(
+            party,
+            "savings",
+            later if later is not None else min(-1, onboard + int(c.rng.integers(0, 300))),
+            city,
+        )
         if c.rng.random() < 0.45
         else -1
     )
     credit = (
-        c.open_account(party, "credit_card", later if later is not None else min(-1, onboard + int(c.rng.integers(0, 500))), city)
+        c.open_account(
+            party,
+            "credit_card",
+            later if later is not None else min(-1, onboard + int(c.rng.integers(0, 500))),
+            city,
+        )
         if c.rng.random() < 0.35
         else -1
     )
@@ -374,8 +384,7 @@ def _job(c: Community, people: People, i: int) -> None:
     every = 7 if seg == HOURLY else 14
     if seg == SALARIED:  # paydays come weekly, bi-weekly, semi-monthly (1st, 15th) or monthly
         every = int(c.rng.choice([14, 15, 30], p=[0.5, 0.25, 0.25]))
-        median *= every / 14
-    _external_pay(c, people, i, employer, every, median)
+    _external_pay(c, people, i, employer, every, median * every / 14 if seg == SALARIED else median)
 
 
 def _external_pay(c: Community, people: People, i: int, employer: str, every: int, median: float) -> None:

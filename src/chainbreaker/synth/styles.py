@@ -120,7 +120,11 @@ def _legal_form(name: str, rng: np.random.Generator) -> str:
 
 def _map_strings(arr: pa.Array, fn: Callable[[str], str]) -> pa.Array:
     """Apply `fn` once per distinct value (names and memos repeat a lot)."""
-    enc = pc.dictionary_encode(arr).combine_chunks() if isinstance(arr, pa.ChunkedArray) else pc.dictionary_encode(arr)
+    enc = (
+        pc.dictionary_encode(arr).combine_chunks()
+        if isinstance(arr, pa.ChunkedArray)
+        else pc.dictionary_encode(arr)
+    )
     values = [None if v is None else fn(v) for v in enc.dictionary.to_pylist()]
     return pa.array(values, pa.string()).take(enc.indices)
 
@@ -220,7 +224,7 @@ def restyle_transactions(
         return f"${base}" if cash_tag else f"{base}{_stable_digits(cpn[i] or 'x', 2)}@gmail.com"
 
     if style == "us_retail":
-        for i in np.nonzero(is_ach)[0]:
+        for i in np.nonzero(is_ach)[0].tolist():
             d = (desc[i] or "").upper()
             company = (cpn[i] or "ACH").upper()[:16]
             if "PAYROLL" in d:
@@ -233,7 +237,7 @@ def restyle_transactions(
                 entry, sec = ("ACH CREDIT", "CCD") if dirs[i] == "in" else ("ACH DEBIT", "WEB")
             desc[i] = f"{company} {entry} {sec} ID: {_stable_digits(company, 10)}"
         cpa_out = table.column("counterparty_account").to_pylist()
-        for i in np.nonzero(is_p2p)[0]:
+        for i in np.nonzero(is_p2p)[0].tolist():
             who = (cpn[i] or "").upper().split()
             short = f"{who[0]} {who[-1][:1]}" if len(who) > 1 else " ".join(who)
             way = "from" if dirs[i] == "in" else "to"
@@ -262,7 +266,11 @@ def restyle_transactions(
         if pa.types.is_timestamp(booked.type):
             table = _set(table, "booked_at", pc.floor_temporal(booked, unit="day"))
         else:
-            table = _set(table, "booked_at", pc.binary_join_element_wise(pc.utf8_slice_codeunits(booked, 0, 10), "T00:00:00", ""))
+            table = _set(
+                table,
+                "booked_at",
+                pc.binary_join_element_wise(pc.utf8_slice_codeunits(booked, 0, 10), "T00:00:00", ""),
+            )
         table = _set(table, "currency", pa.array(["EUR"] * n, pa.string()))
     elif style == "latam":
         cpa_out = table.column("counterparty_account").to_pylist()
@@ -272,28 +280,32 @@ def restyle_transactions(
         mer = table.column("merchant_name").to_pylist()
         amount = np.asarray(ev["cents"], dtype=np.int64)
         new_amount = amount.copy()
-        for i in np.nonzero(is_p2p)[0]:
+        for i in np.nonzero(is_p2p)[0].tolist():
             cp = int(cp_party[i])
-            masked = f"***.{ids[cp][4:11]}-**" if cp >= 0 and ids[cp] else f"***.{_stable_digits(cpn[i] or 'x', 3)}.{_stable_digits((cpn[i] or 'x') + '!', 3)}-**"
+            masked = (
+                f"***.{ids[cp][4:11]}-**"
+                if cp >= 0 and ids[cp]
+                else f"***.{_stable_digits(cpn[i] or 'x', 3)}.{_stable_digits((cpn[i] or 'x') + '!', 3)}-**"
+            )
             cpa_out[i] = masked
             desc[i] = f"PIX {'RECEBIDO' if dirs[i] == 'in' else 'ENVIADO'} - {(cpn[i] or '').upper()}"
         kind = np.asarray(party_cols["party_type"].to_pylist(), dtype=object)
         person_row = kind[own_party] == "person"
         to_cash = (chan == "card") & (dirs == "out") & person_row & (rng.random(n) < 0.25)
-        for i in np.nonzero(to_cash)[0]:
+        for i in np.nonzero(to_cash)[0].tolist():
             channel_out[i] = "atm"
             mcc[i] = None
             mer[i] = None
             desc[i] = "SAQUE 24H"
             new_amount[i] = int(np.ceil(amount[i] / 1000.0) * 1000)
         wage_cash = is_ach & (dirs == "in") & (cpa < -1) & person_row & (own_party % 10 < 3)
-        for i in np.nonzero(wage_cash)[0]:
+        for i in np.nonzero(wage_cash)[0].tolist():
             if "PAYROLL" in (desc[i] or "").upper():
                 channel_out[i] = "cash"
                 cpa_out[i] = None
                 cpn[i] = None
                 desc[i] = "DEPOSITO EM DINHEIRO"
-        for i in np.nonzero(is_ach)[0]:
+        for i in np.nonzero(is_ach)[0].tolist():
             d = (desc[i] or "").upper()
             if "PAYROLL" in d:
                 desc[i] = f"SALARIO {(cpn[i] or '').upper()}"
@@ -305,11 +317,13 @@ def restyle_transactions(
         table = _set(table, "merchant_name", mer)
         buf = np.zeros((n, 2), dtype=np.int64)
         buf[:, 0] = new_amount
-        table = _set(table, "amount", pa.Array.from_buffers(pa.decimal128(18, 2), n, [None, pa.py_buffer(buf)]))
+        table = _set(
+            table, "amount", pa.Array.from_buffers(pa.decimal128(18, 2), n, [None, pa.py_buffer(buf)])
+        )
     elif style == "neobank":
         cities = table.column("city").to_pylist()
         mer = table.column("merchant_name").to_pylist()
-        for i in np.nonzero(chan == "card")[0]:
+        for i in np.nonzero(chan == "card")[0].tolist():
             if not mer[i]:
                 continue
             prefix = _DESCRIPTOR_PREFIX[int(_stable_digits(mer[i], 2)) % len(_DESCRIPTOR_PREFIX)]
@@ -319,7 +333,7 @@ def restyle_transactions(
         table = _set(table, "merchant_name", mer)
         table = _set(table, "mcc", pa.nulls(n, pa.string()))
         cpa_out = table.column("counterparty_account").to_pylist()
-        for i in np.nonzero(is_p2p)[0]:
+        for i in np.nonzero(is_p2p)[0].tolist():
             cpn[i] = handle(i, cash_tag=True)
             cpa_out[i] = None
             desc[i] = "P2P TRANSFER"

@@ -118,9 +118,11 @@ def _drop_before_opening(c: Community, ev: dict[str, IntArray]) -> dict[str, Int
     few behaviours (savings transfers, savings circles, trips) are drawn over the whole period; the rule is
     applied once here, to both legs of a transfer alike, so the pairing of on-us transfers holds.
     """
-    opened = np.asarray(
-        [np.datetime64(d, "s").astype(np.int64) for d in c.accounts.opened_at], dtype=np.int64
-    ) if len(c.accounts) else np.zeros(0, dtype=np.int64)
+    opened = (
+        np.asarray([np.datetime64(d, "s").astype(np.int64) for d in c.accounts.opened_at], dtype=np.int64)
+        if len(c.accounts)
+        else np.zeros(0, dtype=np.int64)
+    )
     acct = np.asarray(ev["acct"], dtype=np.int64)
     cpa = np.asarray(ev["cpa"], dtype=np.int64)
     ts = np.asarray(ev["ts"], dtype=np.int64)
@@ -177,17 +179,20 @@ class BankWriter:
         acct_party = np.asarray(c.accounts.party, dtype=np.int64)
         self.sinks["accounts"].write(
             pa.table(
-                restyle_accounts(style, {
-                    "account_id": account_ids,
-                    "party_id": party_ids.take(pa.array(acct_party)),
-                    "account_type": pa.array(c.accounts.account_type),
-                    "opened_at": _dates(list(c.accounts.opened_at), self.fmt),
-                    "closed_at": _dates([None] * n_accounts, self.fmt),
-                    "currency": pa.array(["USD"] * n_accounts),
-                    "branch": pa.array(c.accounts.branch),
-                    "branch_city": pa.array(c.accounts.branch_city),
-                    "branch_country": pa.array(["US"] * n_accounts),
-                })
+                restyle_accounts(
+                    style,
+                    {
+                        "account_id": account_ids,
+                        "party_id": party_ids.take(pa.array(acct_party)),
+                        "account_type": pa.array(c.accounts.account_type),
+                        "opened_at": _dates(list(c.accounts.opened_at), self.fmt),
+                        "closed_at": _dates([None] * n_accounts, self.fmt),
+                        "currency": pa.array(["USD"] * n_accounts),
+                        "branch": pa.array(c.accounts.branch),
+                        "branch_city": pa.array(c.accounts.branch_city),
+                        "branch_country": pa.array(["US"] * n_accounts),
+                    },
+                )
             )
         )
         holders = sorted(set(c.holders))
