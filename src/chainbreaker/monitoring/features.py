@@ -24,7 +24,7 @@ import yaml
 
 from chainbreaker.core.contract import TABLES_BY_NAME
 from chainbreaker.engines.base import Engine
-from chainbreaker.monitoring.names import family_name, layout, signature
+from chainbreaker.monitoring.names import compact, family_name, layout, signature
 
 TRANSFER_CHANNELS = ("p2p", "internal", "wire", "ach", "check", "other")
 
@@ -354,7 +354,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN regexp_matches(n.name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
                CASE WHEN regexp_matches(n.name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
                CASE WHEN regexp_matches(n.name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter,
-               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig
+               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.compact
         FROM (
           SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name,
                  regexp_replace(name_raw, '[^0-9]', '', 'g') AS digits
@@ -377,6 +377,12 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     )
     # The enriched rows as a view (card purchases are most rows and feed only the monthly aggregates), and a
     # materialised copy of the other rows (transfers, cash, card sales) that the sequence indicators re-read.
+    # the counterparty is the holder: same name tokens in any order, or a handle spelling the name
+    own_name = (
+        "(n.name_sig IS NOT NULL AND n.name_sig = own.name_sig) OR (length(n.compact) >= 8 AND "
+        "(substr(own.compact, 1, length(n.compact)) = n.compact "
+        "OR substr(own.compact_rev, 1, length(n.compact)) = n.compact))"
+    )
     engine.query(
         "features: enriched transactions (view)",
         f"""
@@ -388,13 +394,11 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN extract(hour FROM t.booked_at) >= :night_start
                       OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
                CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
-               coalesce(ca.party_id, n.handle_party_id,
-                        CASE WHEN n.name_sig IS NOT NULL AND n.name_sig = own.name_sig THEN a.party_id END)
-                 AS cp_party_id,
+               coalesce(ca.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END) AS cp_party_id,
                ca.account_id AS cp_account_id,
                CASE WHEN coalesce(ca.party_id, n.handle_party_id) IS NOT NULL
                       THEN 'party:' || coalesce(ca.party_id, n.handle_party_id)
-                    WHEN n.name_sig IS NOT NULL AND n.name_sig = own.name_sig THEN 'party:' || a.party_id
+                    WHEN {own_name} THEN 'party:' || a.party_id
                     WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
                     WHEN n.name IS NOT NULL AND n.name <> '' THEN 'name:' || n.name END AS cp_key,
                upper(t.cp_country) AS cp_country, t.mcc,
@@ -463,6 +467,8 @@ def _name_tables(engine: Engine, prof: DataProfile) -> None:
                     pa.string(),
                 ),
                 "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
+                "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
+                "compact_rev": pa.array([compact(r["name"], reverse=True) for r in rows], pa.string()),
             }
         ),
     )
@@ -508,6 +514,7 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
             {
                 "name_raw": pa.array(names, pa.string()),
                 "name_sig": pa.array([signature(n) for n in names], pa.string()),
+                "compact": pa.array([compact(n) for n in names], pa.string()),
             }
         ),
     )

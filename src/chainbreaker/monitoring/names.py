@@ -71,3 +71,14 @@ def signature(name: str | None) -> str | None:
         return None
     found = tokens(name)
     return " ".join(sorted(found)) if found else None
+
+
+def compact(name: str | None, reverse: bool = False) -> str | None:
+    """The name's tokens run together (`mariagarcia`; reversed: `garciamaria`), to recognise handles such as
+    `$mariagarcia` that spell the holder's own name."""
+    if not name:
+        return None
+    found = [t for t in tokens(name) if t.isalnum()]
+    if reverse:
+        found.reverse()
+    return "".join(found) or None

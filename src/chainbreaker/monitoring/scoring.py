@@ -225,7 +225,12 @@ def score_parties(
             if tie["how"] == "shared_identifier" and other in subject_side:
                 worker_of = max(worker_of, share * hub.own_score)
             ties.append({"party_id": other, **tie, "hub_risk": round(hub.own_score, 4)})
-        if worker_of > 0 and pid not in (organizations or set()) and not p.subject_score and not p.victim_score:
+        if (
+            worker_of > 0
+            and pid not in (organizations or set())
+            and not p.subject_score
+            and not p.victim_score
+        ):
             # FIN-2020-A008: third parties control victims' contact details; a person whose own phone or
             # address is a risky front's or controller's, with no subject evidence, is read as a likely victim
             p.victim_score = worker_of

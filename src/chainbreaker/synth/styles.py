@@ -216,6 +216,8 @@ def restyle_transactions(
 
     def handle(i: int, cash_tag: bool = False) -> str:
         cp = int(cp_party[i])
+        if cp < 0 and cpn[i] and cpn[i] == p_names[int(own_party[i])]:
+            cp = int(own_party[i])  # a transfer to one's own account elsewhere goes to one's own token
         if cp >= 0:
             if cash_tag:
                 return "$" + "".join(ch for ch in (p_names[cp] or "").lower() if ch.isalnum())[:12]
