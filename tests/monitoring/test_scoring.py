@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chainbreaker.monitoring import load_catalogue
 from chainbreaker.monitoring.runner import Hit
-from chainbreaker.monitoring.scoring import FlowTie, score_parties
+from chainbreaker.monitoring.scoring import ControlTie, FlowTie, score_parties
 
 IND = {i.id: i for i in load_catalogue().indicators}
 T0 = dt.datetime(2024, 1, 1)
@@ -76,10 +78,6 @@ def test_labour_sector_multiplier_applies_to_labour_indicators_only() -> None:
 
 
 # --- control and benefit ---------------------------------------------------------------------------------
-from hypothesis import given  # noqa: E402  (kept beside the tests that use it)
-from hypothesis import strategies as st  # noqa: E402
-
-from chainbreaker.monitoring.scoring import ControlTie  # noqa: E402
 
 
 def test_signatory_of_a_risky_business_inherits_its_risk_as_a_controller() -> None:
