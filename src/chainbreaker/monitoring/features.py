@@ -419,6 +419,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                  {memo} AS memo_raw, {_col(prof, t, "merchant_name", "x")} AS merchant_raw
           FROM transactions x
           WHERE x.booked_at >= :date_from AND x.booked_at < :date_to
+            AND NOT (x.direction = 'out' AND x.channel = 'card')
         ) t
         JOIN accounts a ON a.account_id = t.account_id
         LEFT JOIN monitoring_names own ON own.party_id = a.party_id
@@ -435,11 +436,51 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
             "date_to": date_to,
         },
     )
+    # Card purchases are most rows and only feed the monthly aggregates: a light view without the
+    # counterparty lookups, joined to the materialised other rows by UNION ALL.
+    engine.query(
+        "features: card purchases (view)",
+        f"""
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_card_out AS
+        SELECT x.txn_id, x.account_id, a.party_id, x.booked_at,
+               date_trunc('month', x.booked_at) AS month,
+               epoch(x.booked_at) AS ts,
+               CAST(extract(hour FROM x.booked_at) AS INTEGER) AS hour,
+               CASE WHEN extract(hour FROM x.booked_at) >= :night_start
+                      OR extract(hour FROM x.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
+               CAST(x.amount AS DOUBLE) AS amount, x.direction, x.channel,
+               CAST(NULL AS VARCHAR) AS cp_party_id, CAST(NULL AS VARCHAR) AS cp_account_id,
+               CAST(NULL AS VARCHAR) AS cp_key,
+               upper({_col(prof, t, "counterparty_country", "x")}) AS cp_country,
+               {_col(prof, t, "mcc", "x")} AS mcc,
+               CASE WHEN {_col(prof, t, "mcc", "x")} IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
+               lower(trim({_col(prof, t, "city", "x")})) AS city, upper({_col(prof, t, "country", "x")}) AS country,
+               0 AS is_payroll, 0 AS is_rent, coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
+               0 AS is_crypto, 0 AS is_tppp, 0 AS is_recruiter, CAST(NULL AS VARCHAR) AS payroll_memo
+        FROM transactions x
+        JOIN accounts a ON a.account_id = x.account_id
+        LEFT JOIN monitoring_mcc b ON b.mcc = {_col(prof, t, "mcc", "x")}
+        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
+        LEFT JOIN monitoring_memo m ON m.memo_raw = {memo}
+        WHERE x.booked_at >= :date_from AND x.booked_at < :date_to AND x.direction = 'out' AND x.channel = 'card'
+        """,
+        {
+            "night_start": int(ref["night_start_hour"]),
+            "night_end": int(ref["night_end_hour"]),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
     _cycles(engine)
     engine.create_table(
-        "monitoring_tx",
-        "features: enriched transactions",
-        "SELECT * FROM monitoring_tx_all WHERE NOT (direction = 'out' AND channel = 'card')",
+        "monitoring_tx", "features: enriched transactions", "SELECT * FROM monitoring_tx_flagged"
+    )
+    engine.query(
+        "features: all enriched transactions (view)",
+        """
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_all AS
+        SELECT * FROM monitoring_tx UNION ALL SELECT * FROM monitoring_card_out
+        """,
     )
     _account_month(engine)
     engine.create_table(
@@ -581,7 +622,7 @@ def _cycles(engine: Engine) -> None:
     engine.query(
         "features: enriched transactions (view)",
         """
-        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_all AS
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_flagged AS
         SELECT t.txn_id, t.account_id, t.party_id, t.booked_at, t.month, t.ts, t.hour, t.is_night, t.amount,
                t.direction, t.channel, t.cp_party_id, t.cp_account_id, t.cp_key, t.cp_country, t.mcc, t.basket,
                t.city, t.country,
