@@ -130,3 +130,16 @@ def test_control_never_turns_a_likely_victim_into_a_subject(
     for victim in ("V1", "V2"):
         if parties[victim].victim_score > 0:
             assert parties[victim].role == "likely_victim"
+
+
+def test_forwarding_structured_cash_is_layering_not_a_victims_sweep() -> None:
+    parties = score_parties(
+        [hit("G-06", "MULE"), hit("ST-21", "MULE"), hit("ST-21", "V"), hit("G-18", "V")],
+        IND,
+        ["MULE", "V"],
+        set(),
+        [],
+    )
+    assert parties["MULE"].role == "likely_subject" and parties["MULE"].subrole == "structurer"
+    assert parties["MULE"].victim_score == 0
+    assert parties["V"].role == "likely_victim"

@@ -354,7 +354,8 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN regexp_matches(n.name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
                CASE WHEN regexp_matches(n.name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
                CASE WHEN regexp_matches(n.name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter,
-               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.compact
+               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.compact,
+               coalesce(us.party_id, uc.party_id) AS name_party_id
         FROM (
           SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name,
                  regexp_replace(name_raw, '[^0-9]', '', 'g') AS digits
@@ -368,6 +369,12 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                    WHERE phone_key IS NOT NULL GROUP BY phone_key HAVING count(*) = 1) hp
           ON length(n.digits) >= 7 AND hp.k = right(n.digits, 9)
         LEFT JOIN monitoring_cpsig sg ON sg.name_raw = n.name_raw
+        LEFT JOIN (SELECT name_sig, min(party_id) AS party_id FROM monitoring_names
+                   WHERE name_sig IS NOT NULL GROUP BY name_sig HAVING count(*) = 1) us
+          ON us.name_sig = sg.name_sig
+        LEFT JOIN (SELECT substr(compact, 1, 12) AS c12, min(party_id) AS party_id FROM monitoring_names
+                   WHERE length(compact) >= 8 GROUP BY substr(compact, 1, 12) HAVING count(*) = 1) uc
+          ON length(sg.compact) >= 8 AND uc.c12 = substr(sg.compact, 1, 12)
         """,
         {
             "crypto_pattern": ref["crypto_pattern"],
@@ -377,6 +384,9 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     )
     # The enriched rows as a view (card purchases are most rows and feed only the monthly aggregates), and a
     # materialised copy of the other rows (transfers, cash, card sales) that the sequence indicators re-read.
+    # without a usable counterparty account (none, or a masked id such as a PIX CPF), a counterparty whose
+    # name (or handle spelling a name) belongs to exactly one party of the bank is that party
+    no_account = "(t.cp_account IS NULL OR t.cp_account = '' OR t.cp_account LIKE '%*%')"
     # the counterparty is the holder: same name tokens in any order, or a handle spelling the name
     own_name = (
         "(n.name_sig IS NOT NULL AND n.name_sig = own.name_sig) OR (length(n.compact) >= 8 AND "
@@ -394,11 +404,13 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN extract(hour FROM t.booked_at) >= :night_start
                       OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
                CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
-               coalesce(ca.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END) AS cp_party_id,
+               coalesce(ca.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
+                        CASE WHEN {no_account} THEN n.name_party_id END) AS cp_party_id,
                ca.account_id AS cp_account_id,
                CASE WHEN coalesce(ca.party_id, n.handle_party_id) IS NOT NULL
                       THEN 'party:' || coalesce(ca.party_id, n.handle_party_id)
                     WHEN {own_name} THEN 'party:' || a.party_id
+                    WHEN {no_account} AND n.name_party_id IS NOT NULL THEN 'party:' || n.name_party_id
                     WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
                     WHEN n.name IS NOT NULL AND n.name <> '' THEN 'name:' || n.name END AS cp_key,
                upper(t.cp_country) AS cp_country, t.mcc,

@@ -144,8 +144,13 @@ def score_parties(
             continue
         p.indicators = sorted(p.contributions)
         p.own_score = _combine(list(p.contributions.values()))
-        p.subject_score = _combine([c for i, c in p.contributions.items() if indicators[i].role == "subject"])
-        p.victim_score = _combine([c for i, c in p.contributions.items() if indicators[i].role == "victim"])
+        side = {i: indicators[i].role for i in p.contributions}
+        if any(indicators[i].subrole == "structurer" for i in p.contributions):
+            # money forwarded out of structured cash deposits is layering (a mule's or funnel's work), not a
+            # victim handing over earnings: the sweep red flags count on the subject side here
+            side.update({i: "subject" for i in p.contributions if indicators[i].family == "earnings_sweep"})
+        p.subject_score = _combine([c for i, c in p.contributions.items() if side[i] == "subject"])
+        p.victim_score = _combine([c for i, c in p.contributions.items() if side[i] == "victim"])
         by_type: dict[str, float] = defaultdict(float)
         for i, c in p.contributions.items():
             by_type[indicators[i].trafficking_type] += c
