@@ -253,8 +253,11 @@ def main() -> None:
         for seed in (int(s) for s in args.seeds.split(",")):
             started = time.perf_counter()
             cells.append(_cell(args.work, style, seed, args.transactions))
+            lib = cells[-1]["library"]
             print(
-                f"cell {style}-{seed} done in {time.perf_counter() - started:.0f}s",
+                f"cell {style}-{seed} done in {time.perf_counter() - started:.0f}s: subject recall "
+                f"{lib['subject_recall']} AP {lib['subject_ap']} victim recall {lib['victim_recall']} "
+                f"benign/10k {lib['benign_alerts_per_10k']} | {json.dumps(cells[-1], default=str)}",
                 file=sys.stderr,
                 flush=True,
             )

@@ -354,7 +354,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN regexp_matches(n.name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
                CASE WHEN regexp_matches(n.name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
                CASE WHEN regexp_matches(n.name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter,
-               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.compact,
+               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.c12,
                coalesce(us.party_id, uc.party_id) AS name_party_id
         FROM (
           SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name,
@@ -388,11 +388,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     # name (or handle spelling a name) belongs to exactly one party of the bank is that party
     no_account = "(t.cp_account IS NULL OR t.cp_account = '' OR t.cp_account LIKE '%*%')"
     # the counterparty is the holder: same name tokens in any order, or a handle spelling the name
-    own_name = (
-        "(n.name_sig IS NOT NULL AND n.name_sig = own.name_sig) OR (length(n.compact) >= 8 AND "
-        "(substr(own.compact, 1, length(n.compact)) = n.compact "
-        "OR substr(own.compact_rev, 1, length(n.compact)) = n.compact))"
-    )
+    own_name = "(n.name_sig = own.name_sig OR n.c12 = own.c12 OR n.c12 = own.c12_rev)"
     engine.query(
         "features: enriched transactions (view)",
         f"""
@@ -521,7 +517,10 @@ def _name_tables(engine: Engine, prof: DataProfile) -> None:
                 ),
                 "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
                 "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
-                "compact_rev": pa.array([compact(r["name"], reverse=True) for r in rows], pa.string()),
+                "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
+                "c12_rev": pa.array(
+                    [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
+                ),
             }
         ),
     )
@@ -568,6 +567,9 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
                 "name_raw": pa.array(names, pa.string()),
                 "name_sig": pa.array([signature(n) for n in names], pa.string()),
                 "compact": pa.array([compact(n) for n in names], pa.string()),
+                "c12": pa.array(
+                    [c[:12] if c and len(c) >= 8 else None for c in (compact(n) for n in names)], pa.string()
+                ),
             }
         ),
     )
@@ -577,7 +579,9 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
             str(r["v"])
             for r in engine.query(
                 "features: merchant descriptors",
-                "SELECT DISTINCT merchant_name AS v FROM transactions WHERE merchant_name IS NOT NULL",
+                "SELECT DISTINCT merchant_name AS v FROM transactions WHERE merchant_name IS NOT NULL"
+                # descriptors are needed only where a row has no MCC
+                + (" AND mcc IS NULL" if "mcc" in set(engine.columns(t)) else ""),
             ).to_pylist()
         ]
     rules = [(str(b), re.compile(str(pat), re.IGNORECASE)) for b, pat in reference()["descriptor_baskets"]]
