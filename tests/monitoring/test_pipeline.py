@@ -84,7 +84,9 @@ def test_report_lists_skipped_indicators(monitored: MonitoringReport) -> None:
 
 
 def test_missing_optional_column_skips_only_its_indicators(tmp_path: Path) -> None:
-    ws = write_bank(Workspace(tmp_path / "ws"), build_rows(mcc=False), drop_columns=("device_id",))
+    ws = write_bank(
+        Workspace(tmp_path / "ws"), build_rows(mcc=False), drop_columns=("device_id", "merchant_name")
+    )
     report = run_monitoring(ws, tmp_path / "out")
     skipped = {r.indicator_id for r in report.skipped}
     assert {"ST-01", "ST-09", "NW-04"} <= skipped

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chainbreaker.monitoring import load_catalogue
 from chainbreaker.monitoring.runner import Hit
-from chainbreaker.monitoring.scoring import FlowTie, score_parties
+from chainbreaker.monitoring.scoring import ControlTie, FlowTie, score_parties
 
 IND = {i.id: i for i in load_catalogue().indicators}
 T0 = dt.datetime(2024, 1, 1)
@@ -73,3 +75,71 @@ def test_labour_sector_multiplier_applies_to_labour_indicators_only() -> None:
     assert sector.own_score == pytest.approx(base.own_score * 1.5)
     st = score_parties([hit("ST-11", "B")], IND, ["B"], {"B"}, [])["B"]
     assert st.own_score == pytest.approx(IND["ST-11"].weight)
+
+
+# --- control and benefit ---------------------------------------------------------------------------------
+
+
+def test_signatory_of_a_risky_business_inherits_its_risk_as_a_controller() -> None:
+    hits = [hit("G-03", "BIZ"), hit("LT-09", "BIZ"), hit("G-14", "BIZ")]
+    parties = score_parties(
+        hits, IND, ["BIZ", "OWNER", "CLERK"], set(), [], controls=[ControlTie("OWNER", "BIZ", "signatory")]
+    )
+    owner = parties["OWNER"]
+    assert parties["BIZ"].own_score >= 0.4
+    assert owner.role == "likely_subject" and owner.subrole == "controller"
+    assert owner.subject_score == pytest.approx(0.6 * parties["BIZ"].own_score, abs=1e-3)
+    assert any(t["how"] == "control" and t["party_id"] == "BIZ" for t in owner.ties)
+    assert parties["CLERK"].risk_score == 0
+
+
+def test_controlling_several_risky_parties_ranks_above_controlling_one() -> None:
+    hits = [hit(i, b) for b in ("B1", "B2") for i in ("G-03", "LT-09", "G-14")]
+    controls = [ControlTie("BOTH", "B1", "signatory"), ControlTie("BOTH", "B2", "signatory")]
+    controls.append(ControlTie("ONE", "B1", "signatory"))
+    parties = score_parties(hits, IND, ["B1", "B2", "BOTH", "ONE"], set(), [], controls=controls)
+    assert parties["BOTH"].subject_score > parties["ONE"].subject_score > 0
+
+
+def test_a_quiet_business_passes_nothing_to_its_signatory() -> None:
+    parties = score_parties(
+        [hit("G-14", "BIZ", 0.5)],
+        IND,
+        ["BIZ", "OWNER"],
+        set(),
+        [],
+        controls=[ControlTie("OWNER", "BIZ", "signatory")],
+    )
+    assert parties["OWNER"].risk_score == 0 and parties["OWNER"].role == "unknown"
+
+
+@given(
+    ties=st.lists(
+        st.tuples(st.sampled_from(["V1", "V2", "X"]), st.sampled_from(["B1", "B2", "V1"])), max_size=6
+    ),
+    strength=st.floats(0.5, 1.0),
+)
+def test_control_never_turns_a_likely_victim_into_a_subject(
+    ties: list[tuple[str, str]], strength: float
+) -> None:
+    """Invariant: whatever the control ties, a party with victim-side evidence stays a likely victim."""
+    hits = [hit("ST-21", "V1", strength), hit("G-18", "V2", strength)]
+    hits += [hit(i, b) for b in ("B1", "B2") for i in ("G-03", "LT-09", "G-14")]
+    controls = [ControlTie(a, b, "authorised_user") for a, b in ties]
+    parties = score_parties(hits, IND, ["V1", "V2", "X", "B1", "B2"], set(), [], controls=controls)
+    for victim in ("V1", "V2"):
+        if parties[victim].victim_score > 0:
+            assert parties[victim].role == "likely_victim"
+
+
+def test_forwarding_structured_cash_is_layering_not_a_victims_sweep() -> None:
+    parties = score_parties(
+        [hit("G-06", "MULE"), hit("ST-21", "MULE"), hit("ST-21", "V"), hit("G-18", "V")],
+        IND,
+        ["MULE", "V"],
+        set(),
+        [],
+    )
+    assert parties["MULE"].role == "likely_subject" and parties["MULE"].subrole == "structurer"
+    assert parties["MULE"].victim_score == 0
+    assert parties["V"].role == "likely_victim"

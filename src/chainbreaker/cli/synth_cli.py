@@ -35,6 +35,13 @@ def register(app: typer.Typer) -> None:
         weak_share: Annotated[
             float, typer.Option("--weak-share", help="share of rings with weak (fewer, fainter) signals")
         ] = 0.3,
+        style: Annotated[
+            str,
+            typer.Option(
+                "--style",
+                help="export style: clean, us_retail, european, latam, neobank, sparse_kyc, a comma list, or mix",
+            ),
+        ] = "clean",
     ) -> None:
         """Write a synthetic bank with injected trafficking schemes and its labels.
 
@@ -44,6 +51,7 @@ def register(app: typer.Typer) -> None:
         Example: chainbreaker synth bank/ --transactions 1000000 --seed 7 --format parquet
         """
         from chainbreaker.synth import SynthConfig, generate_bank, parse_scheme_mix
+        from chainbreaker.synth.styles import parse_style
 
         with user_errors():
             config = SynthConfig(
@@ -53,6 +61,7 @@ def register(app: typer.Typer) -> None:
                 prevalence=prevalence,
                 scheme_mix=parse_scheme_mix(scheme_mix),
                 weak_share=weak_share,
+                styles=parse_style(style),
             )
             with progress() as bar:
                 task = bar.add_task("synthesising transactions", total=transactions)

@@ -106,6 +106,11 @@ class Indicator(BaseModel):
     description: str
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     requires: list[str] = Field(description="contract columns as table.column; absent or empty ones skip it")
+    signals: list[Literal["time_of_day", "mcc", "counterparty_account"]] = Field(
+        default_factory=list,
+        description="signals the red flag cannot do without; when the data profile finds one degenerate "
+        "(e.g. every booking at 00:00) the indicator is skipped with that reason",
+    )
     sources: list[Source] = Field(min_length=1)
     explanation: str = Field(description="template filled with the hit's figures and the parameters")
     evidence: str | None = Field(

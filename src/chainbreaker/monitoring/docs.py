@@ -44,7 +44,13 @@ def render_indicator(ind: Indicator) -> str:
         + (f" · **Family:** {ind.family}" if ind.family else "")
         + f" · **Version:** {ind.version}"
         + ("" if ind.enabled else " · **disabled**"),
-        f"- **Needs:** {', '.join(f'`{c}`' for c in ind.requires)}",
+        f"- **Needs:** {', '.join(f'`{c}`' for c in ind.requires)}"
+        + (
+            f"; signals {', '.join(f'`{g}`' for g in ind.signals)} (skipped with the reason when the data "
+            "profile finds them degenerate)"
+            if ind.signals
+            else ""
+        ),
         "- **Sources:** "
         + "; ".join(
             f"{s.document}, {s.section} (catalogue {s.catalogue} {s.tag})".strip() for s in ind.sources

@@ -13,6 +13,7 @@ the engine seam, and column names come from the data contract, never from user i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -24,6 +25,7 @@ import yaml
 from chainbreaker.core.contract import TABLES_BY_NAME
 from chainbreaker.core.identifiers import party_keys
 from chainbreaker.engines.base import Engine
+from chainbreaker.monitoring.names import compact, family_name, layout, signature
 
 TRANSFER_CHANNELS = ("p2p", "internal", "wire", "ach", "check", "other")
 
@@ -47,23 +49,75 @@ def basket_codes() -> dict[str, list[str]]:
     return out
 
 
+@dataclass(frozen=True)
+class Signal:
+    """A signal some indicators need (time of day, MCC, counterparty identity...), and whether the data has it."""
+
+    name: str
+    available: bool
+    detail: str
+
+
 @dataclass
 class DataProfile:
-    """What the loaded data holds: its time range and which optional columns carry values."""
+    """What the loaded data holds: its time range, which optional columns carry values, and which signals
+    are degenerate (all times at midnight, no MCC, opaque counterparties, one name layout)."""
 
     first: dt.datetime | None
     last: dt.datetime | None
     rows: int
     present: set[str] = field(default_factory=set)
     has_holders: bool = False
+    signals: dict[str, Signal] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
 
     def missing(self, required: list[str]) -> list[str]:
         return [c for c in required if c not in self.present]
 
+    def missing_signals(self, needed: list[str]) -> list[str]:
+        """Reasons for each needed signal the data lacks (a signal never profiled counts as available)."""
+        return [
+            f"{name}: {self.signals[name].detail}"
+            for name in needed
+            if name in self.signals and not self.signals[name].available
+        ]
+
+    def available(self, name: str) -> bool:
+        sig = self.signals.get(name)
+        return sig is None or sig.available
+
+    def lines(self) -> list[str]:
+        """The profile as a few lines for the terminal (printed by `monitor` before the results)."""
+        out = [f"data profile: {self.rows:,} transactions, {self.first} to {self.last}"]
+        for sig in self.signals.values():
+            out.append(f"  {'ok ' if sig.available else 'NO '} {sig.name}: {sig.detail}")
+        out += [f"  note {f}" for f in self.findings]
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "present_columns": sorted(self.present),
+            "has_holders": self.has_holders,
+            "signals": {k: {"available": v.available, "detail": v.detail} for k, v in self.signals.items()},
+            "findings": list(self.findings),
+            "figures": dict(self.figures),
+        }
+
+
+#: Below these shares a signal counts as missing (the indicators needing it skip or use their fallback).
+MIDNIGHT_SHARE = 0.95
+MIN_SHARE = 0.5
+
 
 def profile(engine: Engine) -> DataProfile:
-    """One pass over each table counting non-empty values per column (a column that is all empty is absent)."""
+    """One pass over each table counting non-empty values per column (a column that is all empty is absent),
+    then one pass over the transactions for the degenerate signals."""
     present: set[str] = set()
+    findings: list[str] = []
     rows = 0
     first = last = None
     for table in TABLES_BY_NAME.values():
@@ -82,11 +136,94 @@ def profile(engine: Engine) -> DataProfile:
         for c in cols:
             if result[c]:
                 present.add(f"{table.name}.{c}")
+            elif result["n_rows"]:
+                findings.append(f"{table.name}.{c} is empty")
         if table.name == "transactions":
             rows = int(result["n_rows"])
             first, last = _naive(result["first_at"]), _naive(result["last_at"])
     has_holders = engine.exists("account_holders") and any(c.startswith("account_holders.") for c in present)
-    return DataProfile(first, last, rows, present, has_holders)
+    if "transactions.mcc" not in present and "transactions.merchant_name" in present:
+        # card-first banks send merchant descriptors only: MCC baskets come from the descriptor instead
+        present.add("transactions.mcc")
+        findings.append("transactions.mcc is empty: MCC baskets fall back to merchant descriptors")
+    prof = DataProfile(first, last, rows, present, has_holders, findings=findings)
+    if rows:
+        _signals(engine, prof)
+    return prof
+
+
+def _signals(engine: Engine, prof: DataProfile) -> None:
+    """Time of day, MCC coverage, counterparty identity, payroll wording and the name layout."""
+    t = "transactions"
+    mcc = _col(prof, t, "mcc", "x")
+    cpa = _col(prof, t, "counterparty_account", "x")
+    memo = _col(prof, t, "description", "x")
+    r = engine.query(
+        "profile: signals",
+        f"""
+        SELECT count(*) AS n,
+               sum(CASE WHEN extract(hour FROM x.booked_at) = 0 AND extract(minute FROM x.booked_at) = 0
+                         AND extract(second FROM x.booked_at) = 0 THEN 1 ELSE 0 END) AS midnight,
+               sum(CASE WHEN x.channel = 'card' THEN 1 ELSE 0 END) AS card_n,
+               sum(CASE WHEN x.channel = 'card' AND {mcc} IS NOT NULL THEN 1 ELSE 0 END) AS card_mcc,
+               sum(CASE WHEN x.channel IN ('p2p', 'internal') THEN 1 ELSE 0 END) AS p2p_n,
+               sum(CASE WHEN x.channel IN ('p2p', 'internal') AND {cpa} IS NOT NULL THEN 1 ELSE 0 END) AS p2p_acct,
+               sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in' THEN 1 ELSE 0 END) AS ach_in,
+               sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in'
+                         AND regexp_matches(lower(coalesce({memo}, '')), :payroll) THEN 1 ELSE 0 END) AS ach_payroll
+        FROM transactions x
+        """,
+        {"payroll": reference()["payroll_pattern"]},
+    ).to_pylist()[0]
+    n = int(r["n"] or 0)
+    share = (int(r["midnight"] or 0) / n) if n else 0.0
+    prof.figures.update({k: int(v or 0) for k, v in r.items()})
+    prof.signals["time_of_day"] = Signal(
+        "time_of_day",
+        share < MIDNIGHT_SHARE,
+        f"{share:.1%} of bookings at 00:00:00"
+        + (" (date-only export): time-of-day red flags are skipped" if share >= MIDNIGHT_SHARE else ""),
+    )
+    card_n = int(r["card_n"] or 0)
+    mcc_share = int(r["card_mcc"] or 0) / card_n if card_n else 0.0
+    prof.signals["mcc"] = Signal(
+        "mcc",
+        mcc_share >= MIN_SHARE,
+        f"{mcc_share:.1%} of card rows carry an MCC"
+        + ("; baskets fall back to merchant descriptors" if mcc_share < MIN_SHARE else ""),
+    )
+    p2p_n = int(r["p2p_n"] or 0)
+    acct_share = int(r["p2p_acct"] or 0) / p2p_n if p2p_n else 0.0
+    prof.signals["counterparty_account"] = Signal(
+        "counterparty_account",
+        acct_share >= MIN_SHARE,
+        f"{acct_share:.1%} of P2P/internal rows name a counterparty account"
+        + ("; counterparties resolved by handle (e-mail, phone) and name" if acct_share < MIN_SHARE else ""),
+    )
+    ach_in = int(r["ach_in"] or 0)
+    pay_share = int(r["ach_payroll"] or 0) / ach_in if ach_in else 0.0
+    prof.signals["payroll_wording"] = Signal(
+        "payroll_wording",
+        True,
+        f"{pay_share:.1%} of ACH credits say payroll/salary/wage; pay is recognised from recurring credits "
+        "first, wording second",
+    )
+    names = engine.query(
+        "profile: name layout",
+        "SELECT name FROM parties WHERE party_type = 'person' AND name IS NOT NULL LIMIT 5000",
+    ).to_pylist()
+    counts: dict[str, int] = {}
+    for row in names:
+        kind = layout(str(row["name"]))
+        counts[kind] = counts.get(kind, 0) + 1
+    if counts:
+        top = max(sorted(counts), key=lambda k: counts[k])
+        prof.signals["name_layout"] = Signal(
+            "name_layout",
+            True,
+            f"person names mostly {top} ({counts[top] / sum(counts.values()):.0%}); family names read per layout",
+        )
+        prof.figures["name_layouts"] = counts
 
 
 def _naive(value: Any) -> dt.datetime | None:
@@ -161,6 +298,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     ref = reference()
     baskets = basket_codes()
     as_of = min(date_to, (prof.last or date_to) + dt.timedelta(seconds=1))
+    _name_tables(engine, prof)
     p = "parties"
     register_party_keys(engine, prof)
     engine.create_table(
@@ -177,7 +315,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                     THEN 1 ELSE 0 END AS is_labour_sector
         FROM (
           SELECT x.party_id, x.party_type,
-                 lower(split_part(trim(x.name), ' ', -1)) AS name_surname,
+                 nm.surname AS name_surname,
                  lower(trim({_col(prof, p, "city", "x")})) AS home_city,
                  upper({_col(prof, p, "country", "x")}) AS home_country,
                  k.phone_key, k.email_key, k.address_key, k.id_key,
@@ -188,6 +326,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                             / 31557600) AS INTEGER) AS age,
                  {_col(prof, p, "onboarded_at", "x", "DATE")} AS onboarded_at
           FROM parties x LEFT JOIN monitoring_party_keys k ON k.party_id = x.party_id
+               LEFT JOIN monitoring_names nm ON nm.party_id = x.party_id
         ) q
         """,
         {
@@ -242,19 +381,36 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         },
     )
     cpn = _col(prof, t, "counterparty_name", "x")
+    _cp_tables(engine, prof)
     engine.create_table(
         "monitoring_cpname",
         "features: counterparty-name flags",
         f"""
-        SELECT name_raw, name,
-               CASE WHEN regexp_matches(name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
-               CASE WHEN regexp_matches(name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
-               CASE WHEN regexp_matches(name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter
+        SELECT n.name_raw, n.name,
+               CASE WHEN regexp_matches(n.name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
+               CASE WHEN regexp_matches(n.name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
+               CASE WHEN regexp_matches(n.name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter,
+               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.c12,
+               coalesce(us.party_id, uc.party_id) AS name_party_id
         FROM (
-          SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name
+          SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name,
+                 regexp_replace(name_raw, '[^0-9]', '', 'g') AS digits
           FROM (SELECT DISTINCT {cpn} AS name_raw FROM transactions x) d
           WHERE name_raw IS NOT NULL
         ) n
+        LEFT JOIN (SELECT email_key AS k, min(party_id) AS party_id FROM monitoring_party
+                   WHERE email_key IS NOT NULL AND email_key <> '' GROUP BY email_key HAVING count(*) = 1) he
+          ON he.k = lower(trim(n.name_raw))
+        LEFT JOIN (SELECT phone_key AS k, min(party_id) AS party_id FROM monitoring_party
+                   WHERE phone_key IS NOT NULL GROUP BY phone_key HAVING count(*) = 1) hp
+          ON length(n.digits) >= 7 AND hp.k = right(n.digits, 9)
+        LEFT JOIN monitoring_cpsig sg ON sg.name_raw = n.name_raw
+        LEFT JOIN (SELECT name_sig, min(party_id) AS party_id FROM monitoring_names
+                   WHERE name_sig IS NOT NULL GROUP BY name_sig HAVING count(*) = 1) us
+          ON us.name_sig = sg.name_sig
+        LEFT JOIN (SELECT substr(compact, 1, 12) AS c12, min(party_id) AS party_id FROM monitoring_names
+                   WHERE length(compact) >= 8 GROUP BY substr(compact, 1, 12) HAVING count(*) = 1) uc
+          ON length(sg.compact) >= 8 AND uc.c12 = substr(sg.compact, 1, 12)
         """,
         {
             "crypto_pattern": ref["crypto_pattern"],
@@ -264,10 +420,15 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     )
     # The enriched rows as a view (card purchases are most rows and feed only the monthly aggregates), and a
     # materialised copy of the other rows (transfers, cash, card sales) that the sequence indicators re-read.
+    # without a usable counterparty account (none, or a masked id such as a PIX CPF), a counterparty whose
+    # name (or handle spelling a name) belongs to exactly one party of the bank is that party
+    no_account = "(t.cp_account IS NULL OR t.cp_account = '' OR t.cp_account LIKE '%*%')"
+    # the counterparty is the holder: same name tokens in any order, or a handle spelling the name
+    own_name = "(n.name_sig = own.name_sig OR n.c12 = own.c12 OR n.c12 = own.c12_rev)"
     engine.query(
         "features: enriched transactions (view)",
         f"""
-        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_all AS
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_base AS
         SELECT t.txn_id, t.account_id, a.party_id, t.booked_at,
                date_trunc('month', t.booked_at) AS month,
                epoch(t.booked_at) AS ts,
@@ -275,17 +436,23 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN extract(hour FROM t.booked_at) >= :night_start
                       OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
                CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
-               ca.party_id AS cp_party_id,
-               CASE WHEN ca.party_id IS NOT NULL THEN 'party:' || ca.party_id
+               coalesce(ca.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
+                        CASE WHEN {no_account} THEN n.name_party_id END) AS cp_party_id,
+               ca.account_id AS cp_account_id,
+               CASE WHEN coalesce(ca.party_id, n.handle_party_id) IS NOT NULL
+                      THEN 'party:' || coalesce(ca.party_id, n.handle_party_id)
+                    WHEN {own_name} THEN 'party:' || a.party_id
+                    WHEN {no_account} AND n.name_party_id IS NOT NULL THEN 'party:' || n.name_party_id
                     WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
                     WHEN n.name IS NOT NULL AND n.name <> '' THEN 'name:' || n.name END AS cp_key,
-               upper(t.cp_country) AS cp_country, t.mcc, b.basket,
+               upper(t.cp_country) AS cp_country, t.mcc,
+               CASE WHEN t.mcc IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
                lower(trim(t.city)) AS city, upper(t.country) AS country,
-               coalesce(m.is_payroll, 0) AS is_payroll, coalesce(m.is_rent, 0) AS is_rent,
+               coalesce(m.is_payroll, 0) AS is_payroll_memo, coalesce(m.is_rent, 0) AS is_rent_memo,
                coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
                coalesce(n.is_crypto, 0) AS is_crypto, coalesce(n.is_tppp, 0) AS is_tppp,
                coalesce(n.is_recruiter, 0) AS is_recruiter,
-               CASE WHEN m.is_payroll = 1 THEN m.memo END AS payroll_memo
+               CASE WHEN m.is_payroll = 1 THEN m.memo END AS memo_payroll
         FROM (
           SELECT x.txn_id, x.account_id, x.booked_at, x.amount, x.direction, x.channel,
                  {_col(prof, t, "counterparty_account", "x")} AS cp_account,
@@ -293,13 +460,16 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                  {_col(prof, t, "counterparty_country", "x")} AS cp_country,
                  {_col(prof, t, "mcc", "x")} AS mcc, {_col(prof, t, "city", "x")} AS city,
                  {_col(prof, t, "country", "x")} AS country,
-                 {memo} AS memo_raw
+                 {memo} AS memo_raw, {_col(prof, t, "merchant_name", "x")} AS merchant_raw
           FROM transactions x
           WHERE x.booked_at >= :date_from AND x.booked_at < :date_to
+            AND NOT (x.direction = 'out' AND x.channel = 'card')
         ) t
         JOIN accounts a ON a.account_id = t.account_id
-        LEFT JOIN accounts ca ON ca.account_id = t.cp_account
+        LEFT JOIN monitoring_names own ON own.party_id = a.party_id
+        LEFT JOIN monitoring_cpacct ca ON ca.cp_raw = t.cp_account
         LEFT JOIN monitoring_mcc b ON b.mcc = t.mcc
+        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = t.merchant_raw
         LEFT JOIN monitoring_memo m ON m.memo_raw = t.memo_raw
         LEFT JOIN monitoring_cpname n ON n.name_raw = t.cp_name_raw
         """,
@@ -310,10 +480,51 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
             "date_to": date_to,
         },
     )
+    # Card purchases are most rows and only feed the monthly aggregates: a light view without the
+    # counterparty lookups, joined to the materialised other rows by UNION ALL.
+    engine.query(
+        "features: card purchases (view)",
+        f"""
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_card_out AS
+        SELECT x.txn_id, x.account_id, a.party_id, x.booked_at,
+               date_trunc('month', x.booked_at) AS month,
+               epoch(x.booked_at) AS ts,
+               CAST(extract(hour FROM x.booked_at) AS INTEGER) AS hour,
+               CASE WHEN extract(hour FROM x.booked_at) >= :night_start
+                      OR extract(hour FROM x.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
+               CAST(x.amount AS DOUBLE) AS amount, x.direction, x.channel,
+               CAST(NULL AS VARCHAR) AS cp_party_id, CAST(NULL AS VARCHAR) AS cp_account_id,
+               CAST(NULL AS VARCHAR) AS cp_key,
+               upper({_col(prof, t, "counterparty_country", "x")}) AS cp_country,
+               {_col(prof, t, "mcc", "x")} AS mcc,
+               CASE WHEN {_col(prof, t, "mcc", "x")} IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
+               lower(trim({_col(prof, t, "city", "x")})) AS city, upper({_col(prof, t, "country", "x")}) AS country,
+               0 AS is_payroll, 0 AS is_rent, coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
+               0 AS is_crypto, 0 AS is_tppp, 0 AS is_recruiter, CAST(NULL AS VARCHAR) AS payroll_memo
+        FROM transactions x
+        JOIN accounts a ON a.account_id = x.account_id
+        LEFT JOIN monitoring_mcc b ON b.mcc = {_col(prof, t, "mcc", "x")}
+        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
+        LEFT JOIN monitoring_memo m ON m.memo_raw = {memo}
+        WHERE x.booked_at >= :date_from AND x.booked_at < :date_to AND x.direction = 'out' AND x.channel = 'card'
+        """,
+        {
+            "night_start": int(ref["night_start_hour"]),
+            "night_end": int(ref["night_end_hour"]),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+    _cycles(engine)
     engine.create_table(
-        "monitoring_tx",
-        "features: enriched transactions",
-        "SELECT * FROM monitoring_tx_all WHERE NOT (direction = 'out' AND channel = 'card')",
+        "monitoring_tx", "features: enriched transactions", "SELECT * FROM monitoring_tx_flagged"
+    )
+    engine.query(
+        "features: all enriched transactions (view)",
+        """
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_all AS
+        SELECT * FROM monitoring_tx UNION ALL SELECT * FROM monitoring_card_out
+        """,
     )
     _account_month(engine)
     engine.create_table(
@@ -326,6 +537,164 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     _flows(engine)
     _identifiers(engine, prof, date_from, date_to)
     holders_table(engine, prof)
+
+
+def _name_tables(engine: Engine, prof: DataProfile) -> None:
+    """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
+    rows = engine.query("features: party names", "SELECT party_id, party_type, name FROM parties").to_pylist()
+    engine.register_arrow(
+        "monitoring_names",
+        pa.table(
+            {
+                "party_id": pa.array([str(r["party_id"]) for r in rows], pa.string()),
+                "surname": pa.array(
+                    [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows],
+                    pa.string(),
+                ),
+                "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
+                "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
+                "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
+                "c12_rev": pa.array(
+                    [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
+                ),
+            }
+        ),
+    )
+
+
+def _cp_tables(engine: Engine, prof: DataProfile) -> None:
+    """Lookups per distinct value: counterparty account -> account (ids compared without spaces or case, so an
+    IBAN printed in groups of four still finds its account), counterparty name -> signature, merchant
+    descriptor -> MCC basket (used only where the row has no MCC)."""
+    t = "transactions"
+    if "transactions.counterparty_account" in prof.present:
+        engine.create_table(
+            "monitoring_cpacct",
+            "features: counterparty accounts",
+            """
+            SELECT d.cp_raw, a.account_id, a.party_id
+            FROM (SELECT DISTINCT counterparty_account AS cp_raw FROM transactions
+                  WHERE counterparty_account IS NOT NULL) d
+            JOIN (SELECT account_id, party_id,
+                         upper(regexp_replace(account_id, '[^A-Za-z0-9]', '', 'g')) AS k FROM accounts) a
+              ON a.k = upper(regexp_replace(d.cp_raw, '[^A-Za-z0-9]', '', 'g'))
+            """,
+        )
+    else:
+        engine.create_table(
+            "monitoring_cpacct",
+            "features: counterparty accounts",
+            "SELECT CAST(NULL AS VARCHAR) AS cp_raw, CAST(NULL AS VARCHAR) AS account_id, "
+            "CAST(NULL AS VARCHAR) AS party_id FROM accounts WHERE 1 = 0",
+        )
+    names: list[str] = []
+    if f"{t}.counterparty_name" in prof.present:
+        names = [
+            str(r["v"])
+            for r in engine.query(
+                "features: counterparty names",
+                "SELECT DISTINCT counterparty_name AS v FROM transactions WHERE counterparty_name IS NOT NULL",
+            ).to_pylist()
+        ]
+    engine.register_arrow(
+        "monitoring_cpsig",
+        pa.table(
+            {
+                "name_raw": pa.array(names, pa.string()),
+                "name_sig": pa.array([signature(n) for n in names], pa.string()),
+                "compact": pa.array([compact(n) for n in names], pa.string()),
+                "c12": pa.array(
+                    [c[:12] if c and len(c) >= 8 else None for c in (compact(n) for n in names)], pa.string()
+                ),
+            }
+        ),
+    )
+    merchants: list[str] = []
+    if f"{t}.merchant_name" in prof.present:
+        merchants = [
+            str(r["v"])
+            for r in engine.query(
+                "features: merchant descriptors",
+                "SELECT DISTINCT merchant_name AS v FROM transactions WHERE merchant_name IS NOT NULL"
+                # descriptors are needed only where a row has no MCC
+                + (" AND mcc IS NULL" if "mcc" in set(engine.columns(t)) else ""),
+            ).to_pylist()
+        ]
+    rules = [(str(b), re.compile(str(pat), re.IGNORECASE)) for b, pat in reference()["descriptor_baskets"]]
+    baskets: list[str | None] = []
+    for m in merchants:
+        baskets.append(next((b for b, rx in rules if rx.search(m)), None))
+    engine.register_arrow(
+        "monitoring_merchant",
+        pa.table(
+            {"merchant_raw": pa.array(merchants, pa.string()), "basket": pa.array(baskets, pa.string())}
+        ),
+    )
+
+
+def _cycles(engine: Engine) -> None:
+    """Pay and rent recognised from behaviour: recurring credits from one payer on a weekly, bi-weekly,
+    semi-monthly or monthly cycle with steady amounts (pay), and fixed monthly payments to one payee early in
+    the month (rent). The description patterns stay a second signal (`is_payroll_memo`, `is_rent_memo`).
+    """
+    ref = reference()["cycles"]
+    engine.create_table(
+        "monitoring_cycle",
+        "features: recurring pay and rent",
+        """
+        WITH x AS (
+          SELECT account_id, cp_key, direction, channel, amount,
+                 CAST(extract(day FROM booked_at) AS INTEGER) AS dom,
+                 (ts - lag(ts) OVER (PARTITION BY account_id, cp_key, direction ORDER BY ts)) / 86400.0 AS gap
+          FROM monitoring_tx_base
+          WHERE cp_key IS NOT NULL AND channel IN ('ach', 'wire', 'check', 'other', 'p2p', 'internal')
+            AND (cp_party_id IS NULL OR cp_party_id <> party_id)
+        ), g AS (
+          SELECT account_id, cp_key, direction, count(*) AS n, median(gap) AS gap, avg(amount) AS mean_amount,
+                 coalesce(stddev_samp(amount), 0) AS sd_amount, max(amount) - min(amount) AS spread,
+                 avg(dom) AS mean_dom, sum(CASE WHEN channel = 'p2p' THEN 1 ELSE 0 END) AS p2p_n
+          FROM x GROUP BY account_id, cp_key, direction
+          HAVING count(*) >= :min_count
+        )
+        SELECT account_id, cp_key, direction,
+               CASE WHEN direction = 'in' AND p2p_n = 0 AND sd_amount <= :pay_cv * mean_amount
+                         AND ((gap BETWEEN 6 AND 8) OR (gap BETWEEN 13 AND 16.5) OR (gap BETWEEN 27 AND 32))
+                    THEN 1 ELSE 0 END AS is_pay,
+               CASE WHEN direction = 'out' AND spread <= :rent_spread * mean_amount AND gap BETWEEN 27 AND 32
+                         AND mean_dom <= :rent_max_day THEN 1 ELSE 0 END AS is_rent
+        FROM g
+        """,
+        {
+            "min_count": int(ref["min_count"]),
+            "pay_cv": float(ref["pay_cv"]),
+            "rent_spread": float(ref["rent_spread"]),
+            "rent_max_day": float(ref["rent_max_day"]),
+        },
+    )
+    engine.query(
+        "features: enriched transactions (view)",
+        """
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_flagged AS
+        SELECT t.txn_id, t.account_id, t.party_id, t.booked_at, t.month, t.ts, t.hour, t.is_night, t.amount,
+               t.direction, t.channel, t.cp_party_id, t.cp_account_id, t.cp_key, t.cp_country, t.mcc, t.basket,
+               t.city, t.country,
+               CASE WHEN t.is_payroll_memo = 1 OR ci.is_pay = 1 OR co.is_pay = 1 THEN 1 ELSE 0 END AS is_payroll,
+               CASE WHEN t.is_rent_memo = 1 OR ci.is_rent = 1 THEN 1 ELSE 0 END AS is_rent,
+               t.is_fee, t.is_prepaid, t.is_crypto, t.is_tppp, t.is_recruiter,
+               CASE WHEN t.memo_payroll IS NOT NULL THEN t.memo_payroll
+                    WHEN ci.is_pay = 1 OR co.is_pay = 1 THEN 'cycle ' || coalesce(t.cp_key, '') END AS payroll_memo
+        FROM monitoring_tx_base t
+        LEFT JOIN (SELECT account_id, cp_key, direction, is_pay, is_rent FROM monitoring_cycle
+                   WHERE is_pay = 1 OR is_rent = 1) ci
+          ON ci.account_id = t.account_id AND ci.cp_key = t.cp_key AND ci.direction = t.direction
+        LEFT JOIN (SELECT account_id AS worker_account, substr(cp_key, 7) AS employer_party,
+                          'out' AS direction, max(is_pay) AS is_pay
+                   FROM monitoring_cycle WHERE is_pay = 1 AND direction = 'in' AND cp_key LIKE 'party:%'
+                   GROUP BY account_id, substr(cp_key, 7)) co
+          ON co.worker_account = t.cp_account_id AND co.employer_party = t.party_id
+         AND co.direction = t.direction
+        """,
+    )
 
 
 def _account_month(engine: Engine) -> None:

@@ -7,6 +7,7 @@ features (shared aggregates, once) -> every enabled indicator (one named step ea
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -36,7 +37,14 @@ from chainbreaker.monitoring.output import (
     write_table,
 )
 from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator
-from chainbreaker.monitoring.scoring import FlowTie, PartyRisk, ScoringConfig, score_parties, scoring_config
+from chainbreaker.monitoring.scoring import (
+    ControlTie,
+    FlowTie,
+    PartyRisk,
+    ScoringConfig,
+    score_parties,
+    scoring_config,
+)
 
 log = get_logger(__name__)
 
@@ -93,6 +101,8 @@ class MonitoringReport:
     period: tuple[dt.datetime | None, dt.datetime | None]
     step_seconds: dict[str, float] = field(default_factory=dict)
     shadow: ShadowDiff | None = None
+    profile: DataProfile | None = None
+    profile_path: Path | None = None
 
     @property
     def skipped(self) -> list[IndicatorRun]:
@@ -105,7 +115,7 @@ class MonitoringReport:
     def summary(self) -> str:
         """A few lines for the terminal or the demo."""
         ok = sum(1 for r in self.runs if r.status == "ok")
-        lines = [
+        lines = (self.profile.lines() if self.profile else []) + [
             f"monitored {self.transactions:,} transactions of {self.parties:,} parties on {self.engine} "
             f"in {self.seconds:.1f}s",
             f"indicators: {ok} ran, {len(self.skipped)} skipped, {len(self.failed) + len(self.problems)} failed",
@@ -136,18 +146,53 @@ class RunResult:
     feature_seconds: float
 
 
+def _control_ties(engine: Engine) -> list[ControlTie]:
+    """Who controls or benefits from the accounts of parties with hits: further holders (signatories,
+    authorised users, joint holders) and persons who receive regular pushed transfers (draws) from a business
+    in two or more months that are not pay or rent."""
+    holders = engine.query(
+        "roll-up: control by holders",
+        """
+        SELECT DISTINCT h.holder_party_id AS controller, h.owner_party_id AS controlled, h.role AS how
+        FROM monitoring_holder h
+        WHERE h.owner_party_id IN (SELECT party_id FROM monitoring_hit_party)
+        """,
+    ).to_pylist()
+    draws = engine.query(
+        "roll-up: regular draws",
+        """
+        SELECT t.cp_party_id AS controller, t.party_id AS controlled
+        FROM monitoring_tx t
+        JOIN monitoring_party p ON p.party_id = t.party_id
+        JOIN monitoring_party q ON q.party_id = t.cp_party_id
+        WHERE t.party_id IN (SELECT party_id FROM monitoring_hit_party)
+          AND p.party_type = 'organization' AND q.party_type = 'person'
+          AND t.direction = 'out' AND t.is_payroll = 0 AND t.is_rent = 0
+          AND t.channel IN ('internal', 'p2p', 'wire', 'check', 'ach') AND t.cp_party_id <> t.party_id
+        GROUP BY t.cp_party_id, t.party_id
+        HAVING count(DISTINCT t.month) >= 2
+        """,
+    ).to_pylist()
+    ties = [
+        ControlTie(str(r["controller"]), str(r["controlled"]), str(r["how"] or "holder")) for r in holders
+    ]
+    ties += [ControlTie(str(r["controller"]), str(r["controlled"]), "regular_draw") for r in draws]
+    return sorted(set(ties), key=lambda t: (t.controller, t.controlled, t.how))
+
+
 def _party_context(
     engine: Engine, hits: list[Hit], cfg: ScoringConfig
-) -> tuple[list[str], set[str], list[FlowTie]]:
-    """All party ids, the businesses in labour-risk sectors, and money ties among parties with hits."""
+) -> tuple[list[str], set[str], list[FlowTie], list[ControlTie], set[str]]:
+    """All party ids, the businesses in labour-risk sectors, money ties among parties with hits, and control."""
     rows = engine.query(
-        "roll-up: parties", "SELECT party_id, is_labour_sector FROM monitoring_party"
+        "roll-up: parties", "SELECT party_id, party_type, is_labour_sector FROM monitoring_party"
     ).to_pylist()
     party_ids = sorted(str(r["party_id"]) for r in rows)
     labour = {str(r["party_id"]) for r in rows if r["is_labour_sector"]}
+    organizations = {str(r["party_id"]) for r in rows if r["party_type"] == "organization"}
     hit_parties = sorted({h.party_id for h in hits})
     if not hit_parties:
-        return party_ids, labour, []
+        return party_ids, labour, [], [], organizations
     engine.register_arrow("monitoring_hit_party", pa.table({"party_id": pa.array(hit_parties, pa.string())}))
     flow_rows = engine.query(
         "roll-up: money ties",
@@ -170,7 +215,7 @@ def _party_context(
         for r in flow_rows
     ]
     flows.sort(key=lambda f: (f.source, f.target))
-    return party_ids, labour, flows
+    return party_ids, labour, flows, _control_ties(engine), organizations
 
 
 def compute(
@@ -211,8 +256,8 @@ def compute(
         shadow[ind.id] = found
     attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
     indicators = {i.id: i for i in enabled}
-    party_ids, labour, flows = _party_context(engine, hits, cfg)
-    parties = score_parties(hits, indicators, party_ids, labour, flows, cfg)
+    party_ids, labour, flows, controls, orgs = _party_context(engine, hits, cfg)
+    parties = score_parties(hits, indicators, party_ids, labour, flows, cfg, controls, orgs)
     return RunResult(hits, runs, parties, indicators, prof, feature_seconds), shadow
 
 
@@ -266,6 +311,28 @@ def run_monitoring(
     alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
     alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
     risk_path = write_table(party_rows(result.parties), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
+    profile_path = out / "profile.json"
+    profile_path.write_text(
+        json.dumps(
+            {
+                **result.profile.as_json(),
+                "indicator_runs": [
+                    {
+                        "indicator_id": r.indicator_id,
+                        "status": r.status,
+                        "hits": r.hits,
+                        "step": r.step,
+                        "message": r.message,
+                    }
+                    for r in result.runs
+                ],
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     alerted = [p for p in result.parties.values() if p.alerted]
     report = MonitoringReport(
         out_dir=out,
@@ -285,6 +352,8 @@ def run_monitoring(
         period=(result.profile.first, result.profile.last),
         step_seconds=dict(timings),
         shadow=shadow,
+        profile=result.profile,
+        profile_path=profile_path,
     )
     if shadow is not None:
         shadow.path = _write_shadow(shadow, out)
@@ -305,8 +374,8 @@ def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: lis
     kept = [h for h in result.hits if h.indicator_id != changed.id]
     indicators = {**result.indicators, changed.id: changed}
     cfg = scoring_config()
-    party_ids, labour, flows = _party_context(engine, kept + hits, cfg)
-    after = score_parties(kept + hits, indicators, party_ids, labour, flows, cfg)
+    party_ids, labour, flows, controls, orgs = _party_context(engine, kept + hits, cfg)
+    after = score_parties(kept + hits, indicators, party_ids, labour, flows, cfg, controls, orgs)
     before = result.parties
     gained = sorted(
         (p, after[p].role) for p in after if after[p].alerted and not (p in before and before[p].alerted)

@@ -135,6 +135,9 @@ def run_indicator(
     missing = prof.missing(ind.requires)
     if missing:
         return IndicatorRun(ind.id, "skipped", step="columns", message=f"data lacks {', '.join(missing)}"), []
+    degenerate = prof.missing_signals(list(ind.signals))
+    if degenerate:
+        return IndicatorRun(ind.id, "skipped", step="signals", message="; ".join(degenerate)), []
     params: dict[str, ParamValue] = {**ind.defaults, **(overrides or {})}
     started = time.perf_counter()
     try:

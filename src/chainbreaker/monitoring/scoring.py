@@ -40,6 +40,9 @@ class NetworkConfig(BaseModel):
     flow_share: float = Field(ge=0, le=1)
     identifier_share: float = Field(ge=0, le=1)
     min_flow_ratio: float = Field(ge=0, le=1)
+    #: Control and benefit: signatories, authorised users and receivers of regular draws of a risky party.
+    control_share: float = Field(default=0.6, ge=0, le=1)
+    control_min_risk: float = Field(default=0.4, ge=0, le=1)
 
 
 class ScoringConfig(BaseModel):
@@ -71,6 +74,15 @@ class FlowTie:
     target: str
     total: float
     share: float
+
+
+@dataclass(frozen=True)
+class ControlTie:
+    """`controller` controls or benefits from `controlled`: signs for or uses its account, or draws from it."""
+
+    controller: str
+    controlled: str
+    how: str  # signatory, authorised_user, joint, regular_draw
 
 
 @dataclass
@@ -107,6 +119,8 @@ def score_parties(
     labour_sector: set[str],
     flows: list[FlowTie],
     config: ScoringConfig | None = None,
+    controls: list[ControlTie] | None = None,
+    organizations: set[str] | None = None,
 ) -> dict[str, PartyRisk]:
     """Roll hits up per party; every party of the bank gets a row (risk 0 when nothing hit it)."""
     cfg = config or scoring_config()
@@ -130,8 +144,13 @@ def score_parties(
             continue
         p.indicators = sorted(p.contributions)
         p.own_score = _combine(list(p.contributions.values()))
-        p.subject_score = _combine([c for i, c in p.contributions.items() if indicators[i].role == "subject"])
-        p.victim_score = _combine([c for i, c in p.contributions.items() if indicators[i].role == "victim"])
+        side = {i: indicators[i].role for i in p.contributions}
+        if any(indicators[i].subrole == "structurer" for i in p.contributions):
+            # money forwarded out of structured cash deposits is layering (a mule's or funnel's work), not a
+            # victim handing over earnings: the sweep red flags count on the subject side here
+            side.update({i: "subject" for i in p.contributions if indicators[i].family == "earnings_sweep"})
+        p.subject_score = _combine([c for i, c in p.contributions.items() if side[i] == "subject"])
+        p.victim_score = _combine([c for i, c in p.contributions.items() if side[i] == "victim"])
         by_type: dict[str, float] = defaultdict(float)
         for i, c in p.contributions.items():
             by_type[indicators[i].trafficking_type] += c
@@ -172,19 +191,64 @@ def score_parties(
         if src in parties and parties[src].victim_score > parties[src].subject_score:
             victim_feeders[dst].add(src)
 
+    # Control and benefit: whoever signs for, uses or regularly draws from a risky party's accounts inherits
+    # its risk as subject-side evidence (several controlled parties add up, so the top keeps separating).
+    control: dict[str, list[float]] = defaultdict(list)
+    control_ties: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seen_ctrl: set[tuple[str, str]] = set()
+    for ct in sorted(controls or [], key=lambda t: (t.controller, t.controlled, t.how)):
+        hub = parties.get(ct.controlled)
+        if hub is None or ct.controller == ct.controlled or hub.own_score < cfg.network.control_min_risk:
+            continue
+        if (ct.controller, ct.controlled) in seen_ctrl:
+            continue
+        seen_ctrl.add((ct.controller, ct.controlled))
+        control[ct.controller].append(cfg.network.control_share * hub.own_score)
+        control_ties[ct.controller].append(
+            {
+                "party_id": ct.controlled,
+                "how": "control",
+                "identifier": ct.how,
+                "hub_risk": round(hub.own_score, 4),
+            }
+        )
+        neighbours[ct.controller].setdefault(ct.controlled, {"how": "control", "identifier": ct.how})
+    subject_side = {pid for pid, p in parties.items() if p.subject_score > p.victim_score}
     for pid, p in parties.items():
         if len(victim_feeders.get(pid, ())) >= 2:
             p.subject_score = max(p.subject_score, p.victim_score + 0.01)
             p.subrole = "controller"
         inherited = 0.0
+        worker_of = 0.0  # a person sharing the phone/address of a risky subject-side party (its "workers")
         ties: list[dict[str, Any]] = []
         for other, tie in sorted(neighbours.get(pid, {}).items()):
             hub = parties.get(other)
-            if hub is None or hub.own_score < cfg.network.hub_min_risk:
+            if hub is None or hub.own_score < cfg.network.hub_min_risk or tie["how"] == "control":
                 continue
             share = cfg.network.flow_share if tie["how"] == "money_flow" else cfg.network.identifier_share
             inherited = max(inherited, share * hub.own_score)
+            if tie["how"] == "shared_identifier" and other in subject_side:
+                worker_of = max(worker_of, share * hub.own_score)
             ties.append({"party_id": other, **tie, "hub_risk": round(hub.own_score, 4)})
+        if (
+            worker_of > 0
+            and pid not in (organizations or set())
+            and not p.subject_score
+            and not p.victim_score
+        ):
+            # FIN-2020-A008: third parties control victims' contact details; a person whose own phone or
+            # address is a risky front's or controller's, with no subject evidence, is read as a likely victim
+            p.victim_score = worker_of
+        for other, tie in sorted(neighbours.get(pid, {}).items()):
+            if tie["how"] == "control":
+                ties = [t for t in ties if t["party_id"] != other]
+        ties += control_ties.get(pid, [])
+        controlled = _combine(control.get(pid, []))
+        if controlled > 0 and p.victim_score == 0:
+            p.subject_score = _combine([p.subject_score, controlled])
+            if p.subrole is None and (not p.contributions or p.subject_score > 0):
+                p.subrole = "controller"
+        inherited = max(inherited, controlled)
         p.ties = ties
         p.risk_score = round(_combine([p.own_score, inherited]), 4) if (p.contributions or inherited) else 0.0
         if p.victim_score > 0 and p.victim_score >= p.subject_score:
@@ -201,12 +265,15 @@ def score_parties(
         # The role-specific scores also carry the network context, so that each review list (subjects,
         # victims) ranks by the evidence for that role plus the ties, and not by context red flags.
         if p.subject_score > 0:
-            p.subject_score = _combine([p.subject_score, inherited])
+            p.subject_score = _combine([p.subject_score, inherited if not controlled else 0.0])
         if p.victim_score > 0:
             p.victim_score = _combine([p.victim_score, inherited])
         strong_alone = any(c >= cfg.alone_weight for c in p.contributions.values())
         enough = (
-            len(p.contributions) >= cfg.min_indicators or strong_alone or (p.contributions and inherited > 0)
+            len(p.contributions) >= cfg.min_indicators
+            or strong_alone
+            or (p.contributions and inherited > 0)
+            or controlled >= cfg.alert_threshold
         )
         p.alerted = bool(p.risk_score >= cfg.alert_threshold and enough)
         p.own_score = round(p.own_score, 4)

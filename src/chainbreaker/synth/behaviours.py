@@ -27,6 +27,7 @@ from chainbreaker.synth.population import (
     RETIREE,
     SCHEME,
     STUDENT,
+    SWEEPER,
     TANDA,
     TIPPED,
     TRAVELLER,
@@ -190,15 +191,23 @@ def atm(
 
 
 def paydays(c: Community, every: int, phase: int) -> IntArray:
+    """Weekly (7) and bi-weekly (14) on Fridays, semi-monthly (15) on the 1st and 15th, else monthly."""
     fridays = c.weekdays(4)
-    return fridays[phase % 2 :: 2] if every == 14 else fridays if every == 7 else c.month_starts()
+    if every == 14:
+        return fridays[phase % 2 :: 2]
+    if every == 7:
+        return fridays
+    starts = c.month_starts()
+    if every == 15:
+        return np.unique(np.concatenate([starts, starts[starts + 14 < c.days] + 14]))
+    return starts
 
 
 def payroll(c: Community, p: Arrays, employer_names: list[str]) -> None:
     """Salaries: on-us ACH pairs from community employers, external ACH from the others."""
     acct_name = c.acct_name()
     n = p["party"].shape[0]
-    for every in (7, 14):
+    for every in (7, 14, 15, 30):
         for phase in (0, 1):
             days = paydays(c, every, phase)
             sel = np.nonzero((p["pay_every"] == every) & ((np.arange(n) % 2) == phase))[0]
@@ -823,6 +832,12 @@ def business_operations(c: Community, p: Arrays, businesses: list[Business]) -> 
         )
 
 
+#: Card processors that settle a merchant's day as one ACH credit (NACHA company names as statements show them).
+PROCESSORS = ("SQUARE INC", "STRIPE TRANSFER", "FIRST DATA MERCH", "CLOVER SETTLEMNT", "TOAST INC")
+#: Share of card-accepting businesses whose processor settles by one ACH batch a day instead of per shift.
+ACH_SETTLED_SHARE = 0.5
+
+
 def card_batches(
     c: Community,
     acct: int,
@@ -835,7 +850,11 @@ def card_batches(
     city: int,
     batches: int = 2,
 ) -> None:
-    """Daily card settlements at the end of each shift; the amount is the sum of that shift's sales."""
+    """Daily card settlements at the end of each shift; the amount is the sum of that shift's sales.
+
+    Half of the merchants (any business, front or not) are settled by their processor instead: one ACH
+    credit the next morning for the whole day, so the time of the credit says nothing about the sales.
+    """
     span = (close_h - open_h) / batches
     day = np.repeat(np.arange(c.days), batches)
     shift = np.tile(np.arange(batches), c.days)
@@ -845,6 +864,23 @@ def card_batches(
     amount = np.round(sales * ticket * np.exp(0.25 * c.rng.standard_normal(day.shape[0])) * 100).astype(
         np.int64
     )
+    if c.rng.random() < ACH_SETTLED_SHARE:
+        processor = PROCESSORS[int(c.rng.integers(len(PROCESSORS)))]
+        days, first = np.unique(day, return_index=True)
+        daily = np.add.reduceat(np.maximum(amount, 100), first) if day.shape[0] else amount
+        keep_d = days + 1 < c.days
+        days, daily = days[keep_d], daily[keep_d]
+        c.events.add(
+            np.full(days.shape, acct),
+            c.ts(days + 1, c.rng.integers(3 * 3600, 6 * 3600, days.shape[0])),
+            daily,
+            IN,
+            "ach",
+            cpn=c.names.idx(processor),
+            cpa=c.ext_account(processor),
+            desc=c.descs.idx(f"{processor} DEPOSIT CCD"),
+        )
+        return
     sec = ((open_h + (shift + 1) * span) * 3600 - c.rng.integers(0, 1800, day.shape[0])).astype(np.int64)
     c.events.add(
         np.full(day.shape, acct),
@@ -859,6 +895,38 @@ def card_batches(
         ctry=c.us,
         desc=c.descs.idx("MERCHANT DEPOSIT"),
     )
+
+
+def own_account_sweeps(c: Community, p: Arrays, idx: IntArray) -> None:
+    """Sweepers move 60-95% of each pay, 0-2 days later, to their own account at another bank.
+
+    A benign look-alike ABOVE the sweep thresholds (ST-21, LT-02): the money leaves for one counterparty
+    right after payday; only the counterparty's name (the holder's own) tells it apart.
+    """
+    sel = idx[(p["flags"][idx] & SWEEPER) != 0]
+    sel = sel[p["pay_every"][sel] > 0]
+    names = np.asarray(c.parties.name_code, dtype=np.int64)
+    for i in sel:
+        days = paydays(c, int(p["pay_every"][i]), int(i % 2))
+        days = days[days >= p["active_from"][i]]
+        days = days + c.rng.integers(0, 3, days.shape[0])
+        days = days[days < c.days]
+        if days.shape[0] == 0:
+            continue
+        share = c.rng.uniform(0.6, 0.95)
+        amount = np.maximum((p["wage"][i] * share * np.exp(0.05 * c.rng.standard_normal(days.shape[0]))), 100)
+        own = c.names._values[int(names[p["party"][i]])]
+        p2p_ = c.rng.random() < 0.4
+        c.events.add(
+            np.full(days.shape, p["checking"][i]),
+            c.ts(days, c.rng.integers(7 * 3600, 22 * 3600, days.shape[0])),
+            amount.astype(np.int64),
+            OUT,
+            "p2p" if p2p_ else "ach",
+            cpn=int(names[p["party"][i]]),
+            cpa=c.ext_account(f"{own}|own"),
+            desc=c.descs.idx("TRANSFER TO OWN ACCOUNT" if p2p_ else "ONLINE TRANSFER TO EXT SAVINGS"),
+        )
 
 
 def ordinary_life(
@@ -877,6 +945,7 @@ def ordinary_life(
     atm(c, p, idx, 2.0, OUT, 100.0)
     p2p(c, p, idx, 1.5)
     payroll(c, p, employer_names)
+    own_account_sweeps(c, p, idx)
     bills(c, p, idx)
     remittances(c, p, idx)
     lookalikes(c, p, idx)

@@ -36,6 +36,8 @@ class SynthConfig:
     weak_share: float = 0.3
     start: date = date(2024, 1, 1)
     days: int = 180
+    #: Export styles (synth/styles.py); several: communities are written round robin in each (a "mix").
+    styles: tuple[str, ...] = ("clean",)
 
     def __post_init__(self) -> None:
         if self.transactions < 1_000:
@@ -50,6 +52,11 @@ class SynthConfig:
             raise InputError("must be in (0, 0.5]", column="--prevalence")
         if not 0 <= self.weak_share <= 1:
             raise InputError("must be in [0, 1]", column="--weak-share")
+        from chainbreaker.synth.styles import STYLES
+
+        bad = [s for s in self.styles if s not in STYLES]
+        if not self.styles or bad:
+            raise InputError(f"unknown styles {bad}; known: {', '.join(STYLES)} or mix", column="--style")
         if not 30 <= self.days <= 731:
             raise InputError("must be between 30 and 731", column="days")
         unknown = set(self.scheme_mix) - set(SCHEMES)
@@ -70,6 +77,7 @@ class SynthConfig:
         data = asdict(self)
         data["start"] = self.start.isoformat()
         data["scheme_mix"] = self.mix
+        data["styles"] = list(self.styles)
         return data
 
 

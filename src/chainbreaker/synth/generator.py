@@ -91,7 +91,7 @@ def generate_bank(
         # a bank of the other format left in the folder would be loaded together with this one
         (out / f"{table}.{other}").unlink(missing_ok=True)
     sizes, plan = plan_bank(config)
-    writer = BankWriter(out, config.format)
+    writer = BankWriter(out, config.format, config.styles)
     written = 0
     rings: dict[str, int] = dict.fromkeys(SCHEMES, 0)
     weak = labelled = subjects = 0

@@ -40,8 +40,10 @@ SEGMENT_P = {
     GIG: 0.05,
 }
 
-# person flags (bit mask)
-REMITTER, GAMBLER, PREPAID_USER, AD_BUYER, LANDLORD, TANDA, HOMEOWNER = (1 << i for i in range(7))
+# person flags (bit mask); SWEEPER: moves most of each pay to an own account at another bank
+REMITTER, GAMBLER, PREPAID_USER, AD_BUYER, LANDLORD, TANDA, HOMEOWNER, SWEEPER = (1 << i for i in range(8))
+#: Share of ordinary persons who became customers during the period (steady onboarding, every style).
+NEW_CUSTOMER_SHARE = 0.15
 
 
 @dataclass
@@ -113,6 +115,10 @@ def _new_person(
         dob, onboard = c.dob(65, 88), int(c.rng.integers(-7000, -200))
     else:
         dob, onboard = c.dob(22, 64), int(c.rng.integers(-6000, -20))
+    if c.rng.random() < NEW_CUSTOMER_SHARE:
+        # steady account opening all through the period: a real bank onboards thousands a month, so new
+        # accounts (and batches of them: checking, savings and a card on the same day) are not a ring's mark
+        onboard = int(c.rng.integers(0, max(1, c.days - 14)))
     name = c.person_name(culture, sex, surname)
     party = c.parties.add(
         c.names,
@@ -131,20 +137,37 @@ def _new_person(
         onboarded_at=c.date_str(onboard),
     )
     checking = c.open_account(party, "checking", onboard, city)
+    later = onboard if onboard >= 0 else None  # a new customer opens the rest on the same day
     savings = (
-        c.open_account(party, "savings", min(-1, onboard + int(c.rng.integers(0, 300))), city)
+        c.open_account(
+            party,
+            "savings",
+            later if later is not None else min(-1, onboard + int(c.rng.integers(0, 300))),
+            city,
+        )
         if c.rng.random() < 0.45
         else -1
     )
     credit = (
-        c.open_account(party, "credit_card", min(-1, onboard + int(c.rng.integers(0, 500))), city)
+        c.open_account(
+            party,
+            "credit_card",
+            later if later is not None else min(-1, onboard + int(c.rng.integers(0, 500))),
+            city,
+        )
         if c.rng.random() < 0.35
         else -1
     )
     flags = 0
     if immigrant and culture.country != "US" and c.rng.random() < 0.7:
         flags |= REMITTER
-    for flag, share in ((GAMBLER, 0.015), (PREPAID_USER, 0.02), (AD_BUYER, 0.015), (HOMEOWNER, 0.3)):
+    for flag, share in (
+        (GAMBLER, 0.015),
+        (PREPAID_USER, 0.02),
+        (AD_BUYER, 0.015),
+        (HOMEOWNER, 0.3),
+        (SWEEPER, 0.06),
+    ):
         if c.rng.random() < share:
             flags |= flag
     income = float(np.exp(c.rng.normal(0.0, 0.45)))
@@ -159,7 +182,7 @@ def _new_person(
         device=c.device(),
         culture=culture_i,
         flags=flags,
-        active_from=0,
+        active_from=max(0, onboard),
         employer_acct=-1,
         employer_name="",
         pay_every=0,
@@ -358,7 +381,10 @@ def _job(c: Community, people: People, i: int) -> None:
         employer = employer.format(city=city.name.upper(), state=city.state)
         median = 2000 if seg == SALARIED else 760
         c.parties.set(party, occupation=occ)
-    _external_pay(c, people, i, employer, 14 if seg != HOURLY else 7, median)
+    every = 7 if seg == HOURLY else 14
+    if seg == SALARIED:  # paydays come weekly, bi-weekly, semi-monthly (1st, 15th) or monthly
+        every = int(c.rng.choice([14, 15, 30], p=[0.5, 0.25, 0.25]))
+    _external_pay(c, people, i, employer, every, median * every / 14 if seg == SALARIED else median)
 
 
 def _external_pay(c: Community, people: People, i: int, employer: str, every: int, median: float) -> None:

@@ -53,6 +53,8 @@ MEAN_RING_PARTIES: dict[str, float] = {
 }
 SUBJECT_ROLES = ("controller", "front_business", "recruiter", "structurer", "money_mule")
 VICTIM_ROLES = ("victim",)
+#: Share of sex and labour rings whose accounts were opened long before the period (a third to three years).
+OLD_RING_SHARE = 0.4
 
 
 @dataclass
@@ -241,7 +243,8 @@ def sex_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
     rng = c.rng
     home = c.city_index()
     n_victims = int(rng.integers(2, 4) if weak else rng.integers(3, 7))
-    batch = int(rng.integers(-90, 40))
+    # 40% of rings opened their accounts long ago (a real bank's rings are not all new customers)
+    batch = int(rng.integers(-1200, -200)) if rng.random() < OLD_RING_SHARE else int(rng.integers(-90, 40))
     branch = c.branch(home)
     ring_device = c.device()
     external = rng.random() < 0.25
@@ -748,7 +751,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
         c.holders.append((biz, ctrl.party, "signatory"))
         ctrl_digits = ctrl.phone
     n = int(rng.integers(3, 6) if weak else rng.integers(5, 13))
-    batch = int(rng.integers(-60, 30))
+    batch = int(rng.integers(-1200, -200)) if rng.random() < OLD_RING_SHARE else int(rng.integers(-60, 30))
     branch = c.branch(home)
     dorms = [c.address(unit=False), c.address(unit=False)]
     recruiter_acct = -1

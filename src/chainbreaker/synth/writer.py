@@ -27,6 +27,14 @@ from chainbreaker.core.contract import (
 )
 from chainbreaker.synth.community import Community
 from chainbreaker.synth.frame import IntArray, take
+from chainbreaker.synth.styles import (
+    iban_ids,
+    name_map,
+    restyle_accounts,
+    restyle_parties,
+    restyle_transactions,
+    style_of,
+)
 
 LABEL_COLUMNS = ("party_id", "scheme", "role", "trafficking_type", "ring_id")
 #: Per labour-trafficking victim, what the generator paid and took (dollars): the restitution truth.
@@ -105,11 +113,35 @@ def _decimal(cents: IntArray) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(18, 2), cents.shape[0], [None, pa.py_buffer(buf)])
 
 
+def _drop_before_opening(c: Community, ev: dict[str, IntArray]) -> dict[str, IntArray]:
+    """Leave out events booked before their account (or an on-us counterparty's account) was opened.
+
+    Customers onboarded during the period get everyday behaviour drawn from their first active day, but a
+    few behaviours (savings transfers, savings circles, trips) are drawn over the whole period; the rule is
+    applied once here, to both legs of a transfer alike, so the pairing of on-us transfers holds.
+    """
+    opened = (
+        np.asarray([np.datetime64(d, "s").astype(np.int64) for d in c.accounts.opened_at], dtype=np.int64)
+        if len(c.accounts)
+        else np.zeros(0, dtype=np.int64)
+    )
+    acct = np.asarray(ev["acct"], dtype=np.int64)
+    cpa = np.asarray(ev["cpa"], dtype=np.int64)
+    ts = np.asarray(ev["ts"], dtype=np.int64)
+    keep = ts >= opened[acct]
+    onus = cpa >= 0
+    keep[onus] &= ts[onus] >= opened[cpa[onus]]
+    if keep.all():
+        return ev
+    return {k: v[keep] for k, v in ev.items()}
+
+
 class BankWriter:
     """All output files of one bank; communities are appended one after the other."""
 
-    def __init__(self, out_dir: Path, fmt: str) -> None:
+    def __init__(self, out_dir: Path, fmt: str, styles: tuple[str, ...] = ("clean",)) -> None:
         self.fmt = fmt
+        self.styles = styles
         ext = "parquet" if fmt == "parquet" else "csv"
         self.files = {
             t.name: out_dir / f"{t.name}.{ext}" for t in (PARTIES, ACCOUNTS, ACCOUNT_HOLDERS, TRANSACTIONS)
@@ -131,29 +163,40 @@ class BankWriter:
     def write(self, c: Community) -> int:
         """Write one community; returns the number of transactions written."""
         n_parties, n_accounts = len(c.parties), len(c.accounts)
+        style = style_of(self.styles, c.index)
         party_ids = _ids("P", self.party_offset + 1, n_parties, 8)
-        account_ids = _ids("A", self.account_offset + 1, n_accounts, 9)
+        account_ids = (
+            iban_ids(self.account_offset + 1, n_accounts)
+            if style == "european"
+            else _ids("A", self.account_offset + 1, n_accounts, 9)
+        )
         cols: dict[str, pa.Array] = {"party_id": party_ids}
         for name in PARTIES.column_names[1:]:
             values = c.parties.columns[name]
             cols[name] = (
                 _dates(values, self.fmt) if name in DATE_COLUMNS else pa.array(values, type=pa.string())
             )
+        before = cols["name"].to_pylist()
+        cols = restyle_parties(style, c, cols)
+        renamed = name_map(style, c, before, cols["name"].to_pylist())
         self.sinks["parties"].write(pa.table(cols))
         acct_party = np.asarray(c.accounts.party, dtype=np.int64)
         self.sinks["accounts"].write(
             pa.table(
-                {
-                    "account_id": account_ids,
-                    "party_id": party_ids.take(pa.array(acct_party)),
-                    "account_type": pa.array(c.accounts.account_type),
-                    "opened_at": _dates(list(c.accounts.opened_at), self.fmt),
-                    "closed_at": _dates([None] * n_accounts, self.fmt),
-                    "currency": pa.array(["USD"] * n_accounts),
-                    "branch": pa.array(c.accounts.branch),
-                    "branch_city": pa.array(c.accounts.branch_city),
-                    "branch_country": pa.array(["US"] * n_accounts),
-                }
+                restyle_accounts(
+                    style,
+                    {
+                        "account_id": account_ids,
+                        "party_id": party_ids.take(pa.array(acct_party)),
+                        "account_type": pa.array(c.accounts.account_type),
+                        "opened_at": _dates(list(c.accounts.opened_at), self.fmt),
+                        "closed_at": _dates([None] * n_accounts, self.fmt),
+                        "currency": pa.array(["USD"] * n_accounts),
+                        "branch": pa.array(c.accounts.branch),
+                        "branch_city": pa.array(c.accounts.branch_city),
+                        "branch_country": pa.array(["US"] * n_accounts),
+                    },
+                )
             )
         )
         holders = sorted(set(c.holders))
@@ -166,7 +209,7 @@ class BankWriter:
                 }
             )
         )
-        n_txn = self._transactions(c, account_ids)
+        n_txn = self._transactions(c, account_ids, style, renamed, cols)
         self.sinks["labels"].write(
             pa.table(
                 {
@@ -209,8 +252,15 @@ class BankWriter:
             columns[name] = pa.array([f"{v / 100:.2f}" for v in cents.tolist()], type=pa.string())
         self.sinks["wages_truth"].write(pa.table(columns))
 
-    def _transactions(self, c: Community, account_ids: pa.Array) -> int:
-        ev = c.events.arrays()
+    def _transactions(
+        self,
+        c: Community,
+        account_ids: pa.Array,
+        style: str = "clean",
+        renamed: dict[str, str] | None = None,
+        party_cols: dict[str, pa.Array] | None = None,
+    ) -> int:
+        ev = _drop_before_opening(c, c.events.arrays())
         n = ev["acct"].shape[0]
         if n == 0:
             return 0
@@ -240,6 +290,8 @@ class BankWriter:
                 "device_id": take(c.devices.arrow(), ev["dev"]),
             }
         )
+        if style != "clean" and party_cols is not None:
+            table = restyle_transactions(style, c, table, ev, renamed or {}, party_cols, account_ids)
         self.sinks["transactions"].write(table)
         self.txn_offset += n
         return int(n)
