@@ -49,7 +49,8 @@ def test_schedule_matches_generator_truth(tmp_path: Path, seed: int, weak_share:
     assert truth, "the labour bank has victims with wage truth"
     got: dict[str, dict[str, Decimal]] = {}
     with store_session(workspace) as session, get_engine("duckdb", workspace) as engine:
-        cases = session.scalars(select(Case).where(Case.trafficking_type.in_(("labour", "mixed")))).all()
+        # every case with likely victims: monitoring may split a ring's workers from its front business
+        cases = session.scalars(select(Case)).all()
         assert cases, "monitoring and cases found the labour ring"
         for case in cases:
             schedule = schedule_for_case(engine, case)
