@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from chainbreaker.cli.main import app
 from chainbreaker.core.demo_lists import DEMO_LABEL, is_demo_dataset, list_label
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry import RegistryStore
@@ -80,3 +82,18 @@ def test_a_hits_file_of_demo_matches_says_so(demo_workspace: Workspace, tmp_path
     out = write_rows(rows, tmp_path / "hits.csv")
     header, first = out.read_text(encoding="utf-8").splitlines()[:2]
     assert header.endswith('"list_note"') and DEMO_LABEL in first
+
+
+def test_registry_list_and_show_label_demo_lists(demo_workspace: Workspace) -> None:
+    listed = CliRunner().invoke(
+        app, ["registry", "list", "-w", str(demo_workspace.root)], env={"COLUMNS": "200"}
+    )
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.count(DEMO_LABEL) == 4
+    with RegistryStore(demo_workspace) as store:
+        entity_id = str(store.search(EXAMPLE_NAMES[0], dataset="demo_us_ofac_sdn")[0]["entity_id"])
+    shown = CliRunner().invoke(
+        app, ["registry", "show", entity_id, "-w", str(demo_workspace.root)], env={"COLUMNS": "200"}
+    )
+    assert shown.exit_code == 0, shown.output
+    assert DEMO_LABEL in shown.output and "treas.gov" not in shown.output
