@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from chainbreaker.cli.common import WORKSPACE_OPTION, console, out, progress, user_errors, workspace_at
+from chainbreaker.core.demo_lists import list_label
 
 registry_app = typer.Typer(
     name="registry",
@@ -128,7 +129,7 @@ def list_(workspace: Path = WORKSPACE_OPTION) -> None:
     table = _table("dataset", "latest edition", "date", "editions", "active entities", "goods facts")
     for row in rows:
         table.add_row(
-            row["dataset"],
+            list_label(row["dataset"]),
             row["edition"],
             str(row["edition_date"]),
             str(row["editions"]),
@@ -154,7 +155,7 @@ def show(
         statements = store.statements(entity_id)
     out.print(
         f"[bold]{row['caption']}[/bold] ({row['schema']}) {row['entity_id']}  "
-        f"dataset={row['dataset']} source_id={row['source_id']} active={row['active']}"
+        f"dataset={list_label(row['dataset'])} source_id={row['source_id']} active={row['active']}"
     )
     table = _table("prop", "value", "as published", "first seen", "last seen", "current")
     for st in statements:

@@ -78,6 +78,18 @@ def screen(
     if report.rejects_file:
         console.print(f"rejected names and reasons: {report.rejects_file}")
     console.print(f"hits written to {report.out}")
+    _say_demo_lists(workspace)
+
+
+def _say_demo_lists(workspace: Path) -> None:
+    """Name the synthetic demo lists screened against, so demo hits are never read as real list matches."""
+    from chainbreaker.core.demo_lists import DEMO_LABEL, is_demo_dataset
+    from chainbreaker.registry import RegistryStore
+
+    with RegistryStore(workspace_at(workspace)) as store:
+        demo = [str(r["dataset"]) for r in store.datasets() if is_demo_dataset(str(r["dataset"]))]
+    if demo:
+        console.print(f"{DEMO_LABEL}: these lists are the demo's own, not the publishers': {', '.join(demo)}")
 
 
 def rescreen(

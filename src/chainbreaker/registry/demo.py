@@ -3,6 +3,10 @@
 The files go through the same adapters as real downloads, so the demo exercises the real parsers. The
 names of a few synthetic bank customers (`extra_names`) are planted in them, so the demo's screening
 shows hits; everything else is generated from a fixed seed. No real person is named.
+
+Each list is loaded as `demo_<source>` (core/demo_lists.py) so it is labelled DEMO wherever it is
+named, and its entities keep no link to the real publisher's site. `EXAMPLE_NAMES` are listed whatever
+the seed: they are the names the UI and the docs suggest to try.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from chainbreaker.core.demo_lists import demo_dataset
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.registry.adapters.us_cbp_wro import COLUMNS as CBP_COLUMNS
 from chainbreaker.registry.brazil import format_cnpj, format_cpf
@@ -101,6 +106,11 @@ LEGAL_MARKERS = (
     "group",
 )
 DEMO_EDITION = date(2026, 1, 28)
+#: Invented names always on the demo lists (a person on OFAC, a company on Lista Suja): the examples the
+#: screening and registry pages and docs/*.md suggest, checked by tests/registry/test_demo_labels.py.
+EXAMPLE_PERSON = "Marta Quintero Rocha"
+EXAMPLE_COMPANY = "Pioneer Charcoal Ltda."
+EXAMPLE_NAMES = (EXAMPLE_PERSON, EXAMPLE_COMPANY)
 
 
 def _is_company(name: str) -> bool:
@@ -144,8 +154,8 @@ def write_demo_sources(out_dir: Path, seed: int = 7, extra_names: Sequence[str] 
     people = [n for n in extra_names if not _is_company(n)]
     companies = [n for n in extra_names if _is_company(n)]
     return {
-        "us_ofac_sdn": _ofac(out_dir / "us_ofac_sdn", rng, people[0::2], companies[0::3]),
-        "br_lista_suja": _lista_suja(out_dir, rng, people[1::2], companies[1::3]),
+        "us_ofac_sdn": _ofac(out_dir / "us_ofac_sdn", rng, [*people[0::2], EXAMPLE_PERSON], companies[0::3]),
+        "br_lista_suja": _lista_suja(out_dir, rng, people[1::2], [*companies[1::3], EXAMPLE_COMPANY]),
         "us_cbp_wro": _cbp(out_dir, rng, companies[2::3]),
         "us_dhs_uflpa": _uflpa(out_dir, rng),
     }
@@ -158,10 +168,12 @@ def load_demo_registry(
     extra_names: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> list[EditionReport]:
-    """Write the demo lists and load each into the workspace's registry (what `chainbreaker demo` needs)."""
+    """Write the demo lists and load each into the workspace's registry as `demo_<source>`."""
     paths = write_demo_sources(out_dir, seed, extra_names)
     return [
-        load_source(workspace, source, path, progress, edition_date=DEMO_EDITION)
+        load_source(
+            workspace, source, path, progress, edition_date=DEMO_EDITION, dataset=demo_dataset(source)
+        )
         for source, path in paths.items()
     ]
 

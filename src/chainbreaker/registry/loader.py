@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from chainbreaker.core.csvsafe import safe_row
+from chainbreaker.core.demo_lists import demo_dataset, is_demo_dataset
 from chainbreaker.core.errors import ConflictError, InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
@@ -78,11 +79,13 @@ def load_source(
 
     The edition date comes from the file when the publisher prints one (UN, UK, EU, Lista Suja), else
     from `edition_date`, else from the file's modification day. `dataset` renames the dataset for the
-    `ftm` and `custom` sources, so several in-house or OpenSanctions lists can live side by side.
+    `ftm` and `custom` sources, so several in-house or OpenSanctions lists can live side by side; any
+    source may be loaded as its synthetic demo list (`demo_<source>`, core/demo_lists.py), whose entities
+    keep no `sourceUrl` (a made-up id must never link to a real publisher's site).
     """
     info = get_source(source)
     name = dataset or info.name
-    if dataset is not None and source not in ("ftm", "custom"):
+    if dataset is not None and source not in ("ftm", "custom") and dataset != demo_dataset(source):
         raise InputError(f"--dataset applies to the ftm and custom sources only, not {source}")
     if not _DATASET_NAME.match(name):
         raise InputError(f"dataset name {name!r} must be lower-case letters, digits and _ (2-64 characters)")
@@ -100,6 +103,9 @@ def load_source(
     step("read", 0, None)
     read: SourceRead = get_adapter(source)(target, name)
     step("read", read.rows_read, read.rows_read)
+    if is_demo_dataset(name):
+        for entity in read.entities.values():
+            entity.values.pop("sourceUrl", None)
     if not read.entities and not read.facts:
         reasons = Counter(r.reason for r in read.rejects)
         detail = "; ".join(f"{n}× {reason}" for reason, n in reasons.most_common(3))

@@ -10,6 +10,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from chainbreaker.core.demo_lists import list_label
 from chainbreaker.reports.errors import MissingField
 from chainbreaker.reports.facts import ReportFacts
 from chainbreaker.reports.narrative import paragraphs
@@ -17,12 +18,14 @@ from chainbreaker.reports.narrative import paragraphs
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("chainbreaker.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["list_label"] = list_label
+    return env
 
 
 def build_html(facts: ReportFacts) -> tuple[str, list[MissingField]]:

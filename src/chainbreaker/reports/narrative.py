@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from chainbreaker.cases.safeguards import ALTERNATIVES
+from chainbreaker.core.demo_lists import list_label
 from chainbreaker.reports.facts import ReportFacts
 
 MAX_LISTED_TRANSACTIONS = 25
@@ -157,7 +158,7 @@ def paragraphs(facts: ReportFacts, key_term: str | None = None, level: int = 0) 
         )
     for hit in facts.hits:
         out.append(
-            f"List match: {hit['matched_party']} resembles {hit['entity_name']} on {hit['dataset']} "
+            f"List match: {hit['matched_party']} resembles {hit['entity_name']} on {list_label(hit['dataset'])} "
             f"(source id {hit['source_id']}, score {hit['score']:.2f})"
             + (f": {hit['explanation']}" if hit["explanation"] else "")
             + "."

@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from chainbreaker.core.contract import SCREENING_COLUMNS
+from chainbreaker.core.demo_lists import DEMO_LABEL, is_demo_dataset
 from chainbreaker.core.errors import InputError
 from chainbreaker.screening.types import Query
 
@@ -67,7 +68,13 @@ def read_queries(path: Path) -> list[Query]:
 
 
 def write_rows(rows: Sequence[dict[str, Any]], out: Path, columns: Sequence[str] = SCREENING_COLUMNS) -> Path:
-    """Write rows in the given column order, the format chosen by the file's extension."""
+    """Write rows in the given column order, the format chosen by the file's extension.
+
+    When a row matched a demo list (core/demo_lists.py), a trailing `list_note` column says
+    "DEMO (synthetic list)" on those rows, so a copied hits file cannot pass for real list matches."""
+    if any(is_demo_dataset(r.get("dataset")) for r in rows):
+        rows = [{**r, "list_note": DEMO_LABEL if is_demo_dataset(r.get("dataset")) else None} for r in rows]
+        columns = (*columns, "list_note")
     suffix = out.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
         raise InputError(

@@ -15,6 +15,8 @@ from typing import Any
 
 from jinja2 import Environment
 
+from chainbreaker.core.demo_lists import is_demo_dataset, list_label
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -186,3 +188,5 @@ def install_filters(env: Environment) -> None:
     env.filters["plural"] = plural
     env.globals["human_period"] = human_period
     env.globals["fix_link"] = fix_link
+    env.filters["list_label"] = list_label
+    env.globals["is_demo_list"] = is_demo_dataset

@@ -15,6 +15,7 @@ import duckdb
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from chainbreaker.core.demo_lists import list_label
 from chainbreaker.monitoring.catalogue import default_catalogue
 from chainbreaker.registry.store import RegistryStore
 from chainbreaker.service import parties, tables
@@ -86,7 +87,7 @@ def screening_results(
                 h.query_name,
                 h.entity_id,
                 h.entity_name,
-                h.dataset,
+                list_label(h.dataset),
                 h.score,
                 h.matched_on,
                 h.explanation,
@@ -169,7 +170,7 @@ def registry_lists(
     if format == "csv":
         header = ["entity_id", "schema", "name", "list", "source_id", "countries", "status"]
         data = [
-            [r[0], r[1], r[2], r[3], r[4], ";".join(r[5] or []), "listed" if r[6] else "delisted"]
+            [r[0], r[1], r[2], list_label(r[3]), r[4], ";".join(r[5] or []), "listed" if r[6] else "delisted"]
             for r in rows
         ]
         return csv_response(f"{dataset or 'all-lists'}.csv", header, data)
