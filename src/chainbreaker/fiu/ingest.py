@@ -10,6 +10,7 @@ element path, go to `WS/rejects/fiu-ingest-<time>.csv`; the counts always add up
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +20,7 @@ from pathlib import Path
 from chainbreaker.core.errors import InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
-from chainbreaker.fiu.parse import ParsedReport, ReportRejected, parse_file
+from chainbreaker.fiu.parse import ParsedReport, ReportRejected, parse_bytes
 from chainbreaker.fiu.store import ensure_tables, insert_reports, known_reports
 from chainbreaker.storage.clock import utcnow
 
@@ -64,19 +65,39 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
+_KNOWN: dict[str, str] = {}
+
+
+def _init_worker(known: dict[str, str]) -> None:
+    _KNOWN.clear()
+    _KNOWN.update(known)
+
+
 def _parse_one(args: tuple[str, str | None]) -> ParsedReport | FileOutcome:
+    """Parse one file, or recognise it as a byte-identical copy of a report already held (no parsing)."""
     path, schema_dir = args
     try:
-        return parse_file(Path(path), Path(schema_dir) if schema_dir else None)
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return FileOutcome(Path(path).name, "rejected", None, f"cannot read the file: {exc.strerror}")
+    held = _KNOWN.get(hashlib.sha256(data).hexdigest())
+    if held is not None:
+        return FileOutcome(Path(path).name, "duplicate", held)
+    try:
+        return parse_bytes(data, Path(path).name, Path(schema_dir) if schema_dir else None)
     except ReportRejected as exc:
         return FileOutcome(Path(path).name, "rejected", None, exc.reason, exc.element)
 
 
-def parse_all(files: Sequence[Path], schema_dir: Path | None, workers: int) -> list[ParsedReport | FileOutcome]:
+def parse_all(
+    files: Sequence[Path], schema_dir: Path | None, workers: int, known: dict[str, str] | None = None
+) -> list[ParsedReport | FileOutcome]:
+    """Parse files in `workers` processes; `known` maps the sha256 of files already held to their report id."""
     args = [(str(f), str(schema_dir) if schema_dir else None) for f in files]
     if workers <= 1 or len(files) < 50:
+        _init_worker(known or {})
         return [_parse_one(a) for a in args]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(known or {},)) as pool:
         return list(pool.map(_parse_one, args, chunksize=max(1, len(args) // (workers * 8))))
 
 
@@ -90,13 +111,15 @@ def ingest_files(
 ) -> IngestResult:
     """Ingest report files (and already parsed reports, e.g. NGO forms) in one transaction."""
     files = expand(paths)
-    parsed = parse_all(files, schema_dir, workers if workers is not None else min(2, os.cpu_count() or 1))
-    parsed += list(extra)
     result = IngestResult()
     con = workspace.connect()
     try:
         ensure_tables(con)
         held = known_reports(con)
+        by_sha = {sha: rid for rid, sha in held.items()}
+        n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        parsed = parse_all(files, schema_dir, n_workers, by_sha)
+        parsed += list(extra)
         accepted: list[ParsedReport] = []
         for item in parsed:
             if isinstance(item, FileOutcome):

@@ -46,7 +46,7 @@ def known_reports(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT report_id, sha256 FROM fiu_reports").fetchall())
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]  # table names are ours, not input
@@ -84,7 +84,7 @@ def insert_reports(con: duckdb.DuckDBPyConnection, reports: Iterable[ParsedRepor
         rows["fiu_indicators"] += [{"report_id": r.report_id, "scheme": s, "code": c} for s, c in r.indicators]
         rows["fiu_channels"] += [{"report_id": r.report_id, "channel": c, "n": n} for c, n in r.channels.items()]
     for table, table_rows in rows.items():
-        _insert(con, table, table_rows)
+        insert_rows(con, table, table_rows)
     return count
 
 
