@@ -18,13 +18,19 @@ from chainbreaker.core.suppression import (
 )
 
 
-def attack(grids: list[list[list[int | None]]], shared_last_row: bool) -> dict[tuple[int, int, int], tuple[float, float]]:
+def attack(
+    grids: list[list[list[int | None]]], shared_last_row: bool
+) -> dict[tuple[int, int, int], tuple[float, float]]:
     """Bounds an attacker gets on each hidden cell by linear programming over every published equation."""
     unknowns: dict[tuple[int, int, int], int] = {}
     for t, grid in enumerate(grids):
         for i, row in enumerate(grid):
             for j, v in enumerate(row):
-                key = (0 if shared_last_row and i == len(grid) - 1 else t, i if not (shared_last_row and i == len(grid) - 1) else -1, j)
+                key = (
+                    0 if shared_last_row and i == len(grid) - 1 else t,
+                    i if not (shared_last_row and i == len(grid) - 1) else -1,
+                    j,
+                )
                 if v is None and key not in unknowns:
                     unknowns[key] = len(unknowns)
     equations: list[tuple[dict[int, float], float]] = []

@@ -8,6 +8,7 @@ from chainbreaker import __version__
 from chainbreaker.cli import (
     cases_cli,
     demo_cli,
+    fiu_cli,
     load_cli,
     monitoring_cli,
     registry_cli,
@@ -55,6 +56,7 @@ for module in (
     screening_cli,
     cases_cli,
     service_cli,
+    fiu_cli,
 ):
     module.register(app)
 

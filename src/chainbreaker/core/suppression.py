@@ -123,9 +123,7 @@ def _bridges(hidden: set[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def _close(
-    values: Grid, hidden: set[tuple[int, int]], cell: tuple[int, int]
-) -> set[tuple[int, int]] | None:
+def _close(values: Grid, hidden: set[tuple[int, int]], cell: tuple[int, int]) -> set[tuple[int, int]] | None:
     """The cheapest set of extra cells making a hidden rectangle through `cell` (None when impossible)."""
     i, j = cell
     best: tuple[int, set[tuple[int, int]]] | None = None
@@ -201,6 +199,8 @@ def suppress_linked(
         shared = now
 
 
-def suppress_list(counts: Sequence[int], entities: Sequence[int], k: int, min_entities: int = 3) -> list[bool]:
+def suppress_list(
+    counts: Sequence[int], entities: Sequence[int], k: int, min_entities: int = 3
+) -> list[bool]:
     """Primary suppression of a list published without a total (e.g. indicators, which overlap per report)."""
     return [unsafe(c, e, k, min_entities) for c, e in zip(counts, entities, strict=True)]

@@ -10,7 +10,9 @@ from html import escape
 PALETTE = ("#1b6ca8", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#2c3e50", "#16a085", "#7f8c8d")
 
 
-def line_chart(title: str, labels: list[str], series: dict[str, list[int | None]], width: int = 640, height: int = 240) -> str:
+def line_chart(
+    title: str, labels: list[str], series: dict[str, list[int | None]], width: int = 640, height: int = 240
+) -> str:
     """Monthly lines, one per series, with the axis labelled; None values break the line."""
     left, right, top, bottom = 48, 150, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -29,7 +31,9 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int | None]
     for i, label in enumerate(labels):
         if len(labels) <= 12 or i % max(1, len(labels) // 12) == 0:
             x = left + i * step
-            parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label[-2:])}</text>')
+            parts.append(
+                f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label[-2:])}</text>'
+            )
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         segment: list[str] = []
@@ -45,12 +49,14 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int | None]
             segments.append(segment)
         for points in segments:
             if len(points) == 1:
-                x, y = points[0].split(",")
-                parts.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{colour}"/>')
+                cx, cy = points[0].split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
             else:
-                parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(points)}"/>')
-        y = top + 12 + n * 14
-        parts.append(f'<rect x="{left + plot_w + 10}" y="{y - 8}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{left + plot_w + 24}" y="{y + 1}">{escape(name[:20])}</text>')
+                parts.append(
+                    f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(points)}"/>'
+                )
+        ly = top + 12 + n * 14
+        parts.append(f'<rect x="{left + plot_w + 10}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{left + plot_w + 24}" y="{ly + 1}">{escape(name[:20])}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -52,15 +52,20 @@ def disseminate(
 ) -> Package:
     """Write the package for one FIU case and record it; refuses without a legal basis."""
     if len(legal_basis.strip()) < 5:
-        raise InputError("a dissemination needs the legal basis (e.g. 'Art. 53 Directive 2015/849, Egmont request')")
+        raise InputError(
+            "a dissemination needs the legal basis (e.g. 'Art. 53 Directive 2015/849, Egmont request')"
+        )
     if not recipient.strip():
         raise InputError("name the recipient agency or FIU")
     con = workspace.connect()
     try:
         con.execute(DDL)
-        in_case = [r for (r,) in con.execute(
-            "SELECT report_id FROM fiu_case_reports WHERE case_id = ? ORDER BY report_id", [case_id]
-        ).fetchall()]
+        in_case = [
+            r
+            for (r,) in con.execute(
+                "SELECT report_id FROM fiu_case_reports WHERE case_id = ? ORDER BY report_id", [case_id]
+            ).fetchall()
+        ]
         if not in_case:
             raise NotFoundError(f"no FIU case {case_id}; run `chainbreaker fiu link` first")
         chosen = report_ids or in_case
@@ -108,7 +113,13 @@ def disseminate(
                 etree.SubElement(node, tag).text = str(value)
         net = etree.SubElement(root, "network")
         for sid, name, is_subject, is_victim, entities in persons:
-            role = "subject" if is_subject and not is_victim else "likely_victim" if is_victim and not is_subject else "both"
+            role = (
+                "subject"
+                if is_subject and not is_victim
+                else "likely_victim"
+                if is_victim and not is_subject
+                else "both"
+            )
             node = etree.SubElement(net, "person", id=sid, role=role)
             etree.SubElement(node, "name").text = name
             for entity in entities:
@@ -121,7 +132,9 @@ def disseminate(
         write_atomic(xml_path, data)
         rows = "".join(
             f"<tr><td>{escape(str(r[0]))}</td><td>{escape(str(r[2]))}</td><td>{escape(str(r[7]))}</td>"
-            f"<td>{r[5]:%Y-%m-%d}</td></tr>" if r[5] else f"<tr><td>{escape(str(r[0]))}</td><td>{escape(str(r[2]))}</td><td>{escape(str(r[7]))}</td><td></td></tr>"
+            f"<td>{r[5]:%Y-%m-%d}</td></tr>"
+            if r[5]
+            else f"<tr><td>{escape(str(r[0]))}</td><td>{escape(str(r[2]))}</td><td>{escape(str(r[7]))}</td><td></td></tr>"
             for r in reports
         )
         people = "".join(

@@ -55,7 +55,8 @@ def feedback(workspace: Workspace, out_dir: Path) -> list[Letter]:
                LEFT JOIN fiu_case_reports c USING (report_id) GROUP BY 1, 2"""
         ).fetchall()
         disseminated = {
-            rid for (rid,) in con.execute("SELECT DISTINCT unnest(report_ids) FROM fiu_disseminations").fetchall()
+            rid
+            for (rid,) in con.execute("SELECT DISTINCT unnest(report_ids) FROM fiu_disseminations").fetchall()
         }
         missing = con.execute(
             """SELECT entity_id, count(*), count(*) FILTER (WHERE birth_date IS NULL),
@@ -101,20 +102,35 @@ def feedback(workspace: Workspace, out_dir: Path) -> list[Letter]:
         ]
         for field, label in NEEDED.items():
             html.append(f"<tr><td>subjects without {label}</td><td>{_pct(gaps[field], n_subjects)}</td></tr>")
-        html.append(f"<tr><td>reports without a stated trafficking type</td><td>{_pct(no_type, len(rows))}</td></tr>")
-        html.append(f"<tr><td>reports naming no indicator</td><td>{_pct(no_indicator, len(rows))}</td></tr></table>")
+        html.append(
+            f"<tr><td>reports without a stated trafficking type</td><td>{_pct(no_type, len(rows))}</td></tr>"
+        )
+        html.append(
+            f"<tr><td>reports naming no indicator</td><td>{_pct(no_indicator, len(rows))}</td></tr></table>"
+        )
         html.append(
             f"<h2>Use of your reports</h2><p>{len(fed)} of your reports fed FIU cases that combine reports from "
             f"several reporting entities; {len(sent)} were disseminated to partner authorities.</p>"
         )
         if fed:
-            html.append("<p>Your references that fed cases: " + escape(", ".join(fed[:50])) + (" …" if len(fed) > 50 else "") + "</p>")
-        html.append("<h2>Indicators that proved useful (all reporting entities)</h2><table><tr><th>indicator</th><th>share of reports carrying it that fed a case</th></tr>")
+            html.append(
+                "<p>Your references that fed cases: "
+                + escape(", ".join(fed[:50]))
+                + (" …" if len(fed) > 50 else "")
+                + "</p>"
+            )
+        html.append(
+            "<h2>Indicators that proved useful (all reporting entities)</h2><table><tr><th>indicator</th><th>share of reports carrying it that fed a case</th></tr>"
+        )
         for code, (n, hits) in top:
             html.append(f"<tr><td>{escape(code)}</td><td>{_pct(hits, n)}</td></tr>")
-        html.append("</table><h2>Sex and labour trafficking</h2><table><tr><th>type</th><th>you</th><th>all reporting entities</th></tr>")
+        html.append(
+            "</table><h2>Sex and labour trafficking</h2><table><tr><th>type</th><th>you</th><th>all reporting entities</th></tr>"
+        )
         for t in TYPES:
-            html.append(f"<tr><td>{t}</td><td>{_pct(mine[t], len(rows))}</td><td>{_pct(peer_types[t], len(reports))}</td></tr>")
+            html.append(
+                f"<tr><td>{t}</td><td>{_pct(mine[t], len(rows))}</td><td>{_pct(peer_types[t], len(reports))}</td></tr>"
+            )
         html.append("</table></body></html>")
         path = out_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', entity)}.html"
         path.write_text("".join(html), encoding="utf-8")

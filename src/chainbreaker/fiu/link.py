@@ -173,7 +173,7 @@ def candidate_links(records: Sequence[Record]) -> list[Link]:
             groups[("name-dob", f"{r.birth_date}|{surname}")].append(r)
     order = {"same-customer": 0, "same-id": 1, "same-phone": 2, "name-dob": 3}
     links: list[Link] = []
-    for (rule, key), members in sorted(groups.items(), key=lambda g: order[g[0][0]]):
+    for (rule, _key), members in sorted(groups.items(), key=lambda g: order[g[0][0]]):
         if len(members) < 2 or len(members) > MAX_BLOCK:
             continue
         if rule == "same-customer":
@@ -188,7 +188,9 @@ def candidate_links(records: Sequence[Record]) -> list[Link]:
                 score, why = name_score(a.name, b.name, _dob(a), _dob(b))
                 if rule == "same-id" and score >= NAME_WITH_ID:
                     links.append(Link(a.key, b.key, rule, 1.0, f"same identity document; {why}"))
-                elif rule == "same-phone" and (score >= NAME_WITH_PHONE or (a.birth_date and a.birth_date == b.birth_date)):
+                elif rule == "same-phone" and (
+                    score >= NAME_WITH_PHONE or (a.birth_date and a.birth_date == b.birth_date)
+                ):
                     links.append(Link(a.key, b.key, rule, 0.95, f"same phone; {why}"))
                 elif rule == "name-dob" and score >= NAME_WITH_DOB and a.birth_date == b.birth_date:
                     links.append(Link(a.key, b.key, rule, score, why))
@@ -225,7 +227,9 @@ def network_links(records: Sequence[Record], clusters: _Clusters) -> list[Link]:
                     continue
                 score, why = name_score(a.name, b.name)
                 if score >= NAME_IN_NETWORK:
-                    links.append(Link(a.key, b.key, "name-in-network", score, f"in one network of reports; {why}"))
+                    links.append(
+                        Link(a.key, b.key, "name-in-network", score, f"in one network of reports; {why}")
+                    )
     return links
 
 
@@ -238,9 +242,7 @@ def resolve(
     records: Sequence[Record], decisions: Sequence[tuple[str, str, str]]
 ) -> tuple[_Clusters, list[Link]]:
     """Cluster records: analyst `same` decisions, then rules 1-4, then rule 5; `different` always holds."""
-    clusters = _Clusters(
-        (r.key for r in records), ((a, b) for a, b, d in decisions if d == "different")
-    )
+    clusters = _Clusters((r.key for r in records), ((a, b) for a, b, d in decisions if d == "different"))
     kept: list[Link] = []
     for a, b, d in decisions:
         if d == "same" and a in clusters.parent and b in clusters.parent and clusters.union(a, b):
@@ -304,7 +306,11 @@ def link_workspace(workspace: Workspace, out: Path | None = None) -> LinkResult:
         insert_rows(
             con,
             "fiu_case_reports",
-            [{"case_id": "FIU-" + net_ids[n][2:], "report_id": rid} for n in cases for rid in sorted(reports_of[n])],
+            [
+                {"case_id": "FIU-" + net_ids[n][2:], "report_id": rid}
+                for n in cases
+                for rid in sorted(reports_of[n])
+            ],
         )
         con.execute("COMMIT")
         if out is not None:
@@ -333,7 +339,9 @@ def write_subjects_csv(con: duckdb.DuckDBPyConnection, out: Path) -> None:
         writer.writerows(rows)
 
 
-def decide(workspace: Workspace, party_a: str, party_b: str, decision: str, analyst: str, reason: str) -> None:
+def decide(
+    workspace: Workspace, party_a: str, party_b: str, decision: str, analyst: str, reason: str
+) -> None:
     """Record an analyst's decision on two filed parties; it holds on every later `fiu link`."""
     if decision not in ("same", "different"):
         raise InputError(f"decision must be 'same' or 'different', not {decision!r}")
@@ -344,7 +352,10 @@ def decide(workspace: Workspace, party_a: str, party_b: str, decision: str, anal
         ensure_tables(con)
         con.execute(LINK_DDL[0])
         known = {
-            k for (k,) in con.execute("SELECT party_key FROM fiu_parties WHERE party_key IN (?, ?)", [party_a, party_b]).fetchall()
+            k
+            for (k,) in con.execute(
+                "SELECT party_key FROM fiu_parties WHERE party_key IN (?, ?)", [party_a, party_b]
+            ).fetchall()
         }
         missing = {party_a, party_b} - known
         if missing:

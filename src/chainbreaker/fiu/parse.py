@@ -38,7 +38,7 @@ _CHANNELS = re.compile(r"Evidence transactions by channel: ([^.]*)\.")
 _CHANNEL_ITEM = re.compile(r"(\d+) ([a-z_]+) \(")
 
 
-class ReportRejected(Exception):  # noqa: N818 - an outcome, read as "report rejected"
+class ReportRejected(Exception):
     """A file that cannot be ingested: why, and where in the document."""
 
     def __init__(self, reason: str, element: str = "") -> None:
@@ -138,9 +138,11 @@ def _validate(root: etree._Element, schema_file: str, dotnet: bool, schema_dir: 
         return None  # no schema at hand: structural checks below still apply
     compiled = load_schema(schema, dotnet)
     if not compiled.validate(etree.ElementTree(root)):
-        first = compiled.error_log[0]
+        first = list(compiled.error_log)[0]
         path = re.sub(r"\{[^}]*\}", "", first.path or "")  # the XPath of the element, without namespaces
-        raise ReportRejected(f"does not validate against {schema.name}: {first.message} (line {first.line})", path)
+        raise ReportRejected(
+            f"does not validate against {schema.name}: {first.message} (line {first.line})", path
+        )
     return schema.name
 
 
@@ -176,7 +178,9 @@ def parse_goaml(root: etree._Element, profile: GoamlProfile, schema_dir: Path | 
                 name=name,
                 first_name=first,
                 last_name=last,
-                birth_date=(d.date() if (d := _dt(_text(person, "birthdate"), f"{path}/birthdate")) else None),
+                birth_date=(
+                    d.date() if (d := _dt(_text(person, "birthdate"), f"{path}/birthdate")) else None
+                ),
                 id_number=_text(person, "id_number") or _text(person, "identification/number"),
                 phone=phone,
                 nationality=_text(person, "nationality1"),
@@ -276,7 +280,8 @@ def parse_fincen(root: etree._Element, schema_dir: Path | None) -> ParsedReport:
     activities = root.findall(_q("Activity"))
     if len(activities) != 1:
         raise ReportRejected(
-            f"{len(activities)} activities in the batch; one report per file is expected", "EFilingBatchXML/Activity"
+            f"{len(activities)} activities in the batch; one report per file is expected",
+            "EFilingBatchXML/Activity",
         )
     activity = activities[0]
     filer = next(
@@ -296,7 +301,8 @@ def parse_fincen(root: etree._Element, schema_dir: Path | None) -> ParsedReport:
     if not ein:
         raise ReportRejected("the filing institution has no EIN", "Activity/Party[30]/PartyIdentification")
     narrative = "\n".join(
-        _ftext(n, "ActivityNarrativeText") or "" for n in activity.iterfind(_q("ActivityNarrativeInformation"))
+        _ftext(n, "ActivityNarrativeText") or ""
+        for n in activity.iterfind(_q("ActivityNarrativeInformation"))
     )
     case = _CASE.search(narrative)
     kind, flags, channels = _narrative_facts(narrative)
@@ -309,11 +315,7 @@ def parse_fincen(root: etree._Element, schema_dir: Path | None) -> ParsedReport:
         first = _ftext(node, "PartyName", "RawIndividualFirstName")
         if not last:
             raise ReportRejected("a subject without a name", f"{path}/PartyName")
-        accounts = [
-            a.text.strip()
-            for a in node.iter(_q("AccountNumberText"))
-            if a.text and a.text.strip()
-        ]
+        accounts = [a.text.strip() for a in node.iter(_q("AccountNumberText")) if a.text and a.text.strip()]
         ident = next(
             (
                 _ftext(i, "PartyIdentificationNumberText")
@@ -344,7 +346,9 @@ def parse_fincen(root: etree._Element, schema_dir: Path | None) -> ParsedReport:
                 role="victim",
                 name=name.strip(),
                 local_ref=ref,
-                accounts=[a.strip() for a in accounts.split(",") if a.strip() and a.strip() != "no account on file"],
+                accounts=[
+                    a.strip() for a in accounts.split(",") if a.strip() and a.strip() != "no account on file"
+                ],
             )
         )
     if not parties:
@@ -402,7 +406,9 @@ def parse_bytes(data: bytes, file_name: str, schema_dir: Path | None = None) -> 
     elif root.tag == _q("EFilingBatchXML"):
         parsed = parse_fincen(root, schema_dir)
     else:
-        raise ReportRejected(f"unknown document type <{etree.QName(root).localname}>", etree.QName(root).localname)
+        raise ReportRejected(
+            f"unknown document type <{etree.QName(root).localname}>", etree.QName(root).localname
+        )
     parsed.sha256 = hashlib.sha256(data).hexdigest()
     parsed.file_name = file_name
     return parsed

@@ -134,14 +134,24 @@ def new_combinations(con: duckdb.DuckDBPyConnection) -> list[NewCombination]:
 def analyse(con: duckdb.DuckDBPyConnection) -> Patterns:
     """Trends, unusual months and new indicator combinations of every report in the workspace."""
     ensure_tables(con)
-    monthly = [(str(a), str(b), str(c), int(d), int(e)) for a, b, c, d, e in con.execute(MONTHLY_SQL).fetchall()]
+    monthly = [
+        (str(a), str(b), str(c), int(d), int(e)) for a, b, c, d, e in con.execute(MONTHLY_SQL).fetchall()
+    ]
     patterns = Patterns(monthly, [], new_combinations(con))
     months = patterns.months
     for dimension in ("trafficking_type", "indicator", "region", "channel"):
         for value, series in sorted(patterns.series(dimension).items()):
             for month, count, expected, z in unusual(series, months):
                 patterns.trends.append(
-                    Trend(dimension, value, month, count, round(expected, 2), round(z, 2), "rising" if z > 0 else "falling")
+                    Trend(
+                        dimension,
+                        value,
+                        month,
+                        count,
+                        round(expected, 2),
+                        round(z, 2),
+                        "rising" if z > 0 else "falling",
+                    )
                 )
     return patterns
 
@@ -154,7 +164,10 @@ def write_parquet(con: duckdb.DuckDBPyConnection, patterns: Patterns, out_dir: P
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {
         "monthly.parquet": pa.table(
-            {k: [row[i] for row in patterns.monthly] for i, k in enumerate(("dimension", "value", "month", "reports", "entities"))}
+            {
+                k: [row[i] for row in patterns.monthly]
+                for i, k in enumerate(("dimension", "value", "month", "reports", "entities"))
+            }
         ),
         "trends.parquet": pa.Table.from_pylist([t.__dict__ for t in patterns.trends])
         if patterns.trends

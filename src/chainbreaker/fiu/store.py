@@ -81,8 +81,12 @@ def insert_reports(con: duckdb.DuckDBPyConnection, reports: Iterable[ParsedRepor
                 }
             )
         rows["fiu_transactions"] += [{**t.__dict__, "report_id": r.report_id} for t in r.transactions]
-        rows["fiu_indicators"] += [{"report_id": r.report_id, "scheme": s, "code": c} for s, c in r.indicators]
-        rows["fiu_channels"] += [{"report_id": r.report_id, "channel": c, "n": n} for c, n in r.channels.items()]
+        rows["fiu_indicators"] += [
+            {"report_id": r.report_id, "scheme": s, "code": c} for s, c in r.indicators
+        ]
+        rows["fiu_channels"] += [
+            {"report_id": r.report_id, "channel": c, "n": n} for c, n in r.channels.items()
+        ]
     for table, table_rows in rows.items():
         insert_rows(con, table, table_rows)
     return count

@@ -21,7 +21,14 @@ from chainbreaker.reports.fincen import build_sar
 from chainbreaker.reports.goaml import build_goaml
 from chainbreaker.reports.institution import Institution, KycRecord, Person
 from chainbreaker.reports.profiles import FincenProfile, GoamlProfile, load_profile
-from chainbreaker.synth.multibank import Bank, Customer, FiledReport, MultiBankConfig, MultiBankWorld, generate_multibank
+from chainbreaker.synth.multibank import (
+    Bank,
+    Customer,
+    FiledReport,
+    MultiBankConfig,
+    MultiBankWorld,
+    generate_multibank,
+)
 
 TRUTH_COLUMNS = ("file", "report_id", "role", "name", "person_id", "bank_id", "ring_id")
 
@@ -52,7 +59,9 @@ def _institution(bank: Bank) -> Institution:
     )
 
 
-def _party(world: MultiBankWorld, c: Customer, role: str, report: FiledReport) -> tuple[ReportParty, KycRecord]:
+def _party(
+    world: MultiBankWorld, c: Customer, role: str, report: FiledReport
+) -> tuple[ReportParty, KycRecord]:
     person = world.persons[c.person_id]
     details: dict[str, Any] = {
         "party_id": c.customer_id,
@@ -178,7 +187,15 @@ def write_world(world: MultiBankWorld, out_dir: Path) -> SyntheticExport:
             for role, people in (("subject", report.subjects), ("victim", report.victims)):
                 for c in people:
                     writer.writerow(
-                        (path.name, report.reference, role, c.name, c.person_id, report.bank_id, report.ring_id)
+                        (
+                            path.name,
+                            report.reference,
+                            role,
+                            c.name,
+                            c.person_id,
+                            report.bank_id,
+                            report.ring_id,
+                        )
                     )
     return SyntheticExport(files, out_dir / "truth.csv", len(files))
 

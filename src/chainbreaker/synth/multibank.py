@@ -174,7 +174,7 @@ def _person(rng: random.Random, number: int, year: int) -> Person:
 
 def generate_multibank(config: MultiBankConfig) -> MultiBankWorld:
     """A world of banks, people, rings and the reports the banks file about them (deterministic per seed)."""
-    rng = random.Random(config.seed)
+    rng = random.Random(config.seed)  # noqa: S311 - synthetic data, reproducible per seed, not secrets
     banks = [
         Bank(
             bank_id=f"B{b + 1:02d}",
@@ -270,7 +270,8 @@ def generate_multibank(config: MultiBankConfig) -> MultiBankWorld:
                                 currency="USD",
                                 channel=rng.choice(CHANNELS),
                                 direction="out",
-                                booked_at=period_start + timedelta(days=rng.randint(0, 24), hours=rng.randint(0, 9)),
+                                booked_at=period_start
+                                + timedelta(days=rng.randint(0, 24), hours=rng.randint(0, 9)),
                                 city=city,
                                 country=country,
                                 indicator_id=rng.choice(indicators),
