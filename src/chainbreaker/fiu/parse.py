@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -138,7 +139,8 @@ def _validate(root: etree._Element, schema_file: str, dotnet: bool, schema_dir: 
         return None  # no schema at hand: structural checks below still apply
     compiled = load_schema(schema, dotnet)
     if not compiled.validate(etree.ElementTree(root)):
-        first = list(compiled.error_log)[0]
+        log: Any = compiled.error_log  # the stubs declare _ErrorLog empty; at run time it is a sequence
+        first = log[0]
         path = re.sub(r"\{[^}]*\}", "", first.path or "")  # the XPath of the element, without namespaces
         raise ReportRejected(
             f"does not validate against {schema.name}: {first.message} (line {first.line})", path
