@@ -15,6 +15,7 @@ from chainbreaker.service.api import screening as api_screening
 from chainbreaker.service.web import alerts as web_alerts
 from chainbreaker.service.web import auth as web_auth
 from chainbreaker.service.web import cases as web_cases
+from chainbreaker.service.web import fiu as web_fiu
 from chainbreaker.service.web import pages as web_pages
 from chainbreaker.service.web import screening as web_screening
 
@@ -32,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     web_alerts.router,
     web_cases.router,
     web_screening.router,
+    web_fiu.router,
 )
 
 
