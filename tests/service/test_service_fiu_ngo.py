@@ -55,3 +55,21 @@ def test_ngo_caseworker_reports_and_others_cannot(tmp_path: Path) -> None:
         accounts.add_user(session, "bank-x", "barb", PASSWORD, "analyst", "test", "Bank X")
     bank = world.login("barb")
     assert bank.get("/fiu/ngo-report").status_code == 403
+
+
+def test_fiu_analysts_see_patterns_with_charts(tmp_path: Path) -> None:
+    from chainbreaker.fiu.ingest import ingest_files
+    from chainbreaker.fiu.synthetic import synthetic_reports
+    from chainbreaker.synth.multibank import MultiBankConfig
+
+    export = synthetic_reports(tmp_path / "in", MultiBankConfig(reports=60, seed=3))
+    ws = Workspace(tmp_path / "fiu")
+    ingest_files(ws, [export.truth_path.parent], workers=1)
+    world = make_world(ws, tmp_path / "cases.sqlite", with_cases=False)
+    with world.app.state.ctx.sessions.begin() as session:
+        accounts.add_user(session, "fiu-1", "fatima", PASSWORD, "analyst", "test", "The FIU", "fiu")
+        accounts.add_user(session, "bank-x", "barb", PASSWORD, "analyst", "test", "Bank X")
+    page = world.login("fatima").get("/fiu/patterns")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 4 and "New indicator combinations" in page.text
+    assert world.login("barb").get("/fiu/patterns").status_code == 403

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import duckdb
 
-from chainbreaker.fiu.store import ensure_tables
 
 Z = 2.0
 MIN_HISTORY = 3
@@ -132,8 +131,7 @@ def new_combinations(con: duckdb.DuckDBPyConnection) -> list[NewCombination]:
 
 
 def analyse(con: duckdb.DuckDBPyConnection) -> Patterns:
-    """Trends, unusual months and new indicator combinations of every report in the workspace."""
-    ensure_tables(con)
+    """Trends, unusual months and new indicator combinations of every report (tables must exist)."""
     monthly = [
         (str(a), str(b), str(c), int(d), int(e)) for a, b, c, d, e in con.execute(MONTHLY_SQL).fetchall()
     ]

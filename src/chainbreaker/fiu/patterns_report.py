@@ -8,6 +8,7 @@ from pathlib import Path
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.fiu.charts import line_chart
 from chainbreaker.fiu.patterns import Patterns, analyse, write_parquet
+from chainbreaker.fiu.store import ensure_tables
 
 TOP = 8
 
@@ -59,6 +60,7 @@ def write_patterns(workspace: Workspace, out_dir: Path) -> Patterns:
     """Analyse the workspace and write `monthly/trends/new_combinations.parquet` and `patterns.html`."""
     con = workspace.connect()
     try:
+        ensure_tables(con)
         patterns = analyse(con)
         write_parquet(con, patterns, out_dir)
     finally:

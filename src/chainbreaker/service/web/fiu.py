@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from chainbreaker.core.errors import InputError, PermissionDeniedError
 from chainbreaker.core.organisations import OrgKind
 from chainbreaker.fiu.ngo import NgoReportIn, submit
-from chainbreaker.service.deps import Ctx, CurrentPrincipal, Db
+from chainbreaker.fiu.patterns import analyse as read_patterns
+from chainbreaker.fiu.patterns_report import charts
+from chainbreaker.service.deps import Ctx, CurrentPrincipal, Db, Reader
 from chainbreaker.service.security.principal import Principal
 from chainbreaker.service.web.render import page
 from chainbreaker.storage.clock import utcnow
@@ -26,6 +28,23 @@ def _ngo_member(who: Principal) -> Principal:
     if who.org_kind != OrgKind.NGO.value or who.role not in NGO_ROLES:
         raise PermissionDeniedError("only caseworkers and coordinators of an NGO file NGO reports")
     return who
+
+
+@router.get("/fiu/patterns", response_class=HTMLResponse)
+def patterns_page(request: Request, ctx: Ctx, who: Reader) -> HTMLResponse:
+    """Trends, unusual months and new indicator combinations for the FIU's analysts."""
+    if who.org_kind != OrgKind.FIU.value:
+        raise PermissionDeniedError("pattern analysis of received reports is for FIU members")
+    with ctx.duckdb() as con:
+        found = read_patterns(con)
+    return page(
+        request,
+        "fiu_patterns.html",
+        who,
+        "fiu-patterns",
+        patterns=found,
+        charts=charts(found),  # SVG built by fiu.charts with every text escaped; the template marks it safe
+    )
 
 
 @router.get("/fiu/ngo-report", response_class=HTMLResponse)
