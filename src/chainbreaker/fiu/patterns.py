@@ -20,7 +20,6 @@ from pathlib import Path
 
 import duckdb
 
-
 Z = 2.0
 MIN_HISTORY = 3
 BASELINE = 3
