@@ -4,6 +4,8 @@ Rules, strongest first (each link records its rule and a sentence an analyst can
 1. `same-customer`: the same filer's customer id or account number (one bank, several reports);
 2. `same-id`: the same identity document number, names agreeing (screening score >= 0.5);
 3. `same-phone`: the same phone (last 9 digits), with names agreeing (>= 0.8) or the same birth date;
+   `same-address`: the same street and city, with names agreeing (>= 0.8) (a shared address alone is a
+   network tie between people, such as a controlled house, not an identity);
 4. `name-dob`: names matching (screening `name-v2` >= 0.85) with the same date of birth;
 5. `name-in-network`: for parties known only by name (victims: reports carry nothing else about them),
    names matching (>= 0.76: a middle name missing on one side scores about 0.8) inside one network, i.e. reports already tied by a resolved subject.
@@ -66,6 +68,7 @@ class Record:
     phone: str | None
     local_ref: str | None
     accounts: tuple[str, ...]
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,14 @@ def _norm_phone(value: str | None) -> str | None:
     return digits[-9:] if len(digits) >= 7 else None
 
 
+def _norm_address(street: str | None, city: str | None) -> str | None:
+    """Street and city in lower case with punctuation and runs of spaces removed; None without a street."""
+    if not street:
+        return None
+    text = re.sub(r"[^a-z0-9 ]", " ", f"{street} {city or ''}".lower())
+    return re.sub(r"\s+", " ", text).strip() or None
+
+
 class _Clusters:
     """Union-find that refuses to join two clusters an analyst said are different people."""
 
@@ -143,11 +154,24 @@ class _Clusters:
 
 def load_records(con: duckdb.DuckDBPyConnection) -> list[Record]:
     rows = con.execute(
-        """SELECT party_key, report_id, entity_id, role, name, birth_date, id_number, phone, local_ref, accounts
+        """SELECT party_key, report_id, entity_id, role, name, birth_date, id_number, phone, local_ref, accounts,
+                  address, city
            FROM fiu_parties ORDER BY party_key"""
     ).fetchall()
     return [
-        Record(r[0], r[1], r[2], r[3], r[4], r[5], _norm_id(r[6]), _norm_phone(r[7]), r[8], tuple(r[9] or ()))
+        Record(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            _norm_id(r[6]),
+            _norm_phone(r[7]),
+            r[8],
+            tuple(r[9] or ()),
+            _norm_address(r[10], r[11]),
+        )
         for r in rows
     ]
 
@@ -168,10 +192,12 @@ def candidate_links(records: Sequence[Record]) -> list[Link]:
             groups[("same-id", r.id_number)].append(r)
         if r.phone:
             groups[("same-phone", r.phone)].append(r)
+        if r.address:
+            groups[("same-address", r.address)].append(r)
         if r.birth_date:
             surname = r.name.split()[-1][:1].lower() if r.name.split() else ""
             groups[("name-dob", f"{r.birth_date}|{surname}")].append(r)
-    order = {"same-customer": 0, "same-id": 1, "same-phone": 2, "name-dob": 3}
+    order = {"same-customer": 0, "same-id": 1, "same-phone": 2, "same-address": 3, "name-dob": 4}
     links: list[Link] = []
     for (rule, _key), members in sorted(groups.items(), key=lambda g: order[g[0][0]]):
         if len(members) < 2 or len(members) > MAX_BLOCK:
@@ -192,6 +218,8 @@ def candidate_links(records: Sequence[Record]) -> list[Link]:
                     score >= NAME_WITH_PHONE or (a.birth_date and a.birth_date == b.birth_date)
                 ):
                     links.append(Link(a.key, b.key, rule, 0.95, f"same phone; {why}"))
+                elif rule == "same-address" and score >= NAME_WITH_PHONE:
+                    links.append(Link(a.key, b.key, rule, 0.9, f"same address; {why}"))
                 elif rule == "name-dob" and score >= NAME_WITH_DOB and a.birth_date == b.birth_date:
                     links.append(Link(a.key, b.key, rule, score, why))
     return links
