@@ -110,3 +110,30 @@ def test_a_decision_needs_known_parties_and_a_reason(loaded: Workspace) -> None:
         decide(loaded, "a", "b", "same", "ana", " ")
     with pytest.raises(InputError, match="no filed party"):
         decide(loaded, "nope#1", "nope#2", "same", "ana", "because")
+
+
+def test_cross_filer_cases_land_in_the_case_store_and_keep_their_status(
+    tmp_path: Path, reports_dir: SyntheticExport
+) -> None:
+    from sqlalchemy import select
+
+    from chainbreaker.cases.store import store_session
+    from chainbreaker.storage.fiu_models import FiuCase, FiuCaseReport
+
+    ws = Workspace(tmp_path / "ws")
+    ingest_files(ws, sorted(reports_dir.truth_path.parent.glob("*.xml"))[:120], workers=1)
+    first = link_workspace(ws)
+    with store_session(ws) as session:
+        cases = session.execute(select(FiuCase)).scalars().all()
+        assert len(cases) == first.cases > 0
+        cases[0].status, cases[0].assignee = "disseminated", "ana"
+        reference = cases[0].reference
+        fed = (
+            session.execute(select(FiuCaseReport).where(FiuCaseReport.case_id == cases[0].id)).scalars().all()
+        )
+        assert len(fed) == cases[0].reports
+    link_workspace(ws)
+    with store_session(ws) as session:
+        again = session.execute(select(FiuCase).where(FiuCase.reference == reference)).scalar_one()
+        assert (again.status, again.assignee) == ("disseminated", "ana")
+        assert len(session.execute(select(FiuCase)).scalars().all()) == first.cases

@@ -21,6 +21,7 @@ from chainbreaker.fiu.link import link_workspace
 from chainbreaker.fiu.patterns import analyse, unusual
 from chainbreaker.fiu.patterns_report import write_patterns
 from chainbreaker.fiu.publish import publish
+from chainbreaker.storage.fiu_models import FiuCase
 from chainbreaker.storage.models import AuditEntry
 from chainbreaker.synth.multibank import SHIFT_INDICATOR
 
@@ -83,6 +84,8 @@ def test_dissemination_is_packaged_and_audited_with_its_legal_basis(
         )
         assert entries and entries[-1].details["legal_basis"] == "Art. 32(3) Directive 2015/849"
         assert verify(session).ok
+        case = session.execute(select(FiuCase).where(FiuCase.reference == case_id)).scalar_one()
+        assert case.status == "disseminated"
 
 
 def read_grid(path: Path) -> list[list[int | None]]:

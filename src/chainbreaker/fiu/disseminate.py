@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from lxml import etree
+from sqlalchemy import select
 
 from chainbreaker.cases import audit
 from chainbreaker.cases.store import store_session
@@ -23,6 +24,7 @@ from chainbreaker.core.workspace import Workspace
 from chainbreaker.reports.validate import write_atomic
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.db import DEFAULT_ORG_ID
+from chainbreaker.storage.fiu_models import FiuCase
 
 DDL = """CREATE TABLE IF NOT EXISTS fiu_disseminations (package_id VARCHAR PRIMARY KEY, case_id VARCHAR NOT NULL,
     recipient VARCHAR NOT NULL, legal_basis VARCHAR NOT NULL, analyst VARCHAR NOT NULL, report_ids VARCHAR[],
@@ -158,6 +160,11 @@ def disseminate(
         )
         write_atomic(html_path, html.encode())
         with store_session(workspace, url) as session:
+            case = session.execute(
+                select(FiuCase).where(FiuCase.org_id == org_id, FiuCase.reference == case_id)
+            ).scalar_one_or_none()
+            if case is not None and case.status == "open":
+                case.status = "disseminated"
             audit.record(
                 session,
                 org_id,

@@ -13,7 +13,9 @@ Rules, strongest first (each link records its rule and a sentence an analyst can
 
 Analyst decisions (`fiu_decisions`: same / different) stick: `same` pairs are joined before any rule, and
 `different` pairs are never joined, directly or through others. Networks that span more than one reporting
-entity become FIU cases (`fiu_cases`, `fiu_case_reports`) with every report that feeds them.
+entity become FIU cases with every report that feeds them: in DuckDB (`fiu_cases`, `fiu_case_reports`, for
+analysis) and in the case store (`storage.fiu_models`, where analysts work them: status and assignee survive
+relinking).
 """
 
 from __future__ import annotations
@@ -29,13 +31,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from chainbreaker.cases import audit
+from chainbreaker.cases.store import store_session
 from chainbreaker.core.errors import InputError
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.fiu.store import ensure_tables, insert_rows
 from chainbreaker.screening import ListedEntity, Query, score_pair
 from chainbreaker.screening.algorithm import normalize_all
 from chainbreaker.storage.clock import utcnow
+from chainbreaker.storage.db import DEFAULT_ORG_ID
+from chainbreaker.storage.fiu_models import FiuCase, FiuCaseReport
 
 NAME_WITH_ID = 0.5
 NAME_WITH_PHONE = 0.8
@@ -284,7 +292,47 @@ def resolve(
     return clusters, kept
 
 
-def link_workspace(workspace: Workspace, out: Path | None = None) -> LinkResult:
+def sync_case_store(
+    session: Session, org_id: str, cases: dict[str, tuple[str, int, int, int, list[str]]], actor: str
+) -> int:
+    """Open or update one FIU case per cross-filer network in the case store; returns how many are new.
+
+    `cases` maps a case reference to (network id, entities, reports, persons, report ids). A case an analyst
+    already works keeps its status and assignee; its reports follow the network as relinking changes it.
+    """
+    existing = {
+        c.reference: c for c in session.execute(select(FiuCase).where(FiuCase.org_id == org_id)).scalars()
+    }
+    created = 0
+    for reference, (network_id, entities, n_reports, persons, report_ids) in sorted(cases.items()):
+        case = existing.get(reference)
+        if case is None:
+            case = FiuCase(org_id=org_id, reference=reference, network_id=network_id, status="open")
+            session.add(case)
+            created += 1
+        case.entities, case.reports, case.persons = entities, n_reports, persons
+        session.flush()
+        held = {
+            r.report_id: r
+            for r in session.execute(select(FiuCaseReport).where(FiuCaseReport.case_id == case.id)).scalars()
+        }
+        for rid in set(report_ids) - set(held):
+            session.add(FiuCaseReport(case_id=case.id, report_id=rid))
+        for rid in set(held) - set(report_ids):
+            session.delete(held[rid])
+    if created:
+        audit.record(session, org_id, actor, "fiu.link", "fiu_cases", org_id, {"new_cases": created})
+    return created
+
+
+def link_workspace(
+    workspace: Workspace,
+    out: Path | None = None,
+    *,
+    org_id: str = DEFAULT_ORG_ID,
+    actor: str = "cli",
+    url: str | None = None,
+) -> LinkResult:
     """Resolve every filed party, store links, persons, networks and cross-filer cases; optionally write CSV."""
     con = workspace.connect()
     try:
@@ -345,6 +393,22 @@ def link_workspace(workspace: Workspace, out: Path | None = None) -> LinkResult:
             write_subjects_csv(con, out)
     finally:
         con.close()
+    with store_session(workspace, url) as session:
+        sync_case_store(
+            session,
+            org_id,
+            {
+                "FIU-" + net_ids[n][2:]: (
+                    net_ids[n],
+                    len(entities_of[n]),
+                    len(reports_of[n]),
+                    len(persons_of[n]),
+                    sorted(reports_of[n]),
+                )
+                for n in cases
+            },
+            actor,
+        )
     return LinkResult(
         len(records), len(links), len(set(resolved.values())), len(reports_of), len(cases), resolved
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from chainbreaker.storage import fiu_models  # noqa: F401 - registers the FIU tables on Base.metadata
 from chainbreaker.storage.models import Base
 
 config = context.config
