@@ -109,3 +109,20 @@ def test_version_column_stops_lost_updates(db_url: str) -> None:
 def test_bad_url_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="not a database URL"):
         make_engine("this is not a url")
+
+
+def test_fiu_models_match_their_migration(db_url: str) -> None:
+    from chainbreaker.storage import fiu_models
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    tables = {fiu_models.FiuCase.__tablename__, fiu_models.FiuCaseReport.__tablename__}
+
+    def fiu_only(_obj: object, name: str | None, type_: str, _reflected: bool, _other: object) -> bool:
+        return type_ != "table" or name in tables
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_object": fiu_only})
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diff == []

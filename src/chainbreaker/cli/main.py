@@ -8,6 +8,7 @@ from chainbreaker import __version__
 from chainbreaker.cli import (
     cases_cli,
     demo_cli,
+    fiu_cli,
     load_cli,
     monitoring_cli,
     portfolio_cli,
@@ -61,6 +62,7 @@ for module in (
     service_cli,
     sharing_cli,
     portfolio_cli,
+    fiu_cli,
 ):
     module.register(app)
 

@@ -19,6 +19,7 @@ from chainbreaker.service.api import screening as api_screening
 from chainbreaker.service.web import alerts as web_alerts
 from chainbreaker.service.web import auth as web_auth
 from chainbreaker.service.web import cases as web_cases
+from chainbreaker.service.web import fiu as web_fiu
 from chainbreaker.service.web import grievances as web_grievances
 from chainbreaker.service.web import investigate as web_investigate
 from chainbreaker.service.web import pages as web_pages
@@ -49,6 +50,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     api_portfolio.router,
     api_portfolio.disclosure_router,
     web_portfolio.router,
+    web_fiu.router,
 )
 
 

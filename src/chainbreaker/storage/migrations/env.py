@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from alembic import context
 
+from chainbreaker.storage import (
+    fiu_models,  # noqa: F401 - registers the FIU tables on Base.metadata
+    sharing_models,  # noqa: F401 - registers the sharing tables on Base.metadata
+)
 from chainbreaker.storage import portfolio_models as portfolio_models  # its tables on Base.metadata
-from chainbreaker.storage import sharing_models  # noqa: F401 - registers the sharing tables on Base.metadata
 from chainbreaker.storage.models import Base
 
 config = context.config

@@ -1,0 +1,1 @@
+"""FIU analytics: received reports, linking across reports, patterns, feedback, dissemination, publication."""
