@@ -17,16 +17,16 @@ from chainbreaker.registry import load_source
 from chainbreaker.registry.demo import load_demo_registry
 from chainbreaker.screening import Screener
 
-#: Planted on OFAC, Lista Suja and CBP (in that order) by the registry demo.
+#: Planted on the demo (synthetic) OFAC, Lista Suja and CBP lists, in that order, by the registry demo.
 PLANTED = (
     "Fazenda Boa Vista Agropecuaria Ltda",
     "Carvoaria Sao Jorge Ltda",
     "Golden Glove Manufacturing Sdn Bhd",
 )
 VARIANTS = {
-    "L-1": ("Fazenda Boa Vista Agropecuária", "us_ofac_sdn"),  # accent, no legal form
-    "L-2": ("CARVOARIA SÃO JORGE LTDA.", "br_lista_suja"),  # upper case, tilde, dotted form
-    "L-3": ("Golden Gloves Manufacturing Sdn. Bhd.", "us_cbp_wro"),  # plural, dotted form
+    "L-1": ("Fazenda Boa Vista Agropecuária", "demo_us_ofac_sdn"),  # accent, no legal form
+    "L-2": ("CARVOARIA SÃO JORGE LTDA.", "demo_br_lista_suja"),  # upper case, tilde, dotted form
+    "L-3": ("Golden Gloves Manufacturing Sdn. Bhd.", "demo_us_cbp_wro"),  # plural, dotted form
 }
 
 
@@ -95,7 +95,7 @@ def test_a_listed_issuer_or_parent_under_a_spelling_variant_ranks_above_its_peer
     }
     for hid, (_name, dataset) in VARIANTS.items():
         assert table[hid]["listed"] and table[hid]["listing_dataset"] == dataset, table[hid]["reasons"]
-    assert table["L-4"]["listing_dataset"] == "us_dhs_uflpa"
+    assert table["L-4"]["listing_dataset"] == "demo_us_dhs_uflpa"
     assert table["L-5"]["listing_relation"] == "parent" and table["L-5"]["listing_path"] == ["L-5", "L-1"]
     assert table["L-1"]["listing_relation"] == "issuer"
     listed = [r for r in table.values() if r["holding_id"].startswith("L-")]

@@ -124,6 +124,9 @@ PORTFOLIO_ROUTES = {
     ("POST", "/portfolio/holdings/{holding_id}/engage"),
     ("POST", "/portfolio/upload"),
 }
+#: FIU routes: an NGO's report form sends into the FIU's tables and never reads them back; the patterns page
+#: opens only to FIU members (tests/service/test_service_fiu_ngo.py checks both by organisation kind).
+FIU_ROUTES = {("GET", "/fiu/ngo-report"), ("POST", "/fiu/ngo-report"), ("GET", "/fiu/patterns")}
 OWN_NAMESPACE_ROUTES = {
     ("POST", "/api/v1/parties/{party_id}/exit-review"),
     ("GET", "/parties/{party_id}/exit-review"),
@@ -169,6 +172,7 @@ def test_every_route_is_covered(world: World) -> None:
         - OWN_NAMESPACE_ROUTES
         - HUB_ROUTES
         - PORTFOLIO_ROUTES
+        - FIU_ROUTES
     )
     assert not uncovered, f"routes without an isolation test: {sorted(uncovered)}"
 

@@ -64,7 +64,7 @@ def test_investor_uploads_reads_and_engages(fund: World, tmp_path: Path) -> None
     detail = api.get("/api/v1/portfolio/holdings/H-101").json()
     eid = detail["engagement"]["id"]
     assert detail["band"] == "severe" and detail["engagement"]["questions"][0].startswith(
-        "Your group appears on us_ofac_sdn"
+        "Your group appears on demo_us_ofac_sdn"
     )
     r = api.post(
         f"/api/v1/portfolio/engagements/{eid}/contacts",
