@@ -50,8 +50,11 @@ def score_pair(
     query_names: tuple[NormalizedName, ...],
     entity: ListedEntity,
     entity_names: tuple[NormalizedName, ...],
+    min_score: float | None = None,
 ) -> Match | None:
-    """Score one query against one listed entity; None when their types cannot be the same thing."""
+    """Score one query against one listed entity; None when their types cannot be the same thing, or when
+    `min_score` is given and the score is below it (a batch run then skips building the explanation of a
+    pair nobody will see, most of the cost of a pair; the score itself is the same)."""
     schema = schema_match(query.schema, entity.schema)
     if schema == 0.0:
         return None
@@ -82,6 +85,8 @@ def score_pair(
         score = max(score, ID_MATCH_FLOOR + 0.05 * name_score)
         matched_on = "id"
     score = min(1.0, max(0.0, score))
+    if min_score is not None and score < min_score:
+        return None
 
     features = [
         FeatureScore("name", name_score, best.describe() if best else "no comparable name"),

@@ -61,14 +61,6 @@ def token_similarity(a: str, b: str) -> float:
 _VOWELS = re.compile(r"[aeiouy]")
 
 
-def _part_similarity(a: str, b: str, a_symbols: frozenset[str], b_symbols: frozenset[str]) -> float:
-    """Token similarity, raised to `SYMBOL_SIMILARITY` when both parts carry the same rigour name symbol."""
-    sim = token_similarity(a, b)
-    if sim < SYMBOL_SIMILARITY and a_symbols and not a_symbols.isdisjoint(b_symbols):
-        return SYMBOL_SIMILARITY
-    return sim
-
-
 def _skeleton(token: str) -> str:
     return _VOWELS.sub("", token)
 
@@ -117,22 +109,25 @@ def compare_names(query: NormalizedName, entity: NormalizedName) -> NameComparis
         return NameComparison(0.0, (), q_tokens, e_tokens)
     q_symbols = query.symbols or ((frozenset(),) * len(q_tokens))
     e_symbols = entity.symbols or ((frozenset(),) * len(e_tokens))
-    pairs = sorted(
-        (
-            (_part_similarity(qt, et, q_symbols[qi], e_symbols[ei]), -(qw + ew), qi, ei)
-            for qi, (qt, qw) in enumerate(zip(q_tokens, query.weights, strict=True))
-            for ei, (et, ew) in enumerate(zip(e_tokens, entity.weights, strict=True))
-        ),
-        reverse=True,
-    )
+    q_weights, e_weights = query.weights, entity.weights
+    # Every part pair at or above the floor, best first (a plain loop: this is the innermost step of a
+    # batch run). Pairs below the floor are never aligned, so they are not even sorted.
+    pairs: list[tuple[float, float, int, int]] = []
+    for qi, qt in enumerate(q_tokens):
+        q_sym, qw = q_symbols[qi], q_weights[qi]
+        for ei, et in enumerate(e_tokens):
+            sim = token_similarity(qt, et)
+            if sim < SYMBOL_SIMILARITY and q_sym and not q_sym.isdisjoint(e_symbols[ei]):
+                sim = SYMBOL_SIMILARITY  # the same given or family name in another script, or a nickname
+            if sim >= TOKEN_FLOOR:
+                pairs.append((sim, -(qw + e_weights[ei]), qi, ei))
+    pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_e: set[int] = set()
     aligned: list[tuple[str, str, float]] = []
     sim_mass = 0.0
     mass = 0.0
     for sim, _, qi, ei in pairs:
-        if sim < TOKEN_FLOOR:
-            break
         if qi in used_q or ei in used_e:
             continue
         used_q.add(qi)
@@ -170,6 +165,7 @@ def compare_names(query: NormalizedName, entity: NormalizedName) -> NameComparis
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
+@lru_cache(maxsize=100_000)
 def parse_partial_date(value: str | None) -> tuple[int, int | None, int | None] | None:
     """A date of birth as (year, month, day) with month/day optional; None when not a plausible date."""
     if not value:

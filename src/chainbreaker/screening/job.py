@@ -172,7 +172,7 @@ def _score_part(
         raise RuntimeError("the name index is set by run_job before workers start")
     out: list[Match] = []
     for query, names, name_ids in items:
-        out.extend(rank(_INDEX.score(query, names, name_ids), threshold))
+        out.extend(rank(_INDEX.score(query, names, name_ids, threshold), threshold))
     return out
 
 
