@@ -113,8 +113,8 @@ def labelled_pairs() -> None:
         for row, pair in zip(rows, scored, strict=True):
             groups[name][f"group:{row['case_group']}"].append(pair)
             groups[name][f"schema:{row['schema']}"].append(pair)
-    print("\nF1 per category (name-v2 at its default threshold vs logic-v2 at 0.7):")
-    print("| category | pairs | name-v2 P / R / F1 | logic-v2 P / R / F1 |")
+    print("\nF1 per category (name-v3 at its default threshold vs logic-v2 at 0.7):")
+    print("| category | pairs | name-v3 P / R / F1 | logic-v2 P / R / F1 |")
     print("|---|---|---|---|")
     for category in sorted(groups[ALGORITHM]):
         ours = prf(groups[ALGORITHM][category], DEFAULT_THRESHOLD)
@@ -211,7 +211,7 @@ def un_recall_and_fpr(workspace: Workspace, loaded: list[str]) -> None:
 
 def cross_script_and_putin() -> None:
     print("\n## 4. Cross-script pairs (watchman) and the 81 spellings of Putin")
-    print("| query | expected | name-v2 score | watchman min | passes min | ≥ default threshold |")
+    print("| query | expected | name-v3 score | watchman min | passes min | ≥ default threshold |")
     print("|---|---|---|---|---|---|")
     lines = (NM / "watchman_cross_script_pairs.csv").read_text(encoding="utf-8").splitlines()
     rows = list(csv.reader(line for line in lines if line.strip() and not line.startswith("#")))
