@@ -70,9 +70,11 @@ def child_monitor(ws: str, out: str, only: str | None) -> dict[str, Any]:
     if only:
         import pyarrow.parquet as pq
 
-        alerts = pq.read_table(Path(out) / "alerts.parquet", columns=["indicator_id", "party_id"]).to_pylist()
-        for row in alerts:
-            hits.setdefault(row["indicator_id"], []).append(str(row["party_id"]))
+        # every party with a hit (alerted or not) and the indicators that hit it
+        risk = pq.read_table(Path(out) / "party_risk.parquet", columns=["party_id", "indicators"]).to_pylist()
+        for row in risk:
+            for indicator in row["indicators"]:
+                hits.setdefault(indicator, []).append(str(row["party_id"]))
         hits = {k: sorted(set(v)) for k, v in hits.items()}
     slow = sorted(report.step_seconds.items(), key=lambda kv: -kv[1])[:6]
     return {
