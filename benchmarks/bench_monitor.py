@@ -273,6 +273,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--runs", type=int, default=3, help="runs of the pandas comparison (spread)")
+    parser.add_argument("--json", default=str(HERE.parent / "docs" / "performance" / "monitoring.json"))
     parser.add_argument(
         "--memory-limit", default=None, help="DuckDB memory_limit for the library run (e.g. 1GB)"
     )
@@ -324,6 +325,23 @@ def main() -> None:
             f"{_median(walls['pandas']) / _median(walls['library']):.2f}x; CPU pandas {_spread(cpus['pandas'])} s, "
             f"library {_spread(cpus['library'])} s -> {_median(cpus['pandas']) / _median(cpus['library']):.2f}x"
         )
+        json_path = Path(args.json)
+        entries = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else []
+        entries = [e for e in entries if e["rows"] != pdx["rows"]]
+        entries.append(
+            {
+                "rows": pdx["rows"],
+                "indicators": len(PANDAS_INDICATORS),
+                "wall": walls,
+                "cpu": cpus,
+                "full": {"rows": lib["rows"], "wall": lib["wall"], "cpu": lib["cpu"]},
+                "equal": all(
+                    set(pdx["hits"].get(i, [])) == set(same["hits"].get(i, [])) for i in PANDAS_INDICATORS
+                ),
+            }
+        )
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(sorted(entries, key=lambda e: e["rows"]), indent=1), encoding="utf-8")
         print("| indicator | parties: pandas | library | both | only pandas | only library |")
         print("|---|---|---|---|---|---|")
         for ind in PANDAS_INDICATORS:
