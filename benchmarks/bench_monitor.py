@@ -193,7 +193,8 @@ def child_pandas(ws: str, rows: int) -> dict[str, Any]:
     near = cin[(cin.amount >= 7000) & (cin.amount < 10000)].sort_values(["party_id", "booked_at"])
     over = set(cin.loc[cin.amount >= 10000, "party_id"])
     codes = near["party_id"].astype("category").cat.codes.to_numpy(np.int64)
-    ts = near["booked_at"].astype("int64").to_numpy() // 10**9 if len(near) else np.array([], np.int64)
+    # whole seconds since the epoch, whatever unit pandas gives the column (pandas 3 keeps microseconds)
+    ts = near["booked_at"].to_numpy().astype("datetime64[s]").astype(np.int64)
     ts = ts - (ts.min() if len(ts) else 0)
     key = codes * 10**10 + ts
     end = np.searchsorted(key, key + 168 * 3600, side="left")
