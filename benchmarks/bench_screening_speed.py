@@ -196,21 +196,32 @@ def screen_one_latency(
 ) -> None:
     """`Screener.screen_one` latency over 2,000 names per run."""
     screener = Screener(entities)
-    p95s = []
+    p95s: list[float] = []
+    cpu_p95s: list[float] = []
     for run in range(args.runs):
         rng = random.Random(11 + run)
-        latencies = []
+        latencies, cpu_ms = [], []
         for query in rng.sample(customers, min(2000, len(customers))):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             screener.screen_one(query.name, schema="Person", birth_date=query.birth_date)
             latencies.append((time.perf_counter() - t0) * 1000)
+            cpu_ms.append((time.thread_time() - c0) * 1000)
         latencies.sort()
+        cpu_ms.sort()
+        # On a saturated shared machine a call's wall time includes waiting for a core; its CPU time
+        # (this thread only) is the cost of the call itself.
+        print(
+            f"  CPU time per call: p50 {statistics.median(cpu_ms):.2f} ms, p95 {cpu_ms[int(0.95 * len(cpu_ms))]:.2f} "
+            f"ms, p99 {cpu_ms[int(0.99 * len(cpu_ms))]:.2f} ms; load average {os.getloadavg()[0]:.1f}"
+        )
+        cpu_p95s.append(cpu_ms[int(0.95 * len(cpu_ms))])
         p95s.append(latencies[int(0.95 * len(latencies))])
         print(
             f"screen_one run {run}, 2,000 names: p50 {statistics.median(latencies):.2f} ms, "
             f"p95 {p95s[-1]:.2f} ms, p99 {latencies[int(0.99 * len(latencies))]:.2f} ms"
         )
     report["screen_one_p95_ms"] = p95s
+    report["screen_one_cpu_p95_ms"] = cpu_p95s
     print(f"screen_one p95 ms {spread(p95s)}; peak memory {peak_mb():.0f} MB")
 
 
@@ -224,7 +235,7 @@ def main() -> None:
     parser.add_argument("--skip-one", action="store_true", help="skip the screen_one latency runs")
     parser.add_argument("--json", type=Path, default=Path("docs/performance/screening.json"))
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
     print(
         f"# Screening speed ({ALGORITHM}, threshold {DEFAULT_THRESHOLD}); load average {os.getloadavg()[0]:.1f}"
     )
