@@ -203,6 +203,11 @@ def load(data: list[dict[str, object]]) -> None:
         series.setdefault(label, []).append(point(int(row["rows"]), int(row["rows"]), row["wall"]))  # type: ignore[call-overload,arg-type]
         label = f"chainbreaker load, {row['format']}, per CPU s"
         series.setdefault(label, []).append(point(int(row["rows"]), int(row["rows"]), row["cpu"]))  # type: ignore[call-overload,arg-type]
+        naive = row.get("naive")
+        if isinstance(naive, dict) and naive.get("cpu"):
+            series.setdefault("naive csv + Python checks + sqlite3 (transactions), per CPU s", []).append(
+                point(int(naive["rows"]), int(naive["rows"]), naive["cpu"])
+            )
     line_chart(
         "Loader: rows loaded per second", "rows in all tables", "rows per second", series, OUT / "load.svg"
     )
