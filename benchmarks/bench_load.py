@@ -8,7 +8,11 @@ Steps, each in its own child process so that its peak RSS (getrusage ru_maxrss) 
    small vectorised generator written here in DuckDB SQL), with a small share of deliberately bad rows;
 2. `load_folder` into a fresh workspace (the measured run);
 3. the naive baseline: Python's csv module, per-row checks in Python and sqlite3 `executemany` inserts,
-   measured on the first `--baseline-rows` transactions and extrapolated to the full file (labelled so).
+   on the transactions file IN FULL by default (`--baseline-rows N` measures a prefix instead and says
+   so); its accepted count is checked against the loader's.
+Steps 2 and 3 repeat `--runs` times (spread), each timed per wall and per CPU second (user + system of the
+child, DuckDB's threads included). `--format parquet` generates the bank as Parquet (no baseline: the naive
+loader reads CSV). Results are appended to `--json` for the chart (docs/performance/load.svg).
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import re
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +35,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb() -> float:
@@ -121,7 +132,9 @@ def generate_builtin(out: Path, transactions: int, bad_share: float) -> dict[str
     return counts
 
 
-def generate(out: Path, transactions: int, generator: str, bad_share: float) -> dict[str, Any]:
+def generate(
+    out: Path, transactions: int, generator: str, bad_share: float, fmt: str = "csv"
+) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     if generator in ("auto", "synth"):
         try:
@@ -130,9 +143,10 @@ def generate(out: Path, transactions: int, generator: str, bad_share: float) -> 
             if generator == "synth":
                 raise
         else:
-            generate_bank(out, SynthConfig(transactions=transactions, seed=7))
-            for extra in ("labels.csv", "rings.csv"):
-                (out / extra).unlink(missing_ok=True)
+            generate_bank(out, SynthConfig(transactions=transactions, seed=7, format=fmt))  # type: ignore[arg-type]
+            for extra in ("labels", "rings"):
+                for suffix in (".csv", ".parquet"):
+                    (out / f"{extra}{suffix}").unlink(missing_ok=True)
             return {
                 "generator": "chainbreaker.synth",
                 "files": {p.name: p.stat().st_size for p in out.iterdir()},
@@ -167,6 +181,7 @@ def naive_load(data: Path, limit: int) -> dict[str, Any]:
     with (data / "accounts.csv").open(encoding="utf-8", newline="") as fh:
         account_ids = {row["account_id"] for row in csv.DictReader(fh)}
     started = time.perf_counter()
+    cpu0 = cpu_seconds()
     seen: set[str] = set()
     batch: list[tuple[str, ...]] = []
     accepted = rejected = read = 0
@@ -216,12 +231,18 @@ def naive_load(data: Path, limit: int) -> dict[str, Any]:
                     batch.clear()
             else:
                 rejected += 1
-            if read >= limit:
+            if limit and read >= limit:
                 break
     db.executemany("INSERT INTO transactions VALUES (?,?,?,?,?,?,?,?,?)", batch)
     db.commit()
     seconds = time.perf_counter() - started
-    return {"rows": read, "accepted": accepted, "rejected": rejected, "seconds": seconds}
+    return {
+        "rows": read,
+        "accepted": accepted,
+        "rejected": rejected,
+        "seconds": seconds,
+        "cpu": cpu_seconds() - cpu0,
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -232,10 +253,12 @@ def phase_load(data: Path, ws: Path) -> dict[str, Any]:
     from chainbreaker.ingest import load_folder
 
     started = time.perf_counter()
+    cpu0 = cpu_seconds()
     report = load_folder(data, ws)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
+        "cpu": cpu_seconds() - cpu0,
         "tables": {
             t.table: {"read": t.read, "accepted": t.accepted, "rejected": t.rejected} for t in report.tables
         },
@@ -257,7 +280,12 @@ def main() -> None:
     parser.add_argument("--transactions", type=int, default=10_000_000)
     parser.add_argument("--generator", choices=("auto", "synth", "builtin"), default="auto")
     parser.add_argument("--bad-share", type=float, default=0.0001, help="share of bad transactions (builtin)")
-    parser.add_argument("--baseline-rows", type=int, default=200_000)
+    parser.add_argument(
+        "--baseline-rows", type=int, default=0, help="transactions the baseline reads (0 = the whole file)"
+    )
+    parser.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=ROOT / "docs" / "performance" / "load.json")
     parser.add_argument("--workdir", type=Path, default=None, help="keep data here (default: a temp folder)")
     parser.add_argument("--phase", choices=("generate", "load", "naive"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -265,7 +293,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.phase == "generate":
-        result = generate(args.data, args.transactions, args.generator, args.bad_share)
+        result = generate(args.data, args.transactions, args.generator, args.bad_share, args.format)
         print(json.dumps(result | {"peak_rss_mb": peak_rss_mb()}))
         return
     if args.phase == "load":
@@ -277,49 +305,94 @@ def main() -> None:
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-load-"))
     data, ws = work / "data", work / "ws"
-    shutil.rmtree(ws, ignore_errors=True)
-    (work / "naive.sqlite").unlink(missing_ok=True)
     n = str(args.transactions)
     t0 = time.perf_counter()
-    if not (data / "transactions.csv").exists():
+    if not (data / f"transactions.{args.format}").exists():
         gen = run_child(
-            "--phase",
-            "generate",
-            "--data",
-            str(data),
-            "--transactions",
-            n,
-            "--generator",
-            args.generator,
-            "--bad-share",
-            str(args.bad_share),
-        )
+            "--phase", "generate", "--data", str(data), "--transactions", n, "--generator", args.generator,
+            "--bad-share", str(args.bad_share), "--format", args.format,
+        )  # fmt: skip
         print(f"generated with {gen['generator']} in {time.perf_counter() - t0:.1f}s")
-    load = run_child("--phase", "load", "--data", str(data), "--ws", str(ws))
-    naive = run_child("--phase", "naive", "--data", str(data), "--baseline-rows", str(args.baseline_rows))
-
-    txn = load["tables"]["transactions"]
-    total_rows = sum(t["read"] for t in load["tables"].values())
-    naive_rate = naive["rows"] / naive["seconds"]
-    size_mb = sum(p.stat().st_size for p in data.glob("*.csv")) / 1e6
+    loads, naives = [], []
+    for run in range(args.runs):
+        shutil.rmtree(ws, ignore_errors=True)
+        (work / "naive.sqlite").unlink(missing_ok=True)
+        load = run_child("--phase", "load", "--data", str(data), "--ws", str(ws))
+        loads.append(load)
+        total_rows = sum(t["read"] for t in load["tables"].values())
+        txn = load["tables"]["transactions"]
+        line = (
+            f"run {run}: chainbreaker load {load['seconds']:.1f} s wall ({total_rows / load['seconds']:,.0f} rows/s), "
+            f"{load['cpu']:.1f} CPU-s ({total_rows / load['cpu']:,.0f} rows per CPU-s), peak RSS "
+            f"{load['peak_rss_mb']:,.0f} MB (transactions accepted {txn['accepted']:,}, rejected {txn['rejected']:,})"
+        )
+        if args.format == "csv":
+            naive = run_child(
+                "--phase", "naive", "--data", str(data), "--baseline-rows", str(args.baseline_rows)
+            )  # fmt: skip
+            naives.append(naive)
+            line += (
+                f"; naive baseline {naive['rows']:,} transactions in {naive['seconds']:.1f} s wall "
+                f"({naive['rows'] / naive['seconds']:,.0f} rows/s), {naive['cpu']:.1f} CPU-s, accepted "
+                f"{naive['accepted']:,} (loader {txn['accepted']:,}: "
+                f"{'equal' if naive['accepted'] == txn['accepted'] else 'DIFFERENT'})"
+            )
+        print(line + f"; load average {os.getloadavg()[0]:.1f}")
+    total_rows = sum(t["read"] for t in loads[0]["tables"].values())
+    txn_read = loads[0]["tables"]["transactions"]["read"]
+    size_mb = sum(p.stat().st_size for p in data.glob(f"*.{args.format}")) / 1e6
+    walls = [x["seconds"] for x in loads]
+    cpus = [x["cpu"] for x in loads]
     print(
-        f"\ninput: {txn['read']:,} transactions ({total_rows:,} rows in all tables, {size_mb:,.0f} MB of CSV)"
+        f"\ninput: {txn_read:,} transactions ({total_rows:,} rows in all tables, {size_mb:,.0f} MB of {args.format})"
     )
     print(
-        f"chainbreaker load : {load['seconds']:8.1f} s  {total_rows / load['seconds']:>10,.0f} rows/s  "
-        f"peak RSS {load['peak_rss_mb']:,.0f} MB  (accepted {txn['accepted']:,}, rejected {txn['rejected']:,})"
+        f"chainbreaker load, {args.runs} runs: wall {_spread(walls)} s = {total_rows / statistics.median(walls):,.0f} "
+        f"rows/s; CPU {_spread(cpus)} s = {total_rows / statistics.median(cpus):,.0f} rows per CPU-s; peak RSS "
+        f"max {max(x['peak_rss_mb'] for x in loads):,.0f} MB"
     )
-    print(
-        f"naive baseline    : measured on {naive['rows']:,} transactions in {naive['seconds']:.1f} s = "
-        f"{naive_rate:,.0f} rows/s, peak RSS {naive['peak_rss_mb']:,.0f} MB; "
-        f"EXTRAPOLATED to {txn['read']:,}: {txn['read'] / naive_rate:,.0f} s"
+    if naives:
+        n_walls = [x["seconds"] for x in naives]
+        n_cpus = [x["cpu"] for x in naives]
+        scope = (
+            "whole transactions file"
+            if naives[0]["rows"] == txn_read
+            else f"first {naives[0]['rows']:,} rows"
+        )
+        print(
+            f"naive baseline ({scope}):"
+            f" wall {_spread(n_walls)} s, CPU {_spread(n_cpus)} s; on transactions the loader (all tables) is "
+            f"{(txn_read / statistics.median(walls)) / (naives[0]['rows'] / statistics.median(n_walls)):.1f}x per "
+            f"wall second and {(txn_read / statistics.median(cpus)) / (naives[0]['rows'] / statistics.median(n_cpus)):.1f}x"
+            " per CPU second"
+        )
+    entries = json.loads(args.json.read_text(encoding="utf-8")) if args.json.exists() else []
+    entries = [e for e in entries if not (e["format"] == args.format and e["rows"] == total_rows)]
+    entries.append(
+        {
+            "format": args.format,
+            "rows": total_rows,
+            "transactions": txn_read,
+            "wall": walls,
+            "cpu": cpus,
+            "peak_mb": [x["peak_rss_mb"] for x in loads],
+            "naive": {
+                "rows": naives[0]["rows"],
+                "wall": [x["seconds"] for x in naives],
+                "cpu": [x["cpu"] for x in naives],
+            }
+            if naives
+            else None,
+        }
     )
-    print(
-        f"speed-up on transactions: {(txn['read'] / load['seconds']) / naive_rate:,.1f}x "
-        "(load covers all tables and writes rejects; the baseline checks fewer columns)"
-    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(entries, indent=1), encoding="utf-8")
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
 
 
 if __name__ == "__main__":

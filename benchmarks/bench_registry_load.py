@@ -4,18 +4,27 @@ Measures, in one run and on the same files:
   1. first edition: parse + statements + history + derived entities (chainbreaker `load_source`);
   2. second edition with ~2% of entities changed, 1% delisted, 1% added (history bookkeeping);
   3. the same file again (idempotent no-op);
-  4. naive baseline: the same statements written row by row with `executemany` into a plain table,
-     with no history, no changes and no derived view (what a simple loader would do).
-Reports entities/s, statements/s and peak RSS (psutil).
+  4. two baselines, each the strongest simple loader a practitioner would write, on the SAME edition in
+     full: the same adapter parse, then the statements into a plain table with no history, no changes and
+     no derived table: (a) `sqlite3.executemany` into a file database, (b) DuckDB's Arrow insert
+     (`CREATE TABLE AS SELECT * FROM arrow_table`). Their stored statements are checked equal to the
+     registry's current statements (entity, property, value).
+Steps 1 and 4 repeat `--runs` times per size (spread); reports wall and CPU seconds (process user + system,
+DuckDB's threads included), entities/s, statements/s and peak RSS (psutil). Results go to `--json`.
 
-Run: nice .venv/bin/python benchmarks/bench_registry_load.py [--entities 100000]
+Run: nice .venv/bin/python benchmarks/bench_registry_load.py [--sizes 5000,20000,100000] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import resource
 import shutil
+import sqlite3
+import statistics
 import tempfile
 import threading
 import time
@@ -90,97 +99,176 @@ def write_sdn(
             fh.write("\x1a")
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(label: str, fn, entities: int, statements: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
     with PeakMemory() as mem:
+        cpu0 = cpu_seconds()
         start = time.perf_counter()
         fn()
         seconds = time.perf_counter() - start
+        cpu = cpu_seconds() - cpu0
     result = {
         "seconds": seconds,
+        "cpu": cpu,
         "entities_s": entities / seconds,
         "statements_s": statements / seconds,
         "peak_mb": mem.peak,
     }
     print(
-        f"{label:42s} {seconds:8.2f} s  {entities / seconds:10.0f} entities/s  "
-        f"{statements / seconds:11.0f} statements/s  peak RSS {mem.peak:7.0f} MB"
+        f"{label:44s} {seconds:8.2f} s {cpu:8.2f} CPU-s {entities / seconds:9.0f} entities/s "
+        f"{statements / seconds:10.0f} statements/s  peak RSS {mem.peak:6.0f} MB"
     )
     return result
 
 
-def naive_baseline(workspace: Workspace, folder: Path) -> None:
-    """Row-by-row inserts of the same statements: no history, no diff, no derived table."""
-    read = read_sdn(folder, "naive")
-    table = statements_table("naive", read).to_pylist()
-    con = workspace.connect()
-    con.execute("CREATE OR REPLACE TABLE naive_statements (entity_id VARCHAR, prop VARCHAR, value VARCHAR)")
-    con.executemany(
-        "INSERT INTO naive_statements VALUES (?, ?, ?)",
-        [(r["entity_id"], r["prop"], r["value"]) for r in table],
-    )
+COLUMNS = ("id", "entity_id", "prop", "schema", "prop_type", "value", "lang", "original_value", "source_id")
+
+
+def baseline_sqlite(folder: Path, db: Path) -> None:
+    """Parse with the same adapter, then `sqlite3.executemany` into a file database, one transaction."""
+    table = statements_table("us_ofac_sdn", read_sdn(folder, "us_ofac_sdn"))
+    rows = zip(*(table.column(c).to_pylist() for c in COLUMNS), strict=True)
+    con = sqlite3.connect(db)
+    con.execute(f"CREATE TABLE statements ({', '.join(COLUMNS)})")
+    con.executemany(f"INSERT INTO statements VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+    con.commit()
     con.close()
+
+
+def baseline_duckdb_arrow(folder: Path, workspace: Workspace) -> None:
+    """Parse with the same adapter, then DuckDB's Arrow insert into a plain table."""
+    table = statements_table("us_ofac_sdn", read_sdn(folder, "us_ofac_sdn"))
+    con = workspace.connect()
+    con.register("parsed", table)
+    con.execute("CREATE OR REPLACE TABLE statements AS SELECT * FROM parsed")
+    con.close()
+
+
+def stored_registry(workspace: Workspace) -> list[tuple[str, str, str]]:
+    con = workspace.connect(read_only=True)
+    rows = con.execute(
+        "SELECT entity_id, prop, value FROM registry_statements WHERE dataset = 'us_ofac_sdn' AND \"current\""
+    ).fetchall()
+    con.close()
+    return sorted(rows)
+
+
+def stored_sqlite(db: Path) -> list[tuple[str, str, str]]:
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT entity_id, prop, value FROM statements").fetchall()
+    con.close()
+    return sorted(rows)
+
+
+def stored_duckdb(workspace: Workspace) -> list[tuple[str, str, str]]:
+    con = workspace.connect(read_only=True)
+    rows = con.execute("SELECT entity_id, prop, value FROM statements").fetchall()
+    con.close()
+    return sorted(rows)
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def one_size(root: Path, n: int, runs: int, history: bool) -> dict[str, object]:
+    folder = root / f"ed1-{n}"
+    write_sdn(folder, n, seed=1)
+    statements = statements_table("x", read_sdn(folder, "x")).num_rows
+    print(
+        f"\n## synthetic OFAC SDN set: {n:,} entities, {statements:,} statements "
+        f"({(folder / 'sdn.csv').stat().st_size / 1e6:.1f} MB sdn.csv); load average {os.getloadavg()[0]:.1f}"
+    )
+    out: dict[str, list[dict[str, float]]] = {"parse": [], "registry": [], "sqlite": [], "duckdb_arrow": []}
+    for run in range(runs):
+        base = root / f"run-{n}-{run}"
+        out["parse"].append(timed("parse only (adapter)", lambda: read_sdn(folder, "x"), n, statements))
+        ws = Workspace(base / "ws")
+        out["registry"].append(
+            timed(
+                "registry: edition 1 (history + entities)",
+                lambda: load_source(ws, "us_ofac_sdn", folder, edition_date=date(2025, 1, 1)),  # noqa: B023
+                n,
+                statements,
+            )
+        )
+        db = base / "baseline.sqlite"
+        out["sqlite"].append(
+            timed("baseline: parse + sqlite3.executemany", lambda: baseline_sqlite(folder, db), n, statements)  # noqa: B023
+        )
+        arrow_ws = Workspace(base / "arrow")
+        out["duckdb_arrow"].append(
+            timed(
+                "baseline: parse + DuckDB Arrow insert",
+                lambda: baseline_duckdb_arrow(folder, arrow_ws),  # noqa: B023
+                n,
+                statements,
+            )
+        )
+        if run == 0:
+            ours, lite, duck = stored_registry(ws), stored_sqlite(db), stored_duckdb(arrow_ws)
+            print(
+                f"    stored statements: registry {len(ours):,}, sqlite {len(lite):,}, DuckDB {len(duck):,}; "
+                f"sqlite equal: {ours == lite}, DuckDB equal: {ours == duck}"
+            )
+            if ours != lite:
+                print(
+                    f"    only registry: {sorted(set(ours) - set(lite))[:3]}; only baseline: {sorted(set(lite) - set(ours))[:3]}"
+                )
+        if history and run == 0:
+            ed2 = root / f"ed2-{n}"
+            write_sdn(ed2, n, seed=1, change=0.02, drop=0.01, add=0.01)
+            report: dict[str, object] = {}
+            timed(
+                "registry: edition 2 (2% changed, 1% out, 1% in)",
+                lambda: report.update(r=load_source(ws, "us_ofac_sdn", ed2, edition_date=date(2025, 2, 1))),  # noqa: B023
+                n,
+                statements,
+            )
+            r = report["r"]
+            print(f"    edition 2 recorded {r.added} added, {r.removed} removed, {r.changed} changed")  # type: ignore[attr-defined]
+            timed(
+                "registry: same file again (no-op)",
+                lambda: load_source(ws, "us_ofac_sdn", ed2, edition_date=date(2025, 2, 1)),  # noqa: B023
+                n,
+                statements,
+            )
+        shutil.rmtree(base, ignore_errors=True)
+    ours_wall = [r["seconds"] for r in out["registry"]]
+    ours_cpu = [r["cpu"] for r in out["registry"]]
+    for name in ("sqlite", "duckdb_arrow"):
+        wall = [r["seconds"] for r in out[name]]
+        cpu = [r["cpu"] for r in out[name]]
+        print(
+            f"registry / {name}: wall {spread(ours_wall)} s vs {spread(wall)} s -> "
+            f"{statistics.median(ours_wall) / statistics.median(wall):.2f}x the time; CPU {spread(ours_cpu)} s vs "
+            f"{spread(cpu)} s -> {statistics.median(ours_cpu) / statistics.median(cpu):.2f}x ({runs} runs)"
+        )
+    return {"entities": n, "statements": statements, **out}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--entities", type=int, default=100_000)
-    parser.add_argument(
-        "--naive-entities",
-        type=int,
-        default=2_000,
-        help="size of the row-by-row baseline (it is slow; rates are compared per second)",
-    )
+    parser.add_argument("--sizes", default="5000,20000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--big-runs", type=int, default=1, help="runs at 100,000 entities and more")
+    parser.add_argument("--json", type=Path, default=Path("docs/performance/registry.json"))
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="cb-registry-bench-"))
+    results = []
     try:
-        n = args.entities
-        write_sdn(root / "ed1", n, seed=1)
-        write_sdn(root / "ed2", n, seed=1, change=0.02, drop=0.01, add=0.01)
-        write_sdn(root / "small", args.naive_entities, seed=1)
-        workspace = Workspace(root / "ws")
-        statements = statements_table("x", read_sdn(root / "ed1", "x")).num_rows
-        print(
-            f"synthetic OFAC SDN set: {n} entities, {statements} statements "
-            f"({(root / 'ed1' / 'sdn.csv').stat().st_size / 1e6:.1f} MB sdn.csv)"
-        )
-        parse = timed("parse only (adapter)", lambda: read_sdn(root / "ed1", "x"), n, statements)
-        first = timed(
-            "load edition 1 (history + entities)",
-            lambda: load_source(workspace, "us_ofac_sdn", root / "ed1", edition_date=date(2025, 1, 1)),
-            n,
-            statements,
-        )
-        report = {}
-        second = timed(
-            "load edition 2 (2% changed, 1% out, 1% in)",
-            lambda: report.update(
-                r=load_source(workspace, "us_ofac_sdn", root / "ed2", edition_date=date(2025, 2, 1))
-            ),
-            n,
-            statements,
-        )
-        r = report["r"]
-        print(f"    edition 2 recorded {r.added} added, {r.removed} removed, {r.changed} changed")
-        again = timed(
-            "same file again (no-op)",
-            lambda: load_source(workspace, "us_ofac_sdn", root / "ed2", edition_date=date(2025, 2, 1)),
-            n,
-            statements,
-        )
-        small_statements = statements_table("x", read_sdn(root / "small", "x")).num_rows
-        naive = timed(
-            f"naive row-by-row insert ({args.naive_entities} entities)",
-            lambda: naive_baseline(Workspace(root / "naive"), root / "small"),
-            args.naive_entities,
-            small_statements,
-        )
-        print(
-            f"chainbreaker first-edition load is {first['statements_s'] / naive['statements_s']:.1f}x the "
-            f"statement rate of the naive loader, while also keeping history and the derived entity table"
-        )
-        _ = (parse, second, again)
+        for n in (int(x) for x in args.sizes.split(",")):
+            results.append(
+                one_size(root, n, args.runs if n < 100_000 else args.big_runs, history=n >= 100_000)
+            )
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -1,9 +1,9 @@
-"""Quality harness of screening (`name-v2`) on ../shared/data/name_matching, compared with nomenklatura.
+"""Quality harness of screening (`name-v3`) on ../shared/data/name_matching, compared with nomenklatura.
 
 Run: nice .venv/bin/python benchmarks/bench_screening_quality.py
 
 Reports, in one run:
-1. precision / recall / F1 on the 826 labelled pairs (per case group and per schema), for name-v2 at its
+1. precision / recall / F1 on the 826 labelled pairs (in-sample: see bench_screening_cv.py for the hold-out) (per case group and per schema), for name-v3 at its
    default threshold and for nomenklatura's logic-v1, logic-v2 and name-based matchers at 0.7 (yente's
    default match threshold); each algorithm's best F1 over thresholds is printed too, labelled as such;
 2. recall of the 683 UN persons (clean and with typos) against the UN list, loaded through the registry's
@@ -30,7 +30,7 @@ from bench_screening_data import read_csv, shared_data, un_entities_fallback
 from chainbreaker.core.errors import InputError
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines.duckdb_engine import DuckDBEngine
-from chainbreaker.screening import DEFAULT_THRESHOLD, Screener, score_pair
+from chainbreaker.screening import ALGORITHM, DEFAULT_THRESHOLD, Screener, score_pair
 from chainbreaker.screening.algorithm import normalize_all
 from chainbreaker.screening.entities import load_entities
 from chainbreaker.screening.index import NameIndex
@@ -94,8 +94,8 @@ def nomenklatura_scorers() -> dict[str, Callable[[str, str, str], float]]:
 
 def labelled_pairs() -> None:
     rows = read_csv(NM / "nomenklatura_name_bench_cases.csv")
-    scorers: dict[str, Callable[[str, str, str], float]] = {"name-v2": name_v1_pair, **nomenklatura_scorers()}
-    thresholds = {"name-v2": DEFAULT_THRESHOLD}
+    scorers: dict[str, Callable[[str, str, str], float]] = {ALGORITHM: name_v1_pair, **nomenklatura_scorers()}
+    thresholds = {ALGORITHM: DEFAULT_THRESHOLD}
     print(f"\n## 1. Labelled pairs ({len(rows)}; {sum(r['is_match'] == 'true' for r in rows)} matches)")
     print("| algorithm | threshold | precision | recall | F1 | best F1 (at threshold) | pairs/s |")
     print("|---|---|---|---|---|---|---|")
@@ -113,11 +113,11 @@ def labelled_pairs() -> None:
         for row, pair in zip(rows, scored, strict=True):
             groups[name][f"group:{row['case_group']}"].append(pair)
             groups[name][f"schema:{row['schema']}"].append(pair)
-    print("\nF1 per category (name-v2 at its default threshold vs logic-v2 at 0.7):")
-    print("| category | pairs | name-v2 P / R / F1 | logic-v2 P / R / F1 |")
+    print("\nF1 per category (name-v3 at its default threshold vs logic-v2 at 0.7):")
+    print("| category | pairs | name-v3 P / R / F1 | logic-v2 P / R / F1 |")
     print("|---|---|---|---|")
-    for category in sorted(groups["name-v2"]):
-        ours = prf(groups["name-v2"][category], DEFAULT_THRESHOLD)
+    for category in sorted(groups[ALGORITHM]):
+        ours = prf(groups[ALGORITHM][category], DEFAULT_THRESHOLD)
         theirs = prf(groups["logic-v2"][category], 0.7)
         print(
             f"| {category} | {ours[3]} | {ours[0]:.2f} / {ours[1]:.2f} / {ours[2]:.2f} "
@@ -211,7 +211,7 @@ def un_recall_and_fpr(workspace: Workspace, loaded: list[str]) -> None:
 
 def cross_script_and_putin() -> None:
     print("\n## 4. Cross-script pairs (watchman) and the 81 spellings of Putin")
-    print("| query | expected | name-v2 score | watchman min | passes min | ≥ default threshold |")
+    print("| query | expected | name-v3 score | watchman min | passes min | ≥ default threshold |")
     print("|---|---|---|---|---|---|")
     lines = (NM / "watchman_cross_script_pairs.csv").read_text(encoding="utf-8").splitlines()
     rows = list(csv.reader(line for line in lines if line.strip() and not line.startswith("#")))
@@ -257,7 +257,7 @@ def cross_script_and_putin() -> None:
 
 def main() -> None:
     started = time.perf_counter()
-    print("# Screening quality (name-v2)")
+    print(f"# Screening quality ({ALGORITHM})")
     labelled_pairs()
     workspace, loaded = load_registry(LISTS)
     un_recall_and_fpr(workspace, loaded)

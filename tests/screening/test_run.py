@@ -23,7 +23,7 @@ def test_default_output_is_parquet_in_the_contract(screening_ws: Workspace) -> N
     assert (
         row["dataset"] == "un_sc_sanctions" and row["source_id"] == "6908555" and 0.8 <= row["score"] <= 1.0
     )
-    assert row["explanation"].startswith("name-v2:")
+    assert row["explanation"].startswith("name-v3:")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])

@@ -18,7 +18,7 @@ def test_screen_one_gives_scores_per_feature_and_an_explanation(screening_ws: Wo
     assert (
         hit.features["name"] == 1.0 and hit.features["birth_date"] == 1.0 and hit.features["country"] == 1.0
     )
-    assert hit.algorithm == "name-v2"
+    assert hit.algorithm == "name-v3"
     assert "date of birth agrees" in hit.explanation
     assert hit.dataset == "un_sc_sanctions" and hit.source_id == "6908555"
 

@@ -4,7 +4,7 @@ Public surface:
 - `Screener` — an in-memory index for single-name screening (the service keeps one per workspace);
 - `screen_workspace`, `rescreen_workspace`, `decide` — the library functions behind the CLI;
 - `Match`, `Query`, `ListedEntity` — result and input types;
-- `ALGORITHM` (`name-v2`) and `DEFAULT_THRESHOLD`.
+- `ALGORITHM` (`name-v3`) and `DEFAULT_THRESHOLD`.
 """
 
 from chainbreaker.screening.algorithm import ALGORITHM, DEFAULT_THRESHOLD, score_pair

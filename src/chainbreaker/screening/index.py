@@ -111,15 +111,20 @@ class NameIndex:
         return [i for _, i in kept[:CANDIDATES_PER_QUERY]]
 
     def score(
-        self, query: Query, query_names: tuple[NormalizedName, ...], name_ids: Iterable[int]
+        self,
+        query: Query,
+        query_names: tuple[NormalizedName, ...],
+        name_ids: Iterable[int],
+        min_score: float | None = None,
     ) -> list[Match]:
-        """Score a query against the entities of the candidate names (each entity once, on those names)."""
+        """Score a query against the entities of the candidate names (each entity once, on those names);
+        with `min_score`, only the matches at or above it are built and returned."""
         by_entity: dict[int, list[NormalizedName]] = {}
         for name_idx in name_ids:
             by_entity.setdefault(self.name_entity[name_idx], []).append(self.names[name_idx])
         matches = []
         for entity_idx, names in by_entity.items():
-            match = score_pair(query, query_names, self.entities[entity_idx], tuple(names))
+            match = score_pair(query, query_names, self.entities[entity_idx], tuple(names), min_score)
             if match is not None:
                 matches.append(match)
         return matches
@@ -181,8 +186,9 @@ class Screener:
         """Hits of one query, best first."""
         query_names = prepare_query(query)
         keys = keys_of(query, query_names)
-        matches = self.index.score(query, query_names, self.index.candidates(keys))
-        return rank(matches, self.threshold if threshold is None else threshold, limit)
+        cut = self.threshold if threshold is None else threshold
+        matches = self.index.score(query, query_names, self.index.candidates(keys), cut)
+        return rank(matches, cut, limit)
 
     def screen_one(
         self,

@@ -3,7 +3,7 @@
 Names are normalised and cut into blocking keys in Python (transliteration needs `rigour`); the keys go to
 the engine as tables, and one SQL step finds, for every query, the listed names that share enough rare
 keys with it. Weights are integers and ties break on the name index, so DuckDB and Spark return exactly
-the same candidates; scoring them with `name-v2` is then the same code on both.
+the same candidates; scoring them with `name-v3` is then the same code on both.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def _score_part(
         raise RuntimeError("the name index is set by run_job before workers start")
     out: list[Match] = []
     for query, names, name_ids in items:
-        out.extend(rank(_INDEX.score(query, names, name_ids), threshold))
+        out.extend(rank(_INDEX.score(query, names, name_ids, threshold), threshold))
     return out
 
 

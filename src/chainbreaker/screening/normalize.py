@@ -5,7 +5,8 @@ Lists and bank records write the same name in many ways: `PUTIN, Vladimir`, `В�
 name goes through the same steps, built on `rigour` (OpenSanctions' name library):
 
 1. clean: Unicode NFKC, control characters become spaces, whitespace collapsed;
-2. titles and honorifics dropped (`Mr`, `Dr`, `President`, `Sheikh`, …) for persons;
+2. titles and honorifics dropped (`Mr`, `Dr`, `President`, `Sheikh`, …) for persons (rigour's prefix list, then
+   `words/titles.txt`); a dropped title never adds to a score (see `features.compare_names`);
 3. transliterated to Latin (`rigour.text.ascii_text`: Cyrillic, Arabic, Greek, Hebrew, CJK, …), lower-cased;
 4. legal forms replaced by their generic type (`Limited Liability Company`, `OOO`, `Ltda`, `GmbH` → `llc`;
    `OAO`, `PJSC`, `S.A.` → `jsc`) so the form itself neither hides nor fakes a match;
@@ -27,6 +28,7 @@ from rigour.text import metaphone
 
 from chainbreaker.core.errors import InputError
 from chainbreaker.core.identifiers import ascii_name
+from chainbreaker.screening import words
 
 #: Longest name we compare. Real names, even Arabic names with five generations, stay under 200 characters;
 #: longer input is almost always a wrong column (an address or a memo) and is refused with a reason.
@@ -44,66 +46,15 @@ _SPACES = re.compile(r"\s+")
 _APOSTROPHES = re.compile(r"['`´ʻʼʹ’‘]")
 _TOKEN = re.compile(r"[a-z0-9]+")
 
-#: Generic legal-form codes `rigour` writes in place of a legal form (lower-cased), plus words that say
-#: "an organisation" without naming which. They weigh little in a comparison.
-LEGAL_FORMS = frozenset(
-    {
-        "llc",
-        "jsc",
-        "soe",
-        "ngo",
-        "lp",
-        "coop",
-        "sp",
-        "gp",
-        "fin",
-        "llp",
-        "rel",
-        "mil",
-        "jv",
-        "ltd",
-        "plc",
-        "inc",
-    }
-)
-ORG_WORDS = frozenset(
-    {
-        "company",
-        "co",
-        "corporation",
-        "corp",
-        "group",
-        "holding",
-        "holdings",
-        "limited",
-        "international",
-        "the",
-    }
-)
-#: Particles that join name parts (Arabic `al`, `bin`; Iberian `de`, `dos`; Dutch `van`) or glue words.
-PARTICLES = frozenset(
-    {
-        "al", "el", "bin", "ibn", "bint", "ben", "de", "da", "do", "dos", "das", "del", "della", "di", "du",
-        "la", "le", "van", "von", "der", "den", "ter", "of", "and", "y", "e", "und", "et", "mc",
-    }
-)  # fmt: skip
-#: Name parts so common on lists that sharing them says little (`Mohammad`, `Abdul`): they weigh half.
-COMMON_PARTS = frozenset(
-    {
-        "abd", "abdul", "abdel", "abdal", "abu", "mohammad", "mohammed", "muhammad", "mohamed", "mohamad",
-        "muhammed", "ahmad", "ahmed", "ali", "hassan", "hasan", "hussein", "husain", "mahmoud", "khan", "mir",
-        "shah", "kim", "lee", "li", "wang", "zhang", "chen", "nguyen", "john", "maria", "jose", "mary",
-    }
-)  # fmt: skip
+#: The word lists (data files with their sources, in `screening/words/`): legal-form codes and generic
+#: organisation words weigh little; particles join name parts (`al`, `bin`, `de`, `van`); very common name
+#: parts (`Mohammad`, `Abdul`, `Kim`) weigh half; titles rigour's prefix list lacks (`Sheikh`, `Mullah`).
+LEGAL_FORMS = words.LEGAL_FORMS
+ORG_WORDS = words.ORG_WORDS
+PARTICLES = words.PARTICLES
+COMMON_PARTS = words.COMMON_PARTS
+TITLES = words.TITLES
 _PATRONYMIC = re.compile(r"^\w{3,}(ovich|evich|ovych|evych|ovna|evna|ivna|yevich|ievich|oglu|ogly|uly|kyzy)$")
-#: Titles that rigour's prefix list does not strip, seen on sanctions lists and in the 81 Putin spellings.
-EXTRA_TITLES = frozenset(
-    {
-        "sheikh", "shaikh", "shaykh", "haji", "hajji", "mullah", "mulla", "maulvi", "maulana", "qari",
-        "presidente", "predsjednik", "presiden", "presedintele", "prezident", "prezydent", "elnok",
-        "his", "her", "excellency", "he",
-    }
-)  # fmt: skip
 
 
 def clean_name(raw: object) -> str:
@@ -146,7 +97,8 @@ class NormalizedName:
     #: Per token, rigour's name symbols (`[NAME:Q2253934]` = Vladimir in any script, `[NICK:BILL]`): two
     #: tokens sharing one are the same given or family name written differently.
     symbols: tuple[frozenset[str], ...] = ()
-    #: True when a person's title was dropped (`President Putin`): a lone surname then names someone.
+    #: True when a person's title was dropped (`President Putin`). Shown to analysts only: since name-v3 a
+    #: title never raises a score (`Mr Kim` must not match `Kim Jong Un`).
     titled: bool = False
 
     @property
@@ -211,7 +163,7 @@ def normalize_name(name: str, kind: str = ANY) -> NormalizedName:
         text = replace_org_types_compare(text, generic=True).lower()
     tokens = _TOKEN.findall(text)
     if kind in (PERSON, ANY) and len(tokens) > 1:
-        kept = [t for t in tokens if t not in EXTRA_TITLES]
+        kept = [t for t in tokens if t not in TITLES]
         titled = titled or len(kept) < len(tokens)
         tokens = kept or tokens
     symbols = _token_symbols(name, tuple(tokens)) if kind in (PERSON, ANY) else ()

@@ -59,7 +59,7 @@ class Match:
     matched_name: str
     features: dict[str, float | None] = field(default_factory=dict)
     explanation: str = ""
-    algorithm: str = "name-v2"
+    algorithm: str = "name-v3"
 
     def as_row(self) -> dict[str, Any]:
         """The row of the screening output contract."""
