@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
-from chainbreaker.service import accounts
+from chainbreaker.cases.organisations import ensure_organisation
 from chainbreaker.storage import make_engine, session_factory, upgrade
 from chainbreaker.storage.models import Case, CaseParty
 
@@ -20,8 +20,8 @@ def store(db_url: str) -> Iterator[Session]:
     upgrade(db_url)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
-        accounts.ensure_organisation(session, BANK, "Bank A", "test", "bank")
-        accounts.ensure_organisation(session, NGO, "NGO X", "test", "ngo")
+        ensure_organisation(session, BANK, "Bank A", "test", "bank")
+        ensure_organisation(session, NGO, "NGO X", "test", "ngo")
         case = Case(org_id=BANK, reference="C-000001", title="ring", network={}, summary={})
         case.parties.append(CaseParty(org_id=BANK, party_id="P1", role="subject", sub_role="controller"))
         case.parties.append(CaseParty(org_id=BANK, party_id="P2", role="likely_victim"))

@@ -10,7 +10,7 @@ from svc_world import World, csrf_of, make_world
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.screening.features import compare_names
-from chainbreaker.service.store import ScreeningJob
+from chainbreaker.storage.service_models import ScreeningJob
 
 
 def test_screen_one_name_with_per_feature_explanations(world: World) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
+from chainbreaker.cases.organisations import ensure_organisation
 from chainbreaker.core.errors import ConflictError, InputError, NotFoundError
-from chainbreaker.core.organisations import KIND_ROLES, OrgKind, parse_kind, role_allowed
+from chainbreaker.core.organisations import KIND_ROLES, OrgKind, role_allowed
 from chainbreaker.service.security import session_store
 from chainbreaker.service.security.passwords import (
     api_key_matches,
@@ -29,7 +30,6 @@ from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import USER_ROLES, ApiKey, Organisation, User
 
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,100}$")
-_ORG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -45,39 +45,6 @@ class UserInfo:
 
 def _info(user: User) -> UserInfo:
     return UserInfo(user.id, user.username, user.org_id, user.role, user.active)
-
-
-def ensure_organisation(
-    session: Session, org_id: str, name: str | None, actor: str, kind: str | None = None
-) -> Organisation:
-    """The organisation with this id, created (and audited) when it does not exist yet.
-
-    A new organisation is a bank unless `kind` says otherwise; asking for an existing organisation with a
-    different kind is refused rather than silently ignored, since the kind decides who may do what.
-    """
-    if not _ORG.match(org_id):
-        raise InputError(f"organisation id {org_id!r} must be lower-case letters, digits, - or _")
-    try:
-        wanted = parse_kind(kind) if kind is not None else None
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    org = session.get(Organisation, org_id)
-    if org is None:
-        org = Organisation(id=org_id, name=name or org_id, kind=(wanted or OrgKind.BANK).value)
-        session.add(org)
-        session.flush()
-        audit.record(
-            session,
-            org_id,
-            actor,
-            "organisation.create",
-            "organisation",
-            org_id,
-            {"name": org.name, "kind": org.kind},
-        )
-    elif wanted is not None and org.kind != wanted.value:
-        raise ConflictError(f"organisation {org_id!r} is a {org.kind}, not a {wanted.value}")
-    return org
 
 
 def add_user(

@@ -24,7 +24,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from chainbreaker.cases.safeguards import Safeguard, safeguard_for
 from chainbreaker.cases.workflow import TRANSITIONS, get_case
 from chainbreaker.core.errors import InputError
-from chainbreaker.service.store import AlertReview
 from chainbreaker.storage.models import (
     Alert,
     AuditEntry,
@@ -35,6 +34,7 @@ from chainbreaker.storage.models import (
     Evidence,
     ScreeningHit,
 )
+from chainbreaker.storage.service_models import AlertReview
 
 EVIDENCE_PAGE = 50
 MAX_EVIDENCE_PAGE = 500

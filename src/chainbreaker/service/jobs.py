@@ -28,9 +28,9 @@ from chainbreaker.core.csvsafe import safe_mapping, safe_row
 from chainbreaker.core.errors import ChainbreakerError, ConflictError, NotFoundError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.service.security.principal import Principal
-from chainbreaker.service.store import ScreeningJob
 from chainbreaker.service.uploads import ParsedUpload
 from chainbreaker.storage.clock import utcnow
+from chainbreaker.storage.service_models import ScreeningJob
 
 if TYPE_CHECKING:
     from chainbreaker.service.context import ServiceContext

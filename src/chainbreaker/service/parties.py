@@ -30,8 +30,8 @@ from chainbreaker.core.errors import NotFoundError
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.screening.features import compare_names
 from chainbreaker.screening.normalize import clean_name, kind_of, normalize_name
-from chainbreaker.service.store import AlertReview
 from chainbreaker.storage.models import Alert, Case, CaseParty, Evidence, ScreeningHit
+from chainbreaker.storage.service_models import AlertReview
 
 #: Names scoring at least this against the query are shown (the screening matcher's scale).
 NAME_THRESHOLD = 0.72

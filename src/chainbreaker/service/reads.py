@@ -17,8 +17,8 @@ from chainbreaker.cases import audit
 from chainbreaker.cases.parties import party_details
 from chainbreaker.core.errors import InputError, NotFoundError
 from chainbreaker.core.workspace import Workspace
-from chainbreaker.service.store import REVIEW_DECISIONS, AlertReview
 from chainbreaker.storage.models import Alert, Case, Evidence
+from chainbreaker.storage.service_models import REVIEW_DECISIONS, AlertReview
 
 MAX_PAGE = 200
 

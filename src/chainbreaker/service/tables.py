@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from chainbreaker.cases import ranking, views
 from chainbreaker.cases.workflow import get_case
 from chainbreaker.core.errors import InputError
-from chainbreaker.service.store import AlertReview
 from chainbreaker.storage.models import Alert, Case, ScreeningHit
+from chainbreaker.storage.service_models import AlertReview
 
 PAGE_SIZE = 50
 T = TypeVar("T")

@@ -11,26 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import DateTime, Integer, String, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from chainbreaker.service.store import ServiceBase
 from chainbreaker.storage.clock import utcnow
-
-
-class LoginSession(ServiceBase):
-    """One browser login (migration `0011_security`); `id` is the SHA-256 of the id in the cookie."""
-
-    __tablename__ = "service_sessions"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    org_id: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[int] = mapped_column(Integer, index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+from chainbreaker.storage.service_models import LoginSession
 
 
 def _key(sid: str) -> str:

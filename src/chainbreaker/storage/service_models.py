@@ -1,7 +1,8 @@
-"""The service's own rows: background screening jobs and analysts' alert reviews.
+"""The service's own rows: background screening jobs, analysts' alert reviews and login sessions.
 
-They live in the case store (migration `0002_service`), carry `org_id` like every other row, and are
-declared on their own metadata so the case models stay untouched. The foreign keys to organisations,
+Kept in `storage` with every other table of the case store (migrations `0002_service` and `0011_security`);
+they carry `org_id` like every other row, and are declared on their own metadata so the case models stay
+untouched. The foreign keys to organisations,
 users and alerts are enforced by the migration in the database; the ORM classes do not repeat them
 because they cannot see the case models' tables from their own metadata.
 """
@@ -56,3 +57,16 @@ class AlertReview(ServiceBase):
     decision: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginSession(ServiceBase):
+    """One browser login (migration `0011_security`); `id` is the SHA-256 of the id in the cookie."""
+
+    __tablename__ = "service_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
