@@ -86,7 +86,12 @@ def assess(
 
     with user_errors():
         ws = workspace_at(workspace)
-        report = assess_portfolio(holdings, ws, out_dir, threshold=threshold)
+        from chainbreaker.cases.store import store_session
+        from chainbreaker.remedy.signals import grievance_signals
+
+        with store_session(ws) as notes_session:  # grievances the companies would not cooperate with
+            signals = grievance_signals(notes_session, org)
+        report = assess_portfolio(holdings, ws, out_dir, threshold=threshold, signals=signals)
         opened = 0
         if engage:
             from chainbreaker.cases.store import store_session

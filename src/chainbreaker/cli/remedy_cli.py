@@ -277,6 +277,43 @@ def exits_command(workspace: Path = WORKSPACE_OPTION, org: str = ORG_OPTION) -> 
         _print_json(asdict(exits.exits_report(session, org)))
 
 
+@remedy_app.command("report")
+def report_command(
+    period: str = typer.Option(
+        ..., "--period", help="a year (2026) or a range FROM:TO (2026-01-01:2026-07-01)"
+    ),
+    k: int = typer.Option(10, "--k", help="no published cell from fewer grievances than this"),
+    out_dir: Path = typer.Option(..., "--out", help="folder for grievances.csv and grievances.html"),
+    workspace: Path = WORKSPACE_OPTION,
+    org: str = ORG_OPTION,
+) -> None:
+    """The public report on grievances by category and outcome, with small cells withheld.
+
+    Example: chainbreaker remedy report --period 2026 --k 10 --out public/ -w WS --org bank-a
+    """
+    from datetime import datetime
+
+    from chainbreaker.cases.store import store_session
+    from chainbreaker.core.errors import InputError
+    from chainbreaker.remedy.publication import public_report, write_public_report
+
+    with user_errors():
+        try:
+            if ":" in period:
+                first, last = (datetime.fromisoformat(p) for p in period.split(":", 1))
+            else:
+                first, last = datetime(int(period), 1, 1), datetime(int(period) + 1, 1, 1)
+        except ValueError:
+            raise InputError(
+                f"period must be a year or FROM:TO dates, not {period!r}", column="--period"
+            ) from None
+        with store_session(workspace_at(workspace)) as session:
+            report = public_report(session, org, first, last, k=k)
+    csv_path, html_path = write_public_report(report, out_dir)
+    hidden = sum(sum(row) for row in report.grid.hidden)
+    out.print(f"{report.period}: {hidden} cell(s) withheld; wrote {csv_path} and {html_path}")
+
+
 def register(app: typer.Typer) -> None:
     """`cases restitution` is attached to the cases group above; the remedy group is added here."""
     app.add_typer(remedy_app, name="remedy")
