@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from chainbreaker.core.csvsafe import safe_cell
 from chainbreaker.remedy.restitution import Schedule
 
 SCHEDULE_COLUMNS = (
@@ -25,13 +26,11 @@ SCHEDULE_COLUMNS = (
     "evidence_transactions",
 )
 EVIDENCE_COLUMNS = ("party_id", "txn_id", "booked_at", "head", "amount", "counterparty", "rule")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: object) -> str:
-    """A cell as text that spreadsheets show rather than evaluate."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A cell as text that spreadsheets show rather than evaluate (the package's rule, `core.csvsafe`)."""
+    return "" if value is None else str(safe_cell(str(value)))
 
 
 def schedule_csv_text(schedule: Schedule) -> str:

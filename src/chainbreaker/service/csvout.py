@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from chainbreaker.core.csvsafe import safe_cell
 
 
 def cell(value: object) -> str:
@@ -27,7 +27,7 @@ def cell(value: object) -> str:
     if isinstance(value, int | float | Decimal):
         return str(value)
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return str(safe_cell(text))  # the package's one formula rule (core.csvsafe)
 
 
 def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
