@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from svc_world import PASSWORD, World, make_world
-from test_service_browser import ARGS, CHROMIUM, SCREENSHOTS, login, pytestmark, shot  # noqa: F401
+from test_service_browser import browser, login, pytestmark, shot  # noqa: F401 - browser: the shared fixture
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.service import accounts
@@ -35,22 +35,8 @@ def remedy_site(
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "CHAINBREAKER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)"
-        )
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
-def _tab(chromium, url: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
-    context = chromium.new_context(base_url=url, viewport={"width": width, "height": height})
+def _tab(launched, url: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
+    context = launched.new_context(base_url=url, viewport={"width": width, "height": height})
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -58,9 +44,9 @@ def _tab(chromium, url: str, width: int = 1280, height: int = 900):  # type: ign
     return tab
 
 
-def test_grievance_from_a_phone_handled_by_the_bank(chromium, remedy_site) -> None:  # type: ignore[no-untyped-def]
+def test_grievance_from_a_phone_handled_by_the_bank(browser, remedy_site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _world, url = remedy_site
-    phone = _tab(chromium, url, 375, 740)
+    phone = _tab(browser, url, 375, 740)
     phone.goto("/grievances/new/bank-a?lang=es")
     assert phone.locator("h1", has_text="Denunciar un problema").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on a phone
@@ -75,7 +61,7 @@ def test_grievance_from_a_phone_handled_by_the_bank(chromium, remedy_site) -> No
     shot(phone, "20-grievance-phone-es")
     phone.context.close()
 
-    bank = _tab(chromium, url)
+    bank = _tab(browser, url)
     login(bank, "alice")
     bank.goto("/remedy")
     bank.locator("#grievances-table a", has_text=reference).click()
@@ -101,9 +87,9 @@ def test_grievance_from_a_phone_handled_by_the_bank(chromium, remedy_site) -> No
     bank.context.close()
 
 
-def test_referral_becomes_a_protected_account(chromium, remedy_site) -> None:  # type: ignore[no-untyped-def]
+def test_referral_becomes_a_protected_account(browser, remedy_site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _world, url = remedy_site
-    ngo = _tab(chromium, url)
+    ngo = _tab(browser, url)
     login(ngo, "nadia")
     ngo.goto("/referrals/new")
     ngo.select_option("#bank", "bank-a")
@@ -114,7 +100,7 @@ def test_referral_becomes_a_protected_account(chromium, remedy_site) -> None:  #
     ngo.wait_for_selector("text=sent to bank-a")
     ngo.context.close()
 
-    bank = _tab(chromium, url)
+    bank = _tab(browser, url)
     login(bank, "alice")
     bank.goto("/remedy")
     bank.locator("#referrals-table a").first.click()
@@ -129,12 +115,12 @@ def test_referral_becomes_a_protected_account(chromium, remedy_site) -> None:  #
     bank.context.close()
 
 
-def test_exit_blocked_until_reviewed_and_restitution(chromium, remedy_site) -> None:  # type: ignore[no-untyped-def]
+def test_exit_blocked_until_reviewed_and_restitution(browser, remedy_site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     world, url = remedy_site
     case = world.api("sam").get("/api/v1/cases").json()[0]
     detail = world.api("sam").get(f"/api/v1/cases/{case['reference']}").json()
     subject = next(p["party_id"] for p in detail["parties"] if p["role"] == "subject")
-    bank = _tab(chromium, url)
+    bank = _tab(browser, url)
     login(bank, "sam")
     bank.goto(f"/cases/{case['reference']}")
     token = bank.locator("input[name=csrf_token]").first.get_attribute("value")
