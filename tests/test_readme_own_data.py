@@ -13,6 +13,7 @@ import csv
 import re
 import shlex
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,9 @@ def readme_commands() -> list[list[str]]:
     return commands
 
 
-def _bank(folder: Path) -> str:
-    """A synthetic bank export whose labelled subjects (persons) have Cyrillic names; returns one of them."""
+def _bank(folder: Path) -> tuple[str, str]:
+    """A synthetic bank export whose labelled subjects (persons) have Cyrillic names; returns one of them
+    and its date of birth."""
     generate_bank(folder, SynthConfig(transactions=40_000, seed=5, format="csv"))
     with (folder / "labels.csv").open(encoding="utf-8") as handle:
         subjects = [r["party_id"] for r in csv.DictReader(handle) if r["role"] in {"controller", "recruiter"}]
@@ -68,7 +70,19 @@ def _bank(folder: Path) -> str:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
-    return next(iter(renamed.values()))
+    first = next(iter(renamed))
+    return renamed[first], next(r["date_of_birth"] for r in rows if r["party_id"] == first)
+
+
+def _list_with_identity(sdn: Path, name: str, dob: str) -> None:
+    """Give the planted list entry the person's own date of birth, as a real listing of that person would
+    carry (a namesake with another birth date is rightly not a hit)."""
+    surname = name.split()[-1].upper()
+    day = date.fromisoformat(dob).strftime("%d %b %Y")
+    lines = (sdn / "sdn.csv").read_text(encoding="utf-8").splitlines()
+    fixed = [re.sub(r'"DOB [^;]*;', f'"DOB {day};', line) if surname in line else line for line in lines]
+    assert fixed != lines, "the planted person is on the demo OFAC list"
+    (sdn / "sdn.csv").write_text("\n".join(fixed) + "\n", encoding="utf-8")
 
 
 def _fill_reporting(ws: Path) -> None:
@@ -120,9 +134,10 @@ def test_readme_own_data_sequence_runs_as_written(
     monkeypatch.delenv("CHAINBREAKER_SHARED_DIR", raising=False)
     monkeypatch.delenv("CHAINBREAKER_DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
-    listed = _bank(tmp_path / "bank-export")
+    listed, birth = _bank(tmp_path / "bank-export")
     sources = write_demo_sources(tmp_path / "lists", seed=5, extra_names=[listed])
     shutil.copytree(sources["us_ofac_sdn"], tmp_path / "sdn")
+    _list_with_identity(tmp_path / "sdn", listed, birth)
     (tmp_path / "fiu-xsd").mkdir()
     if xsd.is_file():
         shutil.copy(xsd, tmp_path / "fiu-xsd")
