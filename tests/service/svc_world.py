@@ -246,3 +246,35 @@ def make_world(workspace: Workspace, db_path: Path, *, with_cases: bool = True, 
     for org in ("bank-a", "bank-b") if with_cases else ():
         build_cases(workspace, alerts_dir=alerts_dir, org_id=org, url=settings.database_url)
     return world
+
+
+def fuzz_api(app: FastAPI, api_key: str, max_examples: int) -> list[tuple[str, str, int, str]]:
+    """Drive every operation of the app's OpenAPI spec with schemathesis-generated input as one API key.
+
+    Returns (method, path, status, first 200 characters of the body) per request. Schemathesis' pytest plugin
+    predates pytest 9, so the operations run through their hypothesis strategies directly, derandomized.
+    """
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    headers = {"Authorization": f"Bearer {api_key}"}
+    seen: list[tuple[str, str, int, str]] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 15
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=max_examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case: schemathesis.Case) -> None:
+            response = case.call(base_url=BASE_URL, headers=headers)
+            seen.append((case.method.upper(), case.formatted_path, response.status_code, response.text[:200]))
+
+        run()
+    return seen
