@@ -139,3 +139,30 @@ def test_no_sequence_exits_a_victim_without_a_supervisors_review(
                 assert p.account_action_by is not None and p.account_action_reason
     finally:
         nested.rollback()
+
+
+def test_list_matches_of_a_survivor_are_shown_with_the_referral_beside_them(store: Session) -> None:
+    from chainbreaker.cases.protection import protection_notes
+    from chainbreaker.cases.views import case_view
+    from chainbreaker.storage.models import Case, ScreeningHit
+
+    case = store.scalars(select(Case).where(Case.org_id == BANK)).one()
+    for party in ("P1", "P2"):
+        store.add(
+            ScreeningHit(
+                org_id=BANK, case_id=case.id, party_id=party, query_id=party, query_name="A Name",
+                entity_id=f"E-{party}", entity_name="A Listed Name", dataset="demo_us_ofac_sdn", score=0.91,
+                matched_on="name", explanation="names match",
+            )
+        )  # fmt: skip
+    store.flush()
+    assert protection_notes(store, BANK, ["P1", "P2"]) == {}
+    r = referrals.receive(store, BANK, NGO, "Ana Souza", ["consular_id", "ngo_letter"], "nadia", POLICY)
+    referrals.open_account(store, BANK, r.reference, "P2", "A2", "ana", POLICY)
+    notes = protection_notes(store, BANK, ["P1", "P2", ""])
+    assert list(notes) == ["P2"]
+    assert notes["P2"].startswith(f"Protected survivor: survivor referral {r.reference} from {NGO}")
+    hits = {h["party_id"]: h for h in case_view(store, BANK, case.reference).hits}
+    assert set(hits) == {"P1", "P2"}, "the survivor's match is still listed"
+    assert hits["P2"]["protection"] == notes["P2"] and hits["P1"]["protection"] is None
+    assert protection_notes(store, "bank-b", ["P2"]) == {}, "another bank does not see the referral"

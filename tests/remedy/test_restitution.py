@@ -1,5 +1,6 @@
 """Restitution schedules computed from the real output of synth → load → monitor → cases build, checked
-against the generator's truth per victim (wages paid in, diverted, swept, fees)."""
+against the generator's truth per victim (wages paid in, diverted, swept, fees), for labour rings (an on-us
+employer sweeping wages) and debt-bondage rings (outside employers; the recruiter takes repayments)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ from chainbreaker.storage.models import Case
 from chainbreaker.synth import SynthConfig, generate_bank
 
 
-def _labour_bank(tmp_path: Path, seed: int, weak_share: float) -> tuple[Workspace, dict[str, dict[str, str]]]:
+def _labour_bank(
+    tmp_path: Path, seed: int, weak_share: float, scheme: str = "labour"
+) -> tuple[Workspace, dict[str, dict[str, str]]]:
     bank = tmp_path / f"bank{seed}"
     config = SynthConfig(
-        transactions=120_000, seed=seed, scheme_mix={"labour": 1.0}, weak_share=weak_share, format="parquet"
+        transactions=120_000, seed=seed, scheme_mix={scheme: 1.0}, weak_share=weak_share, format="parquet"
     )
     generate_bank(bank, config)
     workspace = Workspace(tmp_path / f"ws{seed}")
@@ -43,10 +46,14 @@ def _labour_bank(tmp_path: Path, seed: int, weak_share: float) -> tuple[Workspac
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("seed", "weak_share"), [(5, 0.0), (11, 0.5)])
-def test_schedule_matches_generator_truth(tmp_path: Path, seed: int, weak_share: float) -> None:
-    workspace, truth = _labour_bank(tmp_path, seed, weak_share)
+@pytest.mark.parametrize(
+    ("seed", "weak_share", "scheme"), [(5, 0.0, "labour"), (11, 0.5, "labour"), (5, 0.0, "debt")]
+)
+def test_schedule_matches_generator_truth(tmp_path: Path, seed: int, weak_share: float, scheme: str) -> None:
+    workspace, truth = _labour_bank(tmp_path, seed, weak_share, scheme)
     assert truth, "the labour bank has victims with wage truth"
+    paid = [Decimal(t["wages_in"]) + Decimal(t["diverted"]) for t in truth.values()]
+    assert all(p > 0 for p in paid), "every victim's wages (paid in or diverted) are in the truth"
     got: dict[str, dict[str, Decimal]] = {}
     with store_session(workspace) as session, get_engine("duckdb", workspace) as engine:
         # every case with likely victims: monitoring may split a ring's workers from its front business

@@ -3,10 +3,13 @@ languages, abuse limits), NGOs filing for workers through the API, and exit revi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 from svc_world import PASSWORD, World, csrf_of
 
+from chainbreaker.monitoring.party_flags import read_party_flags
 from chainbreaker.remedy import exits
 from chainbreaker.service import accounts
 from chainbreaker.service.web import grievances as web_grievances
@@ -129,6 +132,9 @@ def test_bank_handles_a_grievance_in_the_browser_pages(world: World) -> None:
     )  # fmt: skip
     assert lever.status_code == 303
     assert "not cooperating" in alice.get(f"/grievances/{ref}").text
+    # the risk note is exported where the next `monitor` run reads it
+    noted = read_party_flags(world.workspace.root).risk_notes["P1"]
+    assert any(n.source_ref == ref and "did not cooperate" in n.explanation for n in noted)
     refused = _form_post(alice, f"/grievances/{ref}/contact", {})
     assert refused.status_code == 403
     sam = world.login("sam")
@@ -164,6 +170,8 @@ def test_referral_from_ngo_to_protected_account(world: World) -> None:
     opened = _form_post(alice, f"/referrals/{ref}/open", {"party_id": "P77", "account_id": "A77"})
     assert opened.status_code == 303
     assert "protected survivor" in alice.get(f"/referrals/{ref}").text
+    protected = read_party_flags(world.workspace.root).protected["P77"]
+    assert [p.source_ref for p in protected] == [ref] and "ngo-y" in protected[0].explanation
     assert world.login("bob").get(f"/referrals/{ref}").status_code == 404
 
 
@@ -175,3 +183,32 @@ def test_restitution_pages_are_scoped(world: World) -> None:
     csv_text = alice.get(f"/cases/{case['reference']}/restitution.csv").text
     assert csv_text.startswith("party_id,wages_in,swept_out,fees,owed")
     assert world.login("bob").get(f"/cases/{case['id']}/restitution").status_code == 404
+
+
+def test_public_grievance_report_page_counts_only_the_callers_grievances(world: World) -> None:
+    from datetime import datetime
+
+    from chainbreaker.remedy.publication import public_report
+
+    year = datetime.now().year
+    for _ in range(3):
+        assert _post(world, GOOD).status_code == 200
+
+    def cells(html: str) -> list[str]:
+        body = html.split('id="grievance-report"')[1].split("</tbody>")[0]
+        return re.findall(r'<td class="num">([^<]*)</td>', body)
+
+    def expected(org: str) -> list[str]:
+        with world.app.state.ctx.sessions() as session:
+            report = public_report(session, org, datetime(year, 1, 1), datetime(year + 1, 1, 1), k=1)
+        return ["" if v is None else str(v) for line in report.grid.published() for v in line]
+
+    alice = world.login("alice")
+    assert f'href="/remedy/report?year={year}"' in alice.get("/remedy").text
+    page = alice.get(f"/remedy/report?year={year}&k=1")
+    assert page.status_code == 200 and "recruitment fees" in page.text and "withheld" in page.text
+    assert cells(page.text) == expected("bank-a") and any(cells(page.text))
+    bob = world.login("bob").get(f"/remedy/report?year={year}&k=1")
+    assert bob.status_code == 200 and cells(bob.text) == expected("bank-b") != expected("bank-a")
+    assert alice.get("/remedy/report?year=nineteen").status_code == 422
+    assert alice.get(f"/remedy/report?year={year}&k=0").status_code == 422

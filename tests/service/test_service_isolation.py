@@ -55,6 +55,8 @@ LISTS = {
     ("GET", "/api/v1/screening/jobs"),
     ("GET", "/indicators/{indicator_id}"),
     ("GET", "/remedy"),
+    # the grievance report counts only the caller's organisation's grievances (suppressed like the public one)
+    ("GET", "/remedy/report"),
     # the investigator's workspace: lists, search and party pages show only the caller's organisation's
     # rows (a party both banks' cases name has a page in each; test_workspace_ui checks what it shows)
     ("GET", "/search"),

@@ -9,6 +9,8 @@ every safeguard asks of both.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,7 @@ from chainbreaker.cases import audit
 from chainbreaker.cases.safeguards import SUPERVISOR_ROLES
 from chainbreaker.core.errors import InputError, NotFoundError, PermissionDeniedError
 from chainbreaker.storage.clock import utcnow
-from chainbreaker.storage.remedy_models import Protection
+from chainbreaker.storage.remedy_models import Protection, Referral
 from chainbreaker.storage.sharing_models import ProtectedParty
 
 
@@ -33,6 +35,49 @@ def is_protected(session: Session, org_id: str, party_id: str) -> bool:
         Protection.org_id == org_id, Protection.party_id == party_id, Protection.ended_at.is_(None)
     )
     return session.execute(referral.limit(1)).first() is not None
+
+
+def protection_notes(session: Session, org_id: str, party_ids: Iterable[str]) -> dict[str, str]:
+    """For each protected party among `party_ids`, the sentence shown beside its list matches.
+
+    A list match on a survivor is still shown (the bank must see it), with the reason the person is
+    protected beside it: the referral and the organisation that made it, or the partner's protective match.
+    """
+    wanted = sorted({p for p in party_ids if p})
+    if not wanted:
+        return {}
+    notes: dict[str, list[str]] = {}
+    referrals = session.execute(
+        select(Protection, Referral.referring_org)
+        .outerjoin(
+            Referral,
+            (Referral.org_id == Protection.org_id) & (Referral.reference == Protection.source_ref),
+        )
+        .where(Protection.org_id == org_id, Protection.party_id.in_(wanted), Protection.ended_at.is_(None))
+        .order_by(Protection.id)
+    ).all()
+    for prot, referring_org in referrals:
+        via = f" from {referring_org}" if referring_org else ""
+        notes.setdefault(prot.party_id, []).append(
+            f"survivor {prot.source} {prot.source_ref}{via} ({prot.created_at:%Y-%m-%d})"
+        )
+    matches = session.scalars(
+        select(ProtectedParty)
+        .where(
+            ProtectedParty.org_id == org_id,
+            ProtectedParty.party_id.in_(wanted),
+            ProtectedParty.released_at.is_(None),
+        )
+        .order_by(ProtectedParty.id)
+    ).all()
+    for m in matches:
+        notes.setdefault(m.party_id, []).append(
+            f"partner {m.partnership} supports this person ({m.marked_at:%Y-%m-%d})"
+        )
+    return {
+        party: "Protected survivor: " + "; ".join(dict.fromkeys(items)) + ". No automated exit."
+        for party, items in notes.items()
+    }
 
 
 def release(session: Session, org_id: str, party_id: str, actor: str, actor_role: str, reason: str) -> int:

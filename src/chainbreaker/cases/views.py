@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chainbreaker.cases.protection import protection_notes
 from chainbreaker.cases.safeguards import Safeguard, safeguard_for
 from chainbreaker.cases.workflow import TRANSITIONS, get_case
 from chainbreaker.storage.models import Alert, AuditEntry, Case, CaseParty, Evidence, ScreeningHit
@@ -188,8 +189,12 @@ def matched_party(h: ScreeningHit) -> str:
     return f"counterparty {name}" + (f" of customer {h.counterparty_of}" if h.counterparty_of else "")
 
 
-def hit_row(h: ScreeningHit) -> dict[str, Any]:
-    """A list match as case pages and reports show it: on a customer, or on a counterparty of one."""
+def hit_row(h: ScreeningHit, protected: dict[str, str] | None = None) -> dict[str, Any]:
+    """A list match as case pages and reports show it: on a customer, or on a counterparty of one.
+
+    `protected` (from `protection.protection_notes`) puts the reason a matched customer is a protected
+    survivor beside the match: the match is still shown, never hidden, and never a reason to exit.
+    """
     return {
         "party_id": h.party_id,
         "counterparty_of": h.counterparty_of,
@@ -202,6 +207,7 @@ def hit_row(h: ScreeningHit) -> dict[str, Any]:
         "score": h.score,
         "matched_on": h.matched_on,
         "explanation": h.explanation,
+        "protection": (protected or {}).get(h.party_id or ""),
     }
 
 
@@ -223,7 +229,8 @@ def case_view(session: Session, org_id: str, ref: str | int) -> CaseView:
     ]
     alerts = [{**alert_row(a), "rescored": len(a.history)} for a in case.alerts]
     evidence = [evidence_row(e) for e in case.evidence]
-    hits = [hit_row(h) for h in case.hits]
+    protected = protection_notes(session, org_id, [h.party_id or "" for h in case.hits])
+    hits = [hit_row(h, protected) for h in case.hits]
     comments = [{"author": c.author, "body": c.body, "created_at": c.created_at} for c in case.comments]
     reports = [
         {

@@ -167,6 +167,14 @@ def show(
             f"  {p['party_id']}: {p['role']}{' / ' + p['sub_role'] if p['sub_role'] else ''}"
             f"{' · ' + p['explanation'] if p['explanation'] else ''}"
         )
+    if view.hits:
+        out.print("list matches:")
+    for h in view.hits:
+        who = h["party_id"] or h["matched_party"]
+        out.print(
+            f"  {who} ~ {h['entity_name']} ({h['dataset']}, score {h['score']:.2f})"
+            + (f" · {h['protection']}" if h["protection"] else "")
+        )
     out.print("timeline:")
     for item in view.timeline:
         out.print(f"  {item.at:%Y-%m-%d %H:%M} {item.kind:11} {item.text}")

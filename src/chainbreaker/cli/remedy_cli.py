@@ -107,8 +107,10 @@ def grievance_step_command(
     """
     from chainbreaker.cases.store import store_session
     from chainbreaker.remedy import grievances
+    from chainbreaker.remedy.party_flags import export_party_flags
 
-    with user_errors(), store_session(workspace_at(workspace)) as session:
+    ws = workspace_at(workspace)
+    with user_errors(), store_session(ws) as session:
         g = grievances.take_step(
             session,
             org,
@@ -120,6 +122,9 @@ def grievance_step_command(
             cooperation=cooperation,
             outcome=outcome,
         )
+        if cooperation is not None:  # a risk note monitoring reads on its next run
+            session.commit()
+            export_party_flags(session, org, ws.root)
         out.print(f"{g.reference}: {g.status} (cooperation: {g.cooperation})")
 
 
@@ -198,11 +203,36 @@ def referral_open_command(
     """
     from chainbreaker.cases.store import store_session
     from chainbreaker.remedy import referrals
+    from chainbreaker.remedy.party_flags import export_party_flags
 
     rules = referrals.load_policy(policy)
-    with user_errors(), store_session(workspace_at(workspace)) as session:
+    ws = workspace_at(workspace)
+    with user_errors(), store_session(ws) as session:
         r = referrals.open_account(session, org, reference, party_id, account_id, _actor(actor), rules)
+        session.commit()  # the protection monitoring reads on its next run
+        export_party_flags(session, org, ws.root)
         out.print(f"{r.reference}: account {r.account_id} opened; {r.party_id} is protected")
+
+
+@remedy_app.command("export-flags")
+def export_flags_command(workspace: Path = WORKSPACE_OPTION, org: str = ORG_OPTION) -> None:
+    """Write the case store's risk notes and protected survivors to WS/remedy/party_flags.parquet.
+
+    `monitor` reads that file on every run: a risk note raises the party's risk, a protected survivor is
+    never scored as the subject. The service and the remedy commands rewrite it after each change; this
+    command rewrites it by hand (e.g. after restoring a case store).
+
+    Example: chainbreaker remedy export-flags -w WS
+    """
+    from chainbreaker.cases.store import store_session
+    from chainbreaker.remedy.party_flags import export_party_flags, flag_rows
+
+    ws = workspace_at(workspace)
+    with user_errors(), store_session(ws) as session:
+        rows = flag_rows(session, org)
+        path = export_party_flags(session, org, ws.root)
+    notes = sum(1 for r in rows if r["flag"] == "risk_note")
+    out.print(f"{notes} risk notes and {len(rows) - notes} protections of {org} -> {path}")
 
 
 @remedy_app.command("referral-figures")

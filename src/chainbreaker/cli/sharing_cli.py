@@ -196,6 +196,7 @@ def apply_cmd(
 
     Example: chainbreaker share apply --matches bank-matches.csv -w WS
     """
+    from chainbreaker.remedy.party_flags import export_party_flags
     from chainbreaker.sharing import effects
     from chainbreaker.sharing.protocol import BankMatch
     from chainbreaker.sharing.records import Category, parse_category
@@ -232,6 +233,8 @@ def apply_cmd(
                 session, org, monitoring or ws.root / "monitoring"
             )
             session.commit()
+            # protections also reach every later `monitor` run through the party flags file
+            export_party_flags(session, org, ws.root)
     console.print(
         f"{report.signals} new risk signals, {report.protected} newly protected parties "
         f"({report.roles_changed} case roles set to likely victim); monitoring now has {added} shared alerts "

@@ -102,6 +102,24 @@ HITS: tuple[HandoffColumn, ...] = (
 )
 
 
+#: Where the case store's facts about parties that monitoring must weigh are exported, under the workspace.
+PARTY_FLAGS_FILE = "remedy/party_flags.parquet"
+#: The kinds of party flag: a recorded risk (a client that would not cooperate with a grievance) and a
+#: protected survivor (a referral or a partner NGO's protective match).
+PARTY_FLAG_KINDS = ("risk_note", "protected")
+
+PARTY_FLAGS: tuple[HandoffColumn, ...] = (
+    HandoffColumn("org_id", Kind.TEXT, True, "the organisation whose case store recorded the flag"),
+    HandoffColumn("party_id", Kind.TEXT, True, "the customer or client of the workspace"),
+    HandoffColumn("flag", Kind.TEXT, True, "risk_note or protected"),
+    HandoffColumn("source", Kind.TEXT, True, "grievance, referral or sharing"),
+    HandoffColumn("source_ref", Kind.TEXT, True, "the grievance, referral or partnership it comes from"),
+    HandoffColumn("weight", Kind.SCORE, True, "risk a note adds (combined as independent evidence); 0 else"),
+    HandoffColumn("recorded_at", Kind.TIMESTAMP, True, "when the case store recorded it"),
+    HandoffColumn("explanation", Kind.TEXT, True, "the sentence monitoring adds to the party's explanation"),
+)
+
+
 def names(columns: tuple[HandoffColumn, ...]) -> tuple[str, ...]:
     """Column names in order."""
     return tuple(c.name for c in columns)
@@ -131,7 +149,13 @@ def alert_identity(
 def markdown() -> str:
     """The hand-off tables as Markdown, for docs/data-contract.md."""
     lines: list[str] = []
-    for title, columns in (("alerts", ALERTS), ("party_risk", PARTY_RISK), ("screening hits", HITS)):
+    tables = (
+        ("alerts", ALERTS),
+        ("party_risk", PARTY_RISK),
+        ("screening hits", HITS),
+        ("party flags (remedy -> monitoring)", PARTY_FLAGS),
+    )
+    for title, columns in tables:
         lines += [f"### {title}", "", "| column | type | must be present | may be empty | meaning |"]
         lines.append("|---|---|---|---|---|")
         lines += [

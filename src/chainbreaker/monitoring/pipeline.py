@@ -1,7 +1,8 @@
 """`run_monitoring`: the whole monitoring job as one library call (the CLI and the demo call only this).
 
 features (shared aggregates, once) -> every enabled indicator (one named step each) -> evidence
-(bounded txn ids) -> roll-up (risk, role, ties) -> alerts.parquet + party_risk.parquet.
+(bounded txn ids) -> roll-up (risk, role, ties) -> the case store's party flags (risk notes raise risk,
+protected survivors are never subjects; `monitoring.party_flags`) -> alerts.parquet + party_risk.parquet.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from chainbreaker.monitoring.output import (
     party_rows,
     write_table,
 )
+from chainbreaker.monitoring.party_flags import apply_party_flags, read_party_flags
 from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator
 from chainbreaker.monitoring.scoring import (
     ControlTie,
@@ -103,6 +105,9 @@ class MonitoringReport:
     shadow: ShadowDiff | None = None
     profile: DataProfile | None = None
     profile_path: Path | None = None
+    #: Parties whose risk a recorded risk note raised, and parties kept as protected survivors.
+    risk_noted: int = 0
+    protected: int = 0
 
     @property
     def skipped(self) -> list[IndicatorRun]:
@@ -123,6 +128,11 @@ class MonitoringReport:
             f"({self.likely_subjects} likely subjects, {self.likely_victims} likely victims)",
             f"wrote {self.alerts_path} and {self.party_risk_path}",
         ]
+        if self.risk_noted or self.protected:
+            lines.append(
+                f"case store flags: {self.risk_noted} parties raised by risk notes, {self.protected} protected "
+                "survivors kept out of the subjects"
+            )
         for r in self.skipped:
             lines.append(f"  skipped {r.indicator_id}: {r.message}")
         for r in self.failed:
@@ -295,6 +305,7 @@ def run_monitoring(
     if start >= end:
         raise InputError(f"--from {start.date()} is not before --to {end.date()}")
     cat = catalogue or load_catalogue()
+    flags = read_party_flags(ws.root)
     changed = load_indicator_file(Path(compare)) if compare is not None else None
     began = time.perf_counter()
     eng = get_engine(engine, ws)
@@ -308,6 +319,7 @@ def run_monitoring(
             timings[t.step] += t.seconds
     finally:
         eng.close()
+    noted, protected = apply_party_flags(result.parties, flags, result.indicators, scoring_config())
     alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
     alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
     risk_path = write_table(party_rows(result.parties), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
@@ -354,6 +366,8 @@ def run_monitoring(
         shadow=shadow,
         profile=result.profile,
         profile_path=profile_path,
+        risk_noted=noted,
+        protected=protected,
     )
     if shadow is not None:
         shadow.path = _write_shadow(shadow, out)

@@ -4,12 +4,15 @@ Prosecutors and civil claims need a figure per victim with the evidence behind i
 case's parties (who is a likely victim, who is a subject) from the case store and every transaction of the
 victims' own accounts from the workspace, then sorts money into four heads by rules a reader can check:
 
-- **wages in**: credits from the case's front business or subjects, or ACH credits from one payer who pays two
-  or more of the case's victims (the common employer);
+- **wages in**: credits from the case's front business or subjects, ACH credits from one payer who pays two
+  or more of the case's victims (the common employer), or ACH payroll from the victim's own employer (a
+  payer that pays the victim payroll in two or more months: a debt-bondage victim works for an outside
+  employer, and what the recruiter takes comes out of those wages);
 - **diverted wages**: payroll the employer paid to a subject's account for a victim's work, attributed to
   the victim whose name the payment's description carries (unattributed ones are listed apart);
 - **fees**: debits to a recruiter, to an employment agency (MCC 7361) or described or addressed as a
-  recruitment, visa, placement or agency fee;
+  recruitment, visa, placement or agency fee, and repayments of a debt (described as a loan, repayment,
+  debt or fee) to a subject or to a receiver the case's victims share (debt bondage);
 - **swept out**: debits to a subject's account, to an outside receiver that two or more of the case's
   victims pay (a shared controller), or cash taken out within three days of a wage credit for at least 75%
   of it (an *inferred* cash hand-over, marked as such so a court can weigh it).
@@ -37,6 +40,10 @@ from chainbreaker.storage.models import Case
 FEE_WORDS = re.compile(r"\b(FEES?|RECRUIT\w*|VISA|PLACEMENT|AGENCY|AGENT|MANPOWER|PROCESSING)\b", re.I)
 #: Words that mark payroll in a description (used only for payments into a subject's account).
 PAYROLL_WORDS = re.compile(r"\b(PAYROLL|SALARY|WAGES?|DIR DEP|PAYDAY)\b", re.I)
+#: Words that mark the repayment of a debt in a description (counted only towards the case's own network).
+DEBT_WORDS = re.compile(r"\b(LOANS?|REPAY\w*|DEBTS?|FEES?|ADVANCE)\b", re.I)
+#: A payer is the victim's own employer when it pays the victim payroll in at least this many months.
+OWN_EMPLOYER_MONTHS = 2
 EMPLOYMENT_AGENCY_MCC = "7361"
 CASH_HANDOVER_DAYS = 3
 CASH_HANDOVER_SHARE = Decimal("0.75")
@@ -193,6 +200,7 @@ def compute_schedule(
         if key and r["channel"] != "card" and r["direction"] == "in":
             paid_by[key].add(str(r["party_id"]))
     employers = {k for k, who in paid_by.items() if len(who) >= 2}
+    own_employer = _own_employers(victim_rows)
     earners = {
         str(r["party_id"])
         for r in victim_rows
@@ -208,6 +216,15 @@ def compute_schedule(
         if key and r["channel"] != "card" and r["direction"] == "out" and str(r["party_id"]) in earners:
             paid_to[key].add(str(r["party_id"]))
     shared_receivers = {k for k, who in paid_to.items() if len(who) >= 2}
+    # Debt bondage: victims paid by their own outside employers repay "a loan" to the same receiver. Only
+    # payments described as a debt count here, so a landlord or a utility they share stays out.
+    repaid_to: dict[str, set[str]] = defaultdict(set)
+    for r in victim_rows:
+        key = _key(r)
+        described = DEBT_WORDS.search(str(r["description"] or ""))
+        if key and described and r["channel"] != "card" and r["direction"] == "out":
+            repaid_to[key].add(str(r["party_id"]))
+    debt_receivers = {k for k, who in repaid_to.items() if len(who) >= 2}
 
     recent_wage: dict[str, tuple[datetime, Decimal]] = {}
     for r in victim_rows:
@@ -226,6 +243,9 @@ def compute_schedule(
                 decision = ("wages_in", "ACH credit from a payer who pays two or more of the case's victims")
             if decision is not None:
                 recent_wage[pid] = (booked, amount)
+            elif (pid, cp_key) in own_employer and PAYROLL_WORDS.search(str(r["description"] or "")):
+                # ordinary payroll: counted as wages, but never the start of an inferred cash hand-over
+                decision = ("wages_in", "ACH payroll from the victim's own employer (two or more months)")
         elif cp_account in recruiter_accounts:
             decision = ("fees", "payment to the case's recruiter")
         elif r["mcc"] == EMPLOYMENT_AGENCY_MCC:
@@ -234,6 +254,12 @@ def compute_schedule(
             decision = ("fees", "described or addressed as a recruitment, visa, placement or agency fee")
         elif r["channel"] == "card" and FEE_WORDS.search(str(r["merchant_name"] or "")):
             decision = ("fees", "card payment to a recruitment or visa agent")
+        elif (
+            r["channel"] != "card"
+            and (cp_account in subject_accounts or cp_key in debt_receivers)
+            and DEBT_WORDS.search(str(r["description"] or ""))
+        ):
+            decision = ("fees", "repayment of a debt to a subject or a receiver the case's victims share")
         elif cp_account in subject_accounts:
             decision = ("swept_out", "transfer to a subject's account")
         elif cp_key and cp_key in shared_receivers and r["channel"] != "card":
@@ -266,6 +292,23 @@ def compute_schedule(
     if any(v.cash_inferred for v in lines.values()):
         notes.append("Amounts marked 'inferred cash hand-over' rest on timing and size, not on a recipient.")
     return Schedule(case_reference, trafficking_type, [lines[p] for p in sorted(lines)], unattributed, notes)
+
+
+def _own_employers(rows: list[dict[str, object]]) -> set[tuple[str, str]]:
+    """(victim, payer) pairs where the payer paid the victim ACH payroll in two or more months."""
+    months: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
+    for r in rows:
+        if (
+            r["direction"] != "in"
+            or r["channel"] != "ach"
+            or not PAYROLL_WORDS.search(str(r["description"] or ""))
+        ):
+            continue
+        key = _key(r)
+        if key:
+            when = _when(r["booked_at"])
+            months[(str(r["party_id"]), key)].add((when.year, when.month))
+    return {pair for pair, seen in months.items() if len(seen) >= OWN_EMPLOYER_MONTHS}
 
 
 def _recruiter_accounts(engine: Engine, subjects: dict[str, str | None]) -> set[str]:

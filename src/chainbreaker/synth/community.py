@@ -77,9 +77,13 @@ class Community:
     events: EventBuffer = field(default_factory=EventBuffer)
     labels: list[Label] = field(default_factory=list)
     rings: list[Ring] = field(default_factory=list)
-    #: Ground truth for restitution, per labelled victim: [wages paid into their account, wages paid to
-    #: a controller instead, money swept to controllers, fees charged], in cents (see `owe`).
-    wage_truth: dict[int, list[int]] = field(default_factory=dict)
+    #: Ground truth for restitution: one entry per money event of a labelled labour victim, as
+    #: (victim party, kind index in WAGE_TRUTH_KINDS, cents, account, on-us counterparty account or -1,
+    #: timestamp); the writer sums the entries whose transaction it writes (see `owe`).
+    wage_events: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
+    #: Victims of debt-bondage rings: their wages come from outside employers through the everyday payroll
+    #: behaviour, so the writer reads their truth from the payroll rows it writes.
+    debt_victims: set[int] = field(default_factory=set)
     _ext_by_name: dict[str, int] = field(default_factory=dict)
     _ext_names: dict[int, str] = field(default_factory=dict)
 
@@ -204,16 +208,20 @@ class Community:
             np.asarray(self.accounts.party, dtype=np.int64)
         ]
 
-    def owe(self, party: int, kind: str, cents: int) -> None:
+    def owe(self, party: int, kind: str, cents: int, acct: int, ts: Any, cpa: int = -1) -> None:
         """Record what a labour-trafficking victim earned or lost, as the generator decided it.
 
         `kind` is `wages_in` (paid into the victim's account), `diverted` (wages for their work paid to a
         controller), `swept` (taken from their account by a controller, including cash handed over) or
-        `fees` (recruitment, visa and similar fees they paid). This is the truth a restitution schedule
-        computed from the transactions is checked against.
+        `fees` (recruitment, visa and similar fees they paid, and repayments of a recruitment debt). `acct`,
+        `ts` and `cpa` (an on-us counterparty account) are those of the transaction that moves the money: an
+        event the writer leaves out (booked before its account was opened) is left out of the truth too, so
+        the truth is what the bank's data shows. This is the truth a restitution schedule computed from the
+        transactions is checked against.
         """
-        row = self.wage_truth.setdefault(party, [0, 0, 0, 0])
-        row[WAGE_TRUTH_KINDS.index(kind)] += int(cents)
+        self.wage_events.append(
+            (int(party), WAGE_TRUTH_KINDS.index(kind), int(cents), int(acct), int(cpa), int(ts))
+        )
 
     def label(self, party: int, ring: Ring, role: str) -> None:
         self.labels.append(Label(party, ring.scheme, role, ring.trafficking_type, ring.ring_id))

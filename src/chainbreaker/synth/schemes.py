@@ -796,7 +796,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             if d >= c.days:
                 continue
             fee = _cents(c, 1500, 4000)
-            c.owe(w.party, "fees", fee)
+            c.owe(w.party, "fees", fee, w.acct, c.ts(d, 11 * 3600), recruiter_acct)
             if recruiter_acct >= 0:
                 c.events.transfer(
                     w.acct,
@@ -813,7 +813,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 _card(c, w.acct, d, 11 * 3600, fee, r[0], r[1], home, device=w.device)
             country = CULTURES[people.culture[w.i]].country
             visa_fee = _cents(c, 300, 900)
-            c.owe(w.party, "fees", visa_fee)
+            c.owe(w.party, "fees", visa_fee, w.acct, c.ts(d + 1, 10 * 3600))
             c.events.add(
                 w.acct,
                 c.ts(d + 1, 10 * 3600),
@@ -852,7 +852,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
         for k, w in enumerate(workers):
             wage = _cents(c, 380, 620)
             if k in direct_to_ctrl and ctrl is not None:
-                c.owe(w.party, "diverted", wage)
+                c.owe(w.party, "diverted", wage, biz, c.ts(day, 4 * 3600), ctrl.acct)
                 c.events.transfer(
                     biz,
                     ctrl.acct,
@@ -872,7 +872,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 acct_name,
                 desc=c.descs.idx(f"PAYROLL {biz_name.upper()}"),
             )
-            c.owe(w.party, "wages_in", wage)
+            c.owe(w.party, "wages_in", wage, w.acct, c.ts(day, 4 * 3600), biz)
             lag = int(rng.integers(1, 4)) if weak else int(rng.integers(0, 3))
             if day + lag >= c.days:
                 continue
@@ -885,7 +885,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             )
             sec = int(rng.integers(8, 20)) * 3600
             if how == "atm":  # cash out in full, handed over (B-06)
-                c.owe(w.party, "swept", (amount // 2000 + 1) * 2000)
+                c.owe(w.party, "swept", (amount // 2000 + 1) * 2000, w.acct, c.ts(day + lag, sec))
                 c.events.add(
                     w.acct,
                     c.ts(day + lag, sec),
@@ -897,7 +897,7 @@ def labour_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                     desc=c.descs.idx("ATM WITHDRAWAL"),
                 )
             else:
-                c.owe(w.party, "swept", amount)
+                c.owe(w.party, "swept", amount, w.acct, c.ts(day + lag, sec), ctrl.acct if ctrl else -1)
                 _to_controller(
                     c,
                     w,
@@ -1056,16 +1056,19 @@ def debt_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             phone=c.format_phone(recruiter_digits) if (not weak and k % 2 == 0) else None,
         )
         c.label(w.party, ring, "victim")
+        c.debt_victims.add(w.party)  # wages from the outside employer: the writer reads them from payroll
         people.pay_every[w.i] = 14
         people.wage[w.i] = int(rng.integers(1100, 1700)) * 100
         people.employer_name[w.i] = employer_name
         phase = w.i % 2
         pay = paydays(c, 14, phase)
         if not weak:  # initial placement fee wired to the agency abroad (LT-05)
+            when, placement = c.ts(int(rng.integers(0, 20)), 11 * 3600), _cents(c, 2000, 5000)
+            c.owe(w.party, "fees", placement, w.acct, when)
             c.events.add(
                 w.acct,
-                c.ts(int(rng.integers(0, 20)), 11 * 3600),
-                _cents(c, 2000, 5000),
+                when,
+                placement,
                 OUT,
                 "wire",
                 cpa=c.ext_account(f"PLACEMENT AGENCY {country}", country),
@@ -1080,11 +1083,14 @@ def debt_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 continue
             amount = repayment
             desc = "LOAN REPAYMENT" if k % 2 == 0 else "FEE"
+            when = c.ts(day, int(rng.integers(9, 21)) * 3600)
+            # repaying the recruitment debt after every payday: a deduction charged to the worker
+            c.owe(w.party, "fees", amount, w.acct, when, recruiter_acct)
             if recruiter_acct >= 0:
                 c.events.transfer(
                     w.acct,
                     recruiter_acct,
-                    c.ts(day, int(rng.integers(9, 21)) * 3600),
+                    when,
                     amount,
                     "p2p",
                     c.acct_name(),
@@ -1094,7 +1100,7 @@ def debt_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             else:
                 c.events.add(
                     w.acct,
-                    c.ts(day, int(rng.integers(9, 21)) * 3600),
+                    when,
                     amount,
                     OUT,
                     "p2p",

@@ -26,7 +26,7 @@ from chainbreaker.core.contract import (
     Table,
 )
 from chainbreaker.synth.community import Community
-from chainbreaker.synth.frame import IntArray, take
+from chainbreaker.synth.frame import IN, IntArray, take
 from chainbreaker.synth.styles import (
     iban_ids,
     name_map,
@@ -113,6 +113,40 @@ def _decimal(cents: IntArray) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(18, 2), cents.shape[0], [None, pa.py_buffer(buf)])
 
 
+def _opened(c: Community) -> IntArray:
+    """When each local account was opened, in the events' seconds."""
+    if not len(c.accounts):
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray([np.datetime64(d, "s").astype(np.int64) for d in c.accounts.opened_at], dtype=np.int64)
+
+
+def wage_truth(c: Community, ev: dict[str, IntArray]) -> dict[int, list[int]]:
+    """Per labelled labour victim, cents of [wages in, diverted, swept, fees] in the transactions written.
+
+    The schemes record each money event of a victim (`Community.owe`); an event booked before its account
+    (or its on-us counterparty's) was opened is not written, so it is not in the truth either. Debt-bondage
+    victims are paid by outside employers through the everyday payroll behaviour: their wages in are the
+    payroll credits written into their accounts.
+    """
+    opened = _opened(c)
+    truth: dict[int, list[int]] = {}
+    for party, kind, cents, acct, cpa, ts in c.wage_events:
+        if ts < opened[acct] or (cpa >= 0 and ts < opened[cpa]):
+            continue
+        truth.setdefault(party, [0, 0, 0, 0])[kind] += cents
+    if c.debt_victims and ev["acct"].shape[0]:
+        owner = np.asarray(c.accounts.party, dtype=np.int64)[np.asarray(ev["acct"], dtype=np.int64)]
+        payroll_codes = [i for i, d in enumerate(c.descs.arrow().to_pylist()) if d.startswith("PAYROLL ")]
+        wages = (
+            np.isin(owner, np.fromiter(c.debt_victims, dtype=np.int64))
+            & (np.asarray(ev["dir"]) == IN)
+            & np.isin(np.asarray(ev["desc"]), np.asarray(payroll_codes, dtype=np.int64))
+        )
+        for party, cents in zip(owner[wages].tolist(), np.asarray(ev["cents"])[wages].tolist(), strict=True):
+            truth.setdefault(int(party), [0, 0, 0, 0])[0] += int(cents)
+    return truth
+
+
 def _drop_before_opening(c: Community, ev: dict[str, IntArray]) -> dict[str, IntArray]:
     """Leave out events booked before their account (or an on-us counterparty's account) was opened.
 
@@ -120,11 +154,7 @@ def _drop_before_opening(c: Community, ev: dict[str, IntArray]) -> dict[str, Int
     few behaviours (savings transfers, savings circles, trips) are drawn over the whole period; the rule is
     applied once here, to both legs of a transfer alike, so the pairing of on-us transfers holds.
     """
-    opened = (
-        np.asarray([np.datetime64(d, "s").astype(np.int64) for d in c.accounts.opened_at], dtype=np.int64)
-        if len(c.accounts)
-        else np.zeros(0, dtype=np.int64)
-    )
+    opened = _opened(c)
     acct = np.asarray(ev["acct"], dtype=np.int64)
     cpa = np.asarray(ev["cpa"], dtype=np.int64)
     ts = np.asarray(ev["ts"], dtype=np.int64)
@@ -209,7 +239,8 @@ class BankWriter:
                 }
             )
         )
-        n_txn = self._transactions(c, account_ids, style, renamed, cols)
+        ev = _drop_before_opening(c, c.events.arrays())
+        n_txn = self._transactions(c, ev, account_ids, style, renamed, cols)
         self.sinks["labels"].write(
             pa.table(
                 {
@@ -221,7 +252,7 @@ class BankWriter:
                 }
             )
         )
-        self._wage_truth(c, party_ids)
+        self._wage_truth(c, ev, party_ids)
         self.sinks["rings"].write(
             pa.table(
                 {
@@ -240,27 +271,28 @@ class BankWriter:
         self.account_offset += n_accounts
         return n_txn
 
-    def _wage_truth(self, c: Community, party_ids: pa.Array) -> None:
+    def _wage_truth(self, c: Community, ev: dict[str, IntArray], party_ids: pa.Array) -> None:
         ring_of = {lb.party: lb.ring_id for lb in c.labels if lb.role == "victim"}
-        parties = sorted(c.wage_truth)
+        truth = wage_truth(c, ev)
+        parties = sorted(truth)
         columns: dict[str, pa.Array] = {
             "party_id": party_ids.take(pa.array(parties, type=pa.int64())),
             "ring_id": pa.array([ring_of.get(p) for p in parties], type=pa.string()),
         }
         for j, name in enumerate(WAGE_TRUTH_COLUMNS[2:]):
-            cents = np.asarray([c.wage_truth[p][j] for p in parties], dtype=np.int64)
+            cents = np.asarray([truth[p][j] for p in parties], dtype=np.int64)
             columns[name] = pa.array([f"{v / 100:.2f}" for v in cents.tolist()], type=pa.string())
         self.sinks["wages_truth"].write(pa.table(columns))
 
     def _transactions(
         self,
         c: Community,
+        ev: dict[str, IntArray],
         account_ids: pa.Array,
         style: str = "clean",
         renamed: dict[str, str] | None = None,
         party_cols: dict[str, pa.Array] | None = None,
     ) -> int:
-        ev = _drop_before_opening(c, c.events.arrays())
         n = ev["acct"].shape[0]
         if n == 0:
             return 0

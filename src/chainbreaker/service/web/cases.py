@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chainbreaker.cases import ranking, views, workflow
+from chainbreaker.cases.protection import protection_notes
 from chainbreaker.cases.safeguards import ALTERNATIVES
 from chainbreaker.monitoring.catalogue import default_catalogue
 from chainbreaker.service import accounts, casework, reporting
@@ -280,7 +281,8 @@ def case_map(request: Request, ref: str, ctx: Ctx, db: Db, who: Reader) -> HTMLR
 @router.get("/cases/{ref}/matches", response_class=HTMLResponse)
 def matches(request: Request, ref: str, ctx: Ctx, db: Db, who: Reader) -> HTMLResponse:
     summary, names = _common(request, ctx, db, who, ref)
-    view_hits = [views.hit_row(h) for h in summary.case.hits]
+    protected = protection_notes(db, who.org_id, [h.party_id or "" for h in summary.case.hits])
+    view_hits = [views.hit_row(h, protected) for h in summary.case.hits]
     return _section(request, "case_matches.html", who, summary, "/matches", hits=view_hits, names=names)
 
 

@@ -15,6 +15,7 @@ import duckdb
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from chainbreaker.cases.protection import protection_notes
 from chainbreaker.core.demo_lists import list_label
 from chainbreaker.monitoring.catalogue import default_catalogue
 from chainbreaker.registry.store import RegistryStore
@@ -69,6 +70,7 @@ def screening_results(
 ) -> Response:
     rows = tables.hit_lines(db, who.org_id, dataset=dataset, min_score=min_score, sort=sort or "score")
     if format == "csv":
+        protected = protection_notes(db, who.org_id, [h.party_id or "" for h, _ref in rows])
         header = [
             "case",
             "party_id",
@@ -79,6 +81,7 @@ def screening_results(
             "score",
             "matched_on",
             "explanation",
+            "protection",
         ]
         data = [
             [
@@ -91,18 +94,21 @@ def screening_results(
                 h.score,
                 h.matched_on,
                 h.explanation,
+                protected.get(h.party_id or "", ""),
             ]
             for h, ref in rows
         ]
         return csv_response("list-matches.csv", header, data)
     datasets = sorted({h.dataset for h, _ref in tables.hit_lines(db, who.org_id) if h.dataset})
     kept = {"dataset": dataset, "min_score": "" if min_score is None else f"{min_score:g}", "sort": sort}
+    result = tables.paginate(rows, page_no)
     return page(
         request,
         "hits.html",
         who,
         "hits",
-        result=tables.paginate(rows, page_no),
+        result=result,
+        protected=protection_notes(db, who.org_id, [h.party_id or "" for h, _ref in result.rows]),
         datasets=datasets,
         dataset=dataset,
         min_score=min_score,

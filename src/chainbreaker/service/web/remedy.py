@@ -7,9 +7,10 @@ is never on a page by default; a supervisor asks for it with a button and the vi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -19,6 +20,8 @@ from chainbreaker.engines.factory import get_engine
 from chainbreaker.remedy import exits, grievances, referrals
 from chainbreaker.remedy.export import render_schedule_html, schedule_csv_text
 from chainbreaker.remedy.linking import suggest_links
+from chainbreaker.remedy.party_flags import export_party_flags
+from chainbreaker.remedy.publication import public_report
 from chainbreaker.remedy.restitution import schedule_for_case
 from chainbreaker.service.deps import Ctx, Db, Reader, Worker, require
 from chainbreaker.service.security.principal import Principal
@@ -68,6 +71,32 @@ def remedy_home(request: Request, db: Db, who: Reader) -> HTMLResponse:
         figures=referrals.figures(db, who.org_id),
         exits=exits.exits_report(db, who.org_id),
         intake_url=f"/grievances/new/{who.org_id}",
+        report_year=datetime.now().year,
+    )
+
+
+@router.get("/remedy/report", response_class=HTMLResponse)
+def grievance_report(
+    request: Request,
+    db: Db,
+    who: Reader,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    k: Annotated[int, Query(ge=1, le=1000)] = 10,
+) -> HTMLResponse:
+    """The public report on grievances of a year, as it would be published (small cells withheld)."""
+    _bank_only(who)
+    report = public_report(db, who.org_id, datetime(year, 1, 1), datetime(year + 1, 1, 1), k=k)
+    labels = [*report.rows, "total"]
+    return page(
+        request,
+        "remedy_report.html",
+        who,
+        "remedy",
+        report=report,
+        lines=list(zip(labels, report.grid.published(), strict=True)),
+        year=year,
+        k=k,
+        withheld=sum(sum(row) for row in report.grid.hidden),
     )
 
 
@@ -100,6 +129,7 @@ def grievance_page(request: Request, reference: str, ctx: Ctx, db: Db, who: Read
 def grievance_step(
     request: Request,
     reference: str,
+    ctx: Ctx,
     db: Db,
     who: Worker,
     kind: Annotated[str, Form(max_length=20)],
@@ -111,6 +141,9 @@ def grievance_step(
         db, who.org_id, reference, kind, detail, who.actor, who.role,
         cooperation=cooperation or None, outcome=outcome or None,
     )  # fmt: skip
+    if cooperation:  # a risk note monitoring reads on its next run (docs/remedy.md)
+        db.commit()
+        export_party_flags(db, who.org_id, ctx.workspace.root)
     return _to(
         request, f"/grievances/{g.reference}", f"Recorded: {kind}. Status: {g.status.replace('_', ' ')}."
     )
@@ -242,6 +275,7 @@ def referral_page(request: Request, reference: str, db: Db, who: Reader) -> HTML
 def referral_open(
     request: Request,
     reference: str,
+    ctx: Ctx,
     db: Db,
     who: Worker,
     party_id: Annotated[str, Form(max_length=100)],
@@ -250,6 +284,8 @@ def referral_open(
     r = referrals.open_account(
         db, who.org_id, reference, party_id, account_id, who.actor, referrals.load_policy()
     )
+    db.commit()  # the protection monitoring reads on its next run
+    export_party_flags(db, who.org_id, ctx.workspace.root)
     return _to(
         request, f"/referrals/{r.reference}", f"Account {r.account_id} opened; {r.party_id} is protected."
     )
