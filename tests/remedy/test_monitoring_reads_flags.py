@@ -31,7 +31,7 @@ def _risk(workspace: Workspace) -> dict[str, dict[str, object]]:
     return {str(r["party_id"]): r for r in rows}
 
 
-def _uncooperative(store: Session, party_id: str, about: str) -> str:
+def _uncooperative(store: Session, party_id: str, about: str, kind: str = "customer") -> str:
     g = grievances.submit(
         store,
         BANK,
@@ -40,7 +40,7 @@ def _uncooperative(store: Session, party_id: str, about: str) -> str:
         ),
         channel="web",
     )
-    grievances.link(store, BANK, g.reference, "customer", party_id, "ana")
+    grievances.link(store, BANK, g.reference, kind, party_id, "ana")
     for kind in ("acknowledge", "assess"):
         grievances.take_step(store, BANK, g.reference, kind, f"{kind} done", "ana", "analyst")
     grievances.take_step(
@@ -74,6 +74,8 @@ def test_monitoring_weighs_risk_notes_and_never_scores_a_survivor_as_subject(
     client_ref = _uncooperative(store, client, "a client")
     quiet_ref = _uncooperative(store, quiet, "a quiet client")
     survivor_ref = _uncooperative(store, survivor, "a survivor")  # a note on a survivor must not count
+    # a portfolio holding, not a party of this bank: monitoring leaves it to portfolio scoring
+    _uncooperative(store, "H-7", "a holding", "holding")
     policy = referrals.load_policy(None)
     r = referrals.receive(store, BANK, NGO, "A Survivor", ["consular_id", "ngo_letter"], "nadia", policy)
     referrals.open_account(store, BANK, r.reference, survivor, "A-NEW-1", "ana", policy)
@@ -84,6 +86,7 @@ def test_monitoring_weighs_risk_notes_and_never_scores_a_survivor_as_subject(
     second = run_monitoring(workspace)
     after = _risk(workspace)
     assert second.risk_noted == 2 and second.protected == 1
+    assert "H-7" not in after, "no party_risk row for an id that is not a party of the workspace"
 
     old, new = before[client], after[client]
     expected = 1 - (1 - float(old["risk_score"])) * (1 - 0.3)  # type: ignore[arg-type]

@@ -224,6 +224,11 @@ def test_grievance_referral_and_exit_on_the_demo_bank_reach_monitoring(demo: Dem
     assert f"survivor referral {referral} from ngo-demo" in beside
     bank.goto("/screening/results")
     assert referral in bank.locator(f"#hits-table [data-protected='{survivor}']").first.inner_text()
+    listed = list(csv.DictReader(io.StringIO(bank.request.get("/screening/results?format=csv").text())))
+    assert any(r["party_id"] == survivor and referral in r["protection"] for r in listed)
+    assert all(not r["protection"] for r in listed if r["party_id"] != survivor)
+    bank.goto(f"/parties/{survivor}")
+    assert referral in bank.locator("#party-protection").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     bank.screenshot(path=str(SCREENSHOTS / "26-demo-match-with-referral.png"), full_page=True)
 

@@ -106,12 +106,16 @@ def apply_party_flags(
     indicators: dict[str, Indicator],
     cfg: ScoringConfig,
 ) -> tuple[int, int]:
-    """Weigh risk notes and protect survivors in the roll-up, in place; returns (parties raised, protected)."""
-    raised = 0
+    """Weigh risk notes and protect survivors in the roll-up, in place; returns (parties raised, protected).
+
+    Flags on ids that are not parties of this workspace (a portfolio holding, a customer not loaded yet) are
+    left for the stage they belong to: the roll-up has a row for every party of the bank.
+    """
+    raised = protected = 0
     for party_id, notes in sorted(flags.risk_notes.items()):
-        if party_id in flags.protected:
+        if party_id in flags.protected or party_id not in parties:
             continue  # a survivor's risk is never raised: protection wins over any threat signal
-        p = parties.setdefault(party_id, PartyRisk(party_id))
+        p = parties[party_id]
         weight = min(1.0, sum(n.weight for n in notes))
         p.risk_score = round(_combine(p.risk_score, weight), 4)
         p.subject_score = round(_combine(p.subject_score, weight), 4)
@@ -124,7 +128,10 @@ def apply_party_flags(
         p.explanation = f"{base} {sentences}"
         raised += 1
     for party_id, reasons in sorted(flags.protected.items()):
-        p = parties.setdefault(party_id, PartyRisk(party_id))
+        if party_id not in parties:
+            continue
+        p = parties[party_id]
+        protected += 1
         p.role, p.subrole, p.subject_score = "likely_victim", None, 0.0
         base = explain_party(p, indicators) if p.contributions or p.ties else ""
         why = "; ".join(r.explanation for r in reasons)
@@ -132,4 +139,4 @@ def apply_party_flags(
             f"PROTECTED survivor: {why}. Never report as the subject; no automated exit (an exit needs a "
             f"supervisor's exit review). {base}"
         ).strip()
-    return raised, len(flags.protected)
+    return raised, protected

@@ -54,6 +54,7 @@ def party(request: Request, party_id: str, ctx: Ctx, db: Db, who: Reader) -> HTM
         view=view,
         chart=chart,
         titles={i.id: i.title for i in default_catalogue().indicators},
+        protection=protection_notes(db, who.org_id, [party_id]).get(party_id),
     )
 
 
