@@ -180,6 +180,9 @@ def test_restitution_pages_are_scoped(world: World) -> None:
     alice = world.login("alice")
     html = alice.get(f"/cases/{case['reference']}/restitution")
     assert html.status_code == 200 and "Restitution schedule" in html.text
+    # the service's CSP refuses inline style: the page links the package's stylesheet instead
+    assert "<style" not in html.text and 'href="/static/restitution.css"' in html.text
+    assert "border-collapse" in alice.get("/static/restitution.css").text
     csv_text = alice.get(f"/cases/{case['reference']}/restitution.csv").text
     assert csv_text.startswith("party_id,wages_in,swept_out,fees,owed")
     assert world.login("bob").get(f"/cases/{case['id']}/restitution").status_code == 404

@@ -82,11 +82,15 @@ def write_evidence_csv(schedule: Schedule, path: Path) -> Path:
     return path
 
 
-def render_schedule_html(schedule: Schedule) -> str:
-    """A printable schedule: totals, one table per victim with its evidence, the notes and the rules."""
+def render_schedule_html(schedule: Schedule, stylesheet: str | None = None) -> str:
+    """A printable schedule: totals, one table per victim with its evidence, the notes and the rules.
+
+    A file on its own carries its style inline; the service passes `stylesheet` (a URL of its own), since its
+    Content-Security-Policy refuses inline style.
+    """
     env = Environment(
         loader=PackageLoader("chainbreaker.remedy", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
     )
     totals = {h: schedule.total(h) for h in ("wages_in", "swept_out", "fees", "diverted", "owed")}
-    return env.get_template("restitution.html.j2").render(s=schedule, totals=totals)
+    return env.get_template("restitution.html.j2").render(s=schedule, totals=totals, stylesheet=stylesheet)

@@ -216,11 +216,12 @@ def exit_review_submit(
 
 
 @router.get("/cases/{ref}/restitution", response_class=HTMLResponse)
-def restitution_page(ref: str, ctx: Ctx, db: Db, who: Reader) -> HTMLResponse:
+def restitution_page(request: Request, ref: str, ctx: Ctx, db: Db, who: Reader) -> HTMLResponse:
     case = workflow.get_case(db, who.org_id, ref)
     with get_engine("duckdb", ctx.workspace) as engine:
         schedule = schedule_for_case(engine, case)
-    return HTMLResponse(render_schedule_html(schedule))
+    style = str(request.url_for("static", path="restitution.css").path)
+    return HTMLResponse(render_schedule_html(schedule, stylesheet=style))
 
 
 @router.get("/cases/{ref}/restitution.csv")
