@@ -5,7 +5,8 @@
 2. A grievance sent anonymously from a phone-sized window about the labour ring's front business is linked
    (the screening matcher's suggestion), escalated to leverage with the client not cooperating and shows in
    the public report; an NGO's referral becomes an account for a demo customer with a list match, whose
-   match is then shown with the referral beside it; closing that account is refused until reviewed; and the
+   match is then shown with the referral beside it; closing that account is refused until reviewed (the review
+   keeps the survivor banked with support, so it stays refused); and the
    next monitoring run reads both: the client's risk is raised with the grievance named, the survivor is
    not scored as a subject.
 """
@@ -239,6 +240,19 @@ def test_grievance_referral_and_exit_on_the_demo_bank_reach_monitoring(demo: Dem
         form={"action": "close_account", "reason": "list match", "csrf_token": token},
     )
     assert refused.status == 409 and "exit review" in refused.text()
+    bank.goto(f"/parties/{survivor}/exit-review")
+    assert "a protected survivor" in bank.locator("p.error").inner_text()
+    bank.select_option("#exit_reason", "sanctions_or_list_match")
+    bank.select_option("#decision", "retain_with_support")
+    bank.fill("#rationale", "the list match is the survivor's trafficker's alias; keep banked with support")
+    bank.click("#exit-review-form button[type=submit]")
+    bank.wait_for_selector("text=Exit review recorded")
+    assert "1 victims or survivors kept banked" in bank.locator("#exit-figures").inner_text()
+    still = bank.request.post(
+        f"/cases/{case_ref}/parties/{survivor}/account-action",
+        form={"action": "close_account", "reason": "list match", "csrf_token": token},
+    )
+    assert still.status == 409, "a review that keeps the survivor banked does not open the exit"
     assert not bank.problems, bank.problems  # type: ignore[attr-defined]
     bank.context.close()
 
