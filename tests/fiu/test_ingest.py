@@ -122,7 +122,7 @@ def test_a_failure_while_loading_leaves_nothing(
     tmp_path: Path, reports_dir: SyntheticExport, shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws = Workspace(tmp_path / "ws")
-    real = store.insert_rows
+    real = store.insert_table
     calls = []
 
     def failing(con, table, rows):  # type: ignore[no-untyped-def]
@@ -131,10 +131,10 @@ def test_a_failure_while_loading_leaves_nothing(
             raise OSError("disk full")
         real(con, table, rows)
 
-    monkeypatch.setattr(store, "insert_rows", failing)
+    monkeypatch.setattr(store, "insert_table", failing)
     with pytest.raises(OSError):
         ingest_files(ws, files(reports_dir)[:20], schema_dir=shared_dir / "spec", workers=1)
-    monkeypatch.setattr(store, "insert_rows", real)
+    monkeypatch.setattr(store, "insert_table", real)
     assert "fiu_reports" in calls
     assert all(not rows for rows in snapshot(ws).values())
 
