@@ -100,6 +100,13 @@ def test_every_malformed_file_is_rejected_with_a_reason(
     for outcome in result.outcomes:
         assert outcome.reason, outcome
         assert expected[outcome.file].lower() in outcome.reason.lower(), outcome
+        if outcome.reason.startswith("not well-formed"):
+            assert "(line " in outcome.reason, outcome  # no element to name: where the parser stopped
+        else:
+            assert outcome.element, outcome  # the element path of what is wrong
+    by_file = {o.file: o for o in result.outcomes}
+    assert by_file["no-filer-ein.xml"].element == "Activity/Party[30]/PartyIdentification"
+    assert by_file["bad-date.xml"].element.endswith("submission_date")
     assert result.rejects_path is not None
     assert len(result.rejects_path.read_text().splitlines()) == len(expected) + 1
     assert snapshot(ws)["fiu_reports"] == []

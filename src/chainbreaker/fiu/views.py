@@ -17,8 +17,9 @@ from chainbreaker.fiu.disseminate import DDL as DISSEMINATION_DDL
 from chainbreaker.fiu.link import LINK_DDL
 from chainbreaker.fiu.store import ensure_tables
 
-#: Most links listed on one case page (a large network has thousands; the strongest rules come first).
-MAX_LINKS = 500
+#: Most links listed on one case page (a large network has hundreds): analyst links first, then the
+#: weakest scores, which are the ones worth a look.
+MAX_LINKS = 100
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class CaseView:
     reports: list[CaseReport]
     persons: list[CasePerson]
     links: list[CaseLink]
+    links_total: int
     decisions: list[Decision]
     disseminations: list[Dissemination]
 
@@ -184,6 +186,12 @@ def case_view(con: duckdb.DuckDBPyConnection, case_id: str) -> CaseView | None:
             [report_ids, report_ids],
         ).fetchall()
     ]
+    total = con.execute(
+        """SELECT count(*) FROM fiu_links l JOIN fiu_parties pa ON pa.party_key = l.party_a
+           JOIN fiu_parties pb ON pb.party_key = l.party_b
+           WHERE list_contains(?, pa.report_id) AND list_contains(?, pb.report_id) AND pa.report_id <> pb.report_id""",
+        [report_ids, report_ids],
+    ).fetchone()
     decisions = [
         Decision(a, b, d, who, reason, at, sa != sb)
         for a, b, d, who, reason, at, sa, sb in con.execute(
@@ -209,4 +217,4 @@ def case_view(con: duckdb.DuckDBPyConnection, case_id: str) -> CaseView | None:
                 [case_id],
             ).fetchall()
         ]
-    return CaseView(case_id, reports, persons, links, decisions, sent)
+    return CaseView(case_id, reports, persons, links, int(total[0]) if total else 0, decisions, sent)
