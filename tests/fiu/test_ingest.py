@@ -174,3 +174,26 @@ def test_any_sequence_of_ingests_equals_one_ingest_of_the_union(
     ingest_files(once, [pool[i] for i in sorted(seen)], workers=1)
     assert snapshot(seq) == snapshot(once)
     shutil.rmtree(root)
+
+
+def test_the_same_files_give_the_same_tables_in_any_process(reports_dir: SyntheticExport) -> None:
+    """Nothing read depends on the process's string hashing (a region chosen among tied cities once did)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys; from pathlib import Path; from chainbreaker.fiu.parse import parse_file; "
+        "print(json.dumps([parse_file(Path(p)).region for p in sys.argv[1:]]))"
+    )
+    fincen = [str(p) for p in files(reports_dir) if "<EFilingBatchXML" in p.read_text()[:400]][:150]
+    assert len(fincen) >= 50
+    regions = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code, *fincen], env=env, capture_output=True, text=True, check=True
+        )
+        regions.append(json.loads(done.stdout))
+    assert regions[0] == regions[1] == regions[2]

@@ -385,7 +385,7 @@ def parse_fincen(root: etree._Element, schema_dir: Path | None) -> ParsedReport:
         period_start=_dt(_ftext(sa, "SuspiciousActivityFromDateText"), "SuspiciousActivity/FromDate"),
         period_end=_dt(_ftext(sa, "SuspiciousActivityToDateText"), "SuspiciousActivity/ToDate"),
         trafficking_type=kind,
-        region=max(set(cities), key=cities.count) if cities else None,
+        region=max(dict.fromkeys(cities), key=cities.count) if cities else None,  # ties: first named
         total_amount=float(total) if total and total.isdigit() else None,
         narrative=narrative,
         parties=parties,

@@ -13,10 +13,6 @@ from datetime import datetime
 
 import duckdb
 
-from chainbreaker.fiu.disseminate import DDL as DISSEMINATION_DDL
-from chainbreaker.fiu.link import LINK_DDL
-from chainbreaker.fiu.store import ensure_tables
-
 #: Most links listed on one case page (a large network has hundreds): analyst links first, then the
 #: weakest scores, which are the ones worth a look.
 MAX_LINKS = 100
@@ -95,18 +91,10 @@ class CaseView:
     disseminations: list[Dissemination]
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> bool:
+def _linked(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the link tables exist (a read-only connection cannot create them)."""
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     return {"fiu_reports", "fiu_resolved", "fiu_links", "fiu_case_reports", "fiu_decisions"} <= names
-
-
-def ensure_all(con: duckdb.DuckDBPyConnection) -> None:
-    """Every FIU table, empty where nothing was loaded yet (for a writable connection)."""
-    ensure_tables(con)
-    for statement in LINK_DDL[:1]:
-        con.execute(statement)
-    con.execute(DISSEMINATION_DDL)
 
 
 def overview(con: duckdb.DuckDBPyConnection) -> Overview:
@@ -133,7 +121,7 @@ def overview(con: duckdb.DuckDBPyConnection) -> Overview:
 
 def case_view(con: duckdb.DuckDBPyConnection, case_id: str) -> CaseView | None:
     """One FIU case as the last `fiu link` left it, or None when the workspace holds no such case."""
-    if not _prepare(con):
+    if not _linked(con):
         return None
     report_ids = [
         r
