@@ -1,7 +1,7 @@
 """The FIU's work in a real browser (Debian chromium through Playwright): an NGO files a report through the
 form; the FIU analyst relinks, opens a case, rejects a link (the decision holds after relinking), sends a
 package of selected reports with a legal basis, reads patterns (charts and tables), a feedback letter and
-the public report.
+the public report. axe-core finds no serious or critical violation on any of these pages.
 
 Skipped like the other browser tests when /usr/bin/chromium is absent, failed instead under
 CHAINBREAKER_REQUIRE_BROWSER=1. Screenshots go to test-artifacts/screenshots/.
@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 from svc_world import PASSWORD, World, make_world
+from test_investigation_browser import accessible
 from test_service_browser import browser, login, pytestmark, shot  # noqa: F401 - browser: the shared fixture
 
 from chainbreaker.core.workspace import Workspace
@@ -56,6 +57,7 @@ def test_ngo_report_then_fiu_analysis(browser, fiu_site) -> None:  # type: ignor
     ngo = _tab(browser, url)
     login(ngo, "nadia")
     ngo.click("nav >> text=Report to the FIU")
+    accessible(ngo)
     ngo.fill("#reference", "SH-2025-9")
     ngo.select_option("#trafficking_type", "labour")
     ngo.fill("#activity_from", "2025-03-01")
@@ -77,9 +79,11 @@ def test_ngo_report_then_fiu_analysis(browser, fiu_site) -> None:  # type: ignor
     fiu.click("#relink-form button[type=submit]")
     assert "Linked again" in fiu.locator("p.flash").inner_text()
     shot(fiu, "40-fiu-home")
+    accessible(fiu)
     # the case with the most reports comes first; open it and reject its weakest link
     fiu.locator("#fiu-cases tbody a").first.click()
     case_url = fiu.url
+    accessible(fiu)
     row = fiu.locator("#case-links tbody tr").filter(has=fiu.locator("form.link-decision")).first
     a, b = row.get_attribute("data-a"), row.get_attribute("data-b")
     row.locator("input[name=reason]").fill("different birth dates in the bank's KYC")
@@ -130,8 +134,10 @@ def test_ngo_report_then_fiu_analysis(browser, fiu_site) -> None:  # type: ignor
     assert fiu.locator("figure svg").count() == 4
     assert fiu.locator("h2", has_text="New indicator combinations").is_visible()
     shot(fiu, "43-fiu-patterns")
+    accessible(fiu)
 
     fiu.goto("/fiu/feedback")
+    accessible(fiu)
     assert fiu.locator("#fiu-letters tbody tr").count() == 7  # six banks and the NGO
     fiu.locator("#fiu-letters a").first.click()
     assert fiu.locator("h1", has_text="Feedback on your human trafficking reports").is_visible()
@@ -145,4 +151,5 @@ def test_ngo_report_then_fiu_analysis(browser, fiu_site) -> None:  # type: ignor
     assert "cells withheld" in report.inner_text() and report.locator("svg").count() == 1
     assert report.locator("td", has_text="–").count() > 0  # suppressed cells shown as withheld
     shot(fiu, "44-fiu-public")
+    accessible(fiu)
     assert fiu.problems == []  # type: ignore[attr-defined]
