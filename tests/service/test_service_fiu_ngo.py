@@ -64,7 +64,7 @@ def test_fiu_analysts_see_patterns_with_charts(tmp_path: Path) -> None:
 
     export = synthetic_reports(tmp_path / "in", MultiBankConfig(reports=60, seed=3))
     ws = Workspace(tmp_path / "fiu")
-    ingest_files(ws, [export.truth_path.parent], workers=1)
+    ingest_files(ws, [export.truth_path.parent], workers=1, org_id="fiu-1")
     world = make_world(ws, tmp_path / "cases.sqlite", with_cases=False)
     with world.app.state.ctx.sessions.begin() as session:
         accounts.add_user(session, "fiu-1", "fatima", PASSWORD, "analyst", "test", "The FIU", "fiu")

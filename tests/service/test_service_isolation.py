@@ -126,9 +126,34 @@ PORTFOLIO_ROUTES = {
     ("POST", "/portfolio/holdings/{holding_id}/engage"),
     ("POST", "/portfolio/upload"),
 }
-#: FIU routes: an NGO's report form sends into the FIU's tables and never reads them back; the patterns page
-#: opens only to FIU members (tests/service/test_service_fiu_ngo.py checks both by organisation kind).
-FIU_ROUTES = {("GET", "/fiu/ngo-report"), ("POST", "/fiu/ngo-report"), ("GET", "/fiu/patterns")}
+#: FIU routes: an NGO's report form sends into the FIU's tables and never reads them back
+#: (tests/service/test_service_fiu_ngo.py); every analysis route opens only to members of the FIU holding the
+#: workspace: tests/service/test_service_fiu.py calls each as another FIU (404), a bank and an NGO (403) and
+#: anonymously (401), and checks nothing changed.
+FIU_ROUTES = {
+    ("GET", "/fiu/ngo-report"),
+    ("POST", "/fiu/ngo-report"),
+    ("GET", "/fiu/patterns"),
+    ("GET", "/fiu"),
+    ("POST", "/fiu/link"),
+    ("GET", "/fiu/cases/{case_id}"),
+    ("POST", "/fiu/cases/{case_id}/decisions"),
+    ("POST", "/fiu/cases/{case_id}/disseminate"),
+    ("GET", "/fiu/packages/{package_id}.{ext}"),
+    ("GET", "/fiu/feedback"),
+    ("GET", "/fiu/feedback/{entity_id}"),
+    ("GET", "/fiu/public"),
+    ("GET", "/fiu/public/{period}/{name}"),
+    ("GET", "/api/v1/fiu/overview"),
+    ("GET", "/api/v1/fiu/cases"),
+    ("GET", "/api/v1/fiu/cases/{case_id}"),
+    ("POST", "/api/v1/fiu/cases/{case_id}/decisions"),
+    ("POST", "/api/v1/fiu/link"),
+    ("POST", "/api/v1/fiu/cases/{case_id}/disseminations"),
+    ("GET", "/api/v1/fiu/patterns"),
+    ("GET", "/api/v1/fiu/feedback"),
+    ("GET", "/api/v1/fiu/public"),
+}
 OWN_NAMESPACE_ROUTES = {
     ("POST", "/api/v1/parties/{party_id}/exit-review"),
     ("GET", "/parties/{party_id}/exit-review"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from chainbreaker.cli.common import WORKSPACE_OPTION, console, out, user_errors, workspace_at
+from chainbreaker.storage.db import DEFAULT_ORG_ID
 
 fiu_app = typer.Typer(
     name="fiu",
@@ -30,6 +31,11 @@ def ingest(
     workspace: Path = WORKSPACE_OPTION,
     schema_dir: Path | None = typer.Option(None, "--schema-dir", help="folder with the FIUs' XSD files"),
     workers: int = typer.Option(2, "--workers", help="parser processes"),
+    org: str = typer.Option(
+        DEFAULT_ORG_ID,
+        "--org",
+        help="the FIU organisation receiving the reports (its members see them in the service)",
+    ),
 ) -> None:
     """Ingest received reports; each file is ingested, a duplicate, or rejected with its reason.
 
@@ -38,7 +44,9 @@ def ingest(
     from chainbreaker.fiu.ingest import ingest_files
 
     with user_errors():
-        result = ingest_files(workspace_at(workspace), paths, schema_dir=schema_dir, workers=workers)
+        result = ingest_files(
+            workspace_at(workspace), paths, schema_dir=schema_dir, workers=workers, org_id=org
+        )
     for o in result.outcomes:
         if o.outcome == "rejected":
             console.print(

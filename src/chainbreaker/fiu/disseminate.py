@@ -10,17 +10,20 @@ recipient never mistakes them for suspects.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from chainbreaker.cases import audit
 from chainbreaker.cases.store import store_session
 from chainbreaker.core.errors import InputError, NotFoundError
 from chainbreaker.core.workspace import Workspace
+from chainbreaker.fiu.store import owner
 from chainbreaker.reports.validate import write_atomic
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.db import DEFAULT_ORG_ID
@@ -49,10 +52,15 @@ def disseminate(
     analyst: str,
     out_dir: Path,
     report_ids: list[str] | None = None,
-    org_id: str = DEFAULT_ORG_ID,
+    org_id: str | None = None,
     url: str | None = None,
+    session: Session | None = None,
 ) -> Package:
-    """Write the package for one FIU case and record it; refuses without a legal basis."""
+    """Write the package for one FIU case and record it; refuses without a legal basis.
+
+    The audit entry goes to `org_id`'s chain (default: the FIU holding the workspace) through `session`
+    when the caller holds one (the service's request), else a session of the workspace's store.
+    """
     if len(legal_basis.strip()) < 5:
         raise InputError(
             "a dissemination needs the legal basis (e.g. 'Art. 53 Directive 2015/849, Egmont request')"
@@ -62,6 +70,7 @@ def disseminate(
     con = workspace.connect()
     try:
         con.execute(DDL)
+        org_id = org_id or owner(con) or DEFAULT_ORG_ID
         in_case = [
             r
             for (r,) in con.execute(
@@ -159,28 +168,10 @@ def disseminate(
             f"<th>filers naming</th></tr>{people}</table></body></html>"
         )
         write_atomic(html_path, html.encode())
-        with store_session(workspace, url) as session:
-            case = session.execute(
-                select(FiuCase).where(FiuCase.org_id == org_id, FiuCase.reference == case_id)
-            ).scalar_one_or_none()
-            if case is not None and case.status == "open":
-                case.status = "disseminated"
-            audit.record(
-                session,
-                org_id,
-                analyst,
-                "fiu.disseminate",
-                "fiu_case",
-                case_id,
-                {
-                    "recipient": recipient,
-                    "legal_basis": legal_basis,
-                    "reports": len(reports),
-                    "persons": len(persons),
-                    "package": package_id,
-                    "sha256": sha,
-                },
-            )
+        held = nullcontext(session) if session is not None else store_session(workspace, url)
+        with held as store:
+            facts = (recipient, legal_basis, len(reports), len(persons), package_id, sha)
+            _record(store, org_id, case_id, analyst, *facts)
         con.execute(
             "INSERT INTO fiu_disseminations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [package_id, case_id, recipient, legal_basis, analyst, [r[0] for r in reports], sha, now],
@@ -188,3 +179,39 @@ def disseminate(
     finally:
         con.close()
     return Package(package_id, xml_path, html_path, len(reports), len(persons), sha)
+
+
+def _record(
+    session: Session,
+    org_id: str,
+    case_id: str,
+    analyst: str,
+    recipient: str,
+    legal_basis: str,
+    n_reports: int,
+    n_persons: int,
+    package_id: str,
+    sha: str,
+) -> None:
+    """Mark the case disseminated and append the package to the FIU's hash-chained audit log."""
+    case = session.execute(
+        select(FiuCase).where(FiuCase.org_id == org_id, FiuCase.reference == case_id)
+    ).scalar_one_or_none()
+    if case is not None and case.status == "open":
+        case.status = "disseminated"
+    audit.record(
+        session,
+        org_id,
+        analyst,
+        "fiu.disseminate",
+        "fiu_case",
+        case_id,
+        {
+            "recipient": recipient,
+            "legal_basis": legal_basis,
+            "reports": n_reports,
+            "persons": n_persons,
+            "package": package_id,
+            "sha256": sha,
+        },
+    )

@@ -25,6 +25,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -38,7 +39,7 @@ from chainbreaker.cases import audit
 from chainbreaker.cases.store import store_session
 from chainbreaker.core.errors import InputError
 from chainbreaker.core.workspace import Workspace
-from chainbreaker.fiu.store import ensure_tables, insert_rows
+from chainbreaker.fiu.store import claim, ensure_tables, insert_rows, owner
 from chainbreaker.screening import ListedEntity, Query, score_pair
 from chainbreaker.screening.algorithm import normalize_all
 from chainbreaker.storage.clock import utcnow
@@ -77,6 +78,7 @@ class Record:
     local_ref: str | None
     accounts: tuple[str, ...]
     address: str | None = None
+    dob: str | None = None  # birth date in ISO form, as the screening matcher takes it
 
 
 @dataclass(frozen=True)
@@ -179,13 +181,14 @@ def load_records(con: duckdb.DuckDBPyConnection) -> list[Record]:
             r[8],
             tuple(r[9] or ()),
             _norm_address(r[10], r[11]),
+            r[5].isoformat() if r[5] else None,
         )
         for r in rows
     ]
 
 
 def _dob(r: Record) -> str | None:
-    return r.birth_date.isoformat() if r.birth_date else None
+    return r.dob
 
 
 def candidate_links(records: Sequence[Record]) -> list[Link]:
@@ -304,22 +307,30 @@ def sync_case_store(
         c.reference: c for c in session.execute(select(FiuCase).where(FiuCase.org_id == org_id)).scalars()
     }
     created = 0
-    for reference, (network_id, entities, n_reports, persons, report_ids) in sorted(cases.items()):
+    for reference, (network_id, entities, n_reports, persons, _) in sorted(cases.items()):
         case = existing.get(reference)
         if case is None:
             case = FiuCase(org_id=org_id, reference=reference, network_id=network_id, status="open")
             session.add(case)
+            existing[reference] = case
             created += 1
         case.entities, case.reports, case.persons = entities, n_reports, persons
-        session.flush()
-        held = {
-            r.report_id: r
-            for r in session.execute(select(FiuCaseReport).where(FiuCaseReport.case_id == case.id)).scalars()
-        }
-        for rid in set(report_ids) - set(held):
-            session.add(FiuCaseReport(case_id=case.id, report_id=rid))
-        for rid in set(held) - set(report_ids):
-            session.delete(held[rid])
+    session.flush()  # one flush for all cases: new ones get their ids
+    held: dict[int, dict[str, FiuCaseReport]] = defaultdict(dict)
+    for row in session.execute(
+        select(FiuCaseReport)
+        .join(FiuCase, FiuCase.id == FiuCaseReport.case_id)
+        .where(FiuCase.org_id == org_id)
+    ).scalars():
+        held[row.case_id][row.report_id] = row
+    for reference, (*_, report_ids) in cases.items():
+        case = existing[reference]
+        mine = held.get(case.id, {})
+        session.add_all(
+            FiuCaseReport(case_id=case.id, report_id=rid) for rid in sorted(set(report_ids) - set(mine))
+        )
+        for rid in set(mine) - set(report_ids):
+            session.delete(mine[rid])
     if created:
         audit.record(session, org_id, actor, "fiu.link", "fiu_cases", org_id, {"new_cases": created})
     return created
@@ -329,14 +340,21 @@ def link_workspace(
     workspace: Workspace,
     out: Path | None = None,
     *,
-    org_id: str = DEFAULT_ORG_ID,
+    org_id: str | None = None,
     actor: str = "cli",
     url: str | None = None,
+    session: Session | None = None,
 ) -> LinkResult:
-    """Resolve every filed party, store links, persons, networks and cross-filer cases; optionally write CSV."""
+    """Resolve every filed party, store links, persons, networks and cross-filer cases; optionally write CSV.
+
+    Cases go to the case store of `org_id` (default: the FIU holding the workspace), through `session`
+    when the caller holds one (the service's request), else a session of the workspace's store.
+    """
     con = workspace.connect()
     try:
         ensure_tables(con)
+        org_id = org_id or owner(con) or DEFAULT_ORG_ID
+        claim(con, org_id)
         for statement in LINK_DDL:
             con.execute(statement)
         records = load_records(con)
@@ -393,22 +411,18 @@ def link_workspace(
             write_subjects_csv(con, out)
     finally:
         con.close()
-    with store_session(workspace, url) as session:
-        sync_case_store(
-            session,
-            org_id,
-            {
-                "FIU-" + net_ids[n][2:]: (
-                    net_ids[n],
-                    len(entities_of[n]),
-                    len(reports_of[n]),
-                    len(persons_of[n]),
-                    sorted(reports_of[n]),
-                )
-                for n in cases
-            },
-            actor,
+    wanted = {
+        "FIU-" + net_ids[n][2:]: (
+            net_ids[n],
+            len(entities_of[n]),
+            len(reports_of[n]),
+            len(persons_of[n]),
+            sorted(reports_of[n]),
         )
+        for n in cases
+    }
+    with nullcontext(session) if session is not None else store_session(workspace, url) as store:
+        sync_case_store(store, org_id, wanted, actor)
     return LinkResult(
         len(records), len(links), len(set(resolved.values())), len(reports_of), len(cases), resolved
     )

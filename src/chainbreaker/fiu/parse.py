@@ -18,6 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -132,11 +133,20 @@ def _narrative_facts(narrative: str) -> tuple[str, list[str], dict[str, int]]:
     return kind, flags, channels
 
 
-def _validate(root: etree._Element, schema_file: str, dotnet: bool, schema_dir: Path | None) -> str | None:
+@lru_cache(maxsize=32)
+def _schema_path(schema_file: str, schema_dir: Path | None) -> Path | None:
+    """Where the XSD is, looked up once per process: the lookup reads the settings (environment, .env),
+    which cost more than validating a report when done for each of 20,000 files."""
     try:
-        schema = find_schema(schema_file, schema_dir)
+        return find_schema(schema_file, schema_dir)
     except ConfigurationError:
-        return None  # no schema at hand: structural checks below still apply
+        return None  # no schema at hand: structural checks still apply
+
+
+def _validate(root: etree._Element, schema_file: str, dotnet: bool, schema_dir: Path | None) -> str | None:
+    schema = _schema_path(schema_file, schema_dir)
+    if schema is None:
+        return None
     compiled = load_schema(schema, dotnet)
     if not compiled.validate(etree.ElementTree(root)):
         log: Any = compiled.error_log  # the stubs declare _ErrorLog empty; at run time it is a sequence
@@ -375,7 +385,7 @@ def parse_fincen(root: etree._Element, schema_dir: Path | None) -> ParsedReport:
         period_start=_dt(_ftext(sa, "SuspiciousActivityFromDateText"), "SuspiciousActivity/FromDate"),
         period_end=_dt(_ftext(sa, "SuspiciousActivityToDateText"), "SuspiciousActivity/ToDate"),
         trafficking_type=kind,
-        region=max(set(cities), key=cities.count) if cities else None,
+        region=max(dict.fromkeys(cities), key=cities.count) if cities else None,  # ties: first named
         total_amount=float(total) if total and total.isdigit() else None,
         narrative=narrative,
         parties=parties,

@@ -74,6 +74,16 @@ class ServiceContext:
         finally:
             con.close()
 
+    def check_writable(self) -> None:
+        """Open and close a writable connection, so a write that would wait on another process fails early
+        as a 503 instead of failing halfway (FIU relinking, decisions, disseminations write the workspace)."""
+        try:
+            self.workspace.connect(settings=self.settings).close()
+        except duckdb.IOException as exc:
+            raise WorkspaceBusyError(
+                "the workspace is being written by another process; retry shortly"
+            ) from exc
+
     def _mtime(self) -> float:
         try:
             return self.workspace.duckdb_path.stat().st_mtime

@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from chainbreaker.service.api import alerts as api_alerts
 from chainbreaker.service.api import cases as api_cases
 from chainbreaker.service.api import dashboard as api_dashboard
+from chainbreaker.service.api import fiu as api_fiu
 from chainbreaker.service.api import hub as api_hub
 from chainbreaker.service.api import indicators as api_indicators
 from chainbreaker.service.api import investigate as api_investigate
@@ -20,6 +21,7 @@ from chainbreaker.service.web import alerts as web_alerts
 from chainbreaker.service.web import auth as web_auth
 from chainbreaker.service.web import cases as web_cases
 from chainbreaker.service.web import fiu as web_fiu
+from chainbreaker.service.web import fiu_analysis as web_fiu_analysis
 from chainbreaker.service.web import grievances as web_grievances
 from chainbreaker.service.web import investigate as web_investigate
 from chainbreaker.service.web import pages as web_pages
@@ -51,6 +53,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     api_portfolio.disclosure_router,
     web_portfolio.router,
     web_fiu.router,
+    api_fiu.router,
+    web_fiu_analysis.router,
 )
 
 

@@ -14,7 +14,8 @@ from chainbreaker.core.organisations import OrgKind
 from chainbreaker.fiu.ngo import NgoReportIn, submit
 from chainbreaker.fiu.patterns import analyse as read_patterns
 from chainbreaker.fiu.patterns_report import charts
-from chainbreaker.service.deps import Ctx, CurrentPrincipal, Db, Reader
+from chainbreaker.service.deps import Ctx, CurrentPrincipal, Db
+from chainbreaker.service.fiu import FiuReader
 from chainbreaker.service.security.principal import Principal
 from chainbreaker.service.web.render import page
 from chainbreaker.storage.clock import utcnow
@@ -31,10 +32,8 @@ def _ngo_member(who: Principal) -> Principal:
 
 
 @router.get("/fiu/patterns", response_class=HTMLResponse)
-def patterns_page(request: Request, ctx: Ctx, who: Reader) -> HTMLResponse:
+def patterns_page(request: Request, ctx: Ctx, who: FiuReader) -> HTMLResponse:
     """Trends, unusual months and new indicator combinations for the FIU's analysts."""
-    if who.org_kind != OrgKind.FIU.value:
-        raise PermissionDeniedError("pattern analysis of received reports is for FIU members")
     with ctx.duckdb() as con:
         found = read_patterns(con)
     return page(
