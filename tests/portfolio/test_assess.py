@@ -183,22 +183,29 @@ def test_real_lista_suja_names_under_variants_are_found(
     assert min(table[f"L-{i}"]["score"] for i in range(5)) > max(table[f"P-{i}"]["score"] for i in range(10))
 
 
-def test_forked_screening_gives_the_same_hits_as_one_process(
-    demo: tuple[Workspace, Path, Screener], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("forked", [False, True])
+def test_batch_screening_gives_the_hits_of_one_call_per_issuer(
+    demo: tuple[Workspace, Path, Screener], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
 ) -> None:
+    """The issuers go to the SQL-blocked batch job together; each gets exactly what `screen` gives it."""
     from chainbreaker.portfolio import assess as assess_module
     from chainbreaker.portfolio.holdings import read_holdings
+    from chainbreaker.screening import job
 
     _ws, _root, screener = demo
-    holdings = read_holdings(
-        write_demo_holdings(tmp_path / "h.csv", [(f"X-{i}", n) for i, n in enumerate(PLANTED)])
-    ).holdings
-    serial, n1 = assess_module.screen_issuers(holdings, screener, workers=1)
-    monkeypatch.setattr(assess_module, "PARALLEL_MIN", 2)
-    forked, n2 = assess_module.screen_issuers(holdings, screener, workers=2)
-    assert n1 == n2 == len(holdings) and set(serial) == {"X-0", "X-1", "X-2"}
-    assert {k: [m.entity_id for m in v] for k, v in serial.items()} == {
-        k: [m.entity_id for m in v] for k, v in forked.items()
+    names = [(f"X-{i}", n) for i, n in enumerate(PLANTED)] + [("X-3", PLANTED[0].upper())]
+    holdings = read_holdings(write_demo_holdings(tmp_path / "h.csv", names)).holdings
+    if forked:
+        monkeypatch.setattr(job, "PARALLEL_MIN", 2)
+    batch, screened = assess_module.screen_issuers(holdings, screener)
+    assert screened == len(holdings) and {"X-0", "X-1", "X-2", "X-3"} <= set(batch)
+    one_by_one = {
+        h.holding_id: hits
+        for h in holdings
+        if (hits := screener.screen(assess_module._query(h.holding_id, h), limit=5))
+    }
+    assert {k: [(m.entity_id, m.score) for m in v] for k, v in batch.items()} == {
+        k: [(m.entity_id, m.score) for m in v] for k, v in one_by_one.items()
     }
 
 
