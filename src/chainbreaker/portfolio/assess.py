@@ -12,7 +12,7 @@ import csv
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -114,10 +114,15 @@ def assess_portfolio(
     signals: SignalSource = no_signals,
     screener: Screener | None = None,
     tables: RiskTables | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> PortfolioReport:
-    """Assess a holdings file against the workspace's registry and write every output into `out_dir`."""
+    """Assess a holdings file against the workspace's registry and write every output into `out_dir`.
+
+    `progress` is told each stage as it starts (the service shows it while a large upload runs)."""
+    say = progress or (lambda _stage: None)
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
+    say("reading the holdings")
     read = read_holdings(holdings) if isinstance(holdings, Path) else holdings
     seconds["read"] = time.perf_counter() - clock
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -128,17 +133,21 @@ def assess_portfolio(
             file=str(holdings) if isinstance(holdings, Path) else None,
         )
     t = time.perf_counter()
+    say(f"loading the lists and risk tables ({len(read.holdings)} holdings accepted)")
     tables = tables if tables is not None else RiskTables.from_workspace(workspace)
     screener = screener if screener is not None else load_screener(workspace, threshold)
     seconds["load_lists"] = time.perf_counter() - t
     t = time.perf_counter()
+    say(f"screening the issuers of {len(read.holdings)} holdings")
     direct, screened = screen_issuers(read.holdings, screener, threshold)
     seconds["screen"] = time.perf_counter() - t
     t = time.perf_counter()
+    say("scoring")
     risks = score_holdings(read.holdings, tables, direct, signals(read.holdings))
     risks.sort(key=lambda r: (-r.score, r.holding.holding_id))
     seconds["score"] = time.perf_counter() - t
     t = time.perf_counter()
+    say("writing the outputs")
     previous = _previous(out_dir)
     changes = _write_changes(out_dir, risks, previous)
     missing = tables.missing() + ([] if screener is not None else ["registry lists (no listing screened)"])
