@@ -221,3 +221,75 @@ def test_portfolio_demo_command_runs_end_to_end(tmp_path: Path) -> None:
     assert "severe 3" in result.output
     rows = list(csv.DictReader((tmp_path / "out" / "holdings_risk.csv").open(encoding="utf-8")))
     assert {r["holding_id"] for r in rows[:3]} == {"H-101", "H-102", "H-103"}
+
+
+def test_real_ofac_companies_under_variants_outrank_their_country_and_sector_peers(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    """The ranking target on the real OFAC SDN list: companies written as a data vendor might (title case,
+    no punctuation, one transposition), as issuers and as the parent of an unlisted subsidiary, rank above
+    every unlisted holding of their country and sector group in the Parquet output."""
+    import unicodedata
+
+    ws = Workspace(tmp_path / "ofac")
+    load_source(ws, "us_ofac_sdn", shared_dir / "data/ofac_sdn")
+    load_source(ws, "walkfree_gsi", write_demo_gsi(tmp_path / "gsi.csv"))
+    screener = load_screener(ws)
+    assert screener is not None
+    picked = [
+        e
+        for e in screener.index.entities
+        if e.schema in ("Company", "Organization")
+        and len(e.caption) > 14
+        and e.countries
+        and e.countries[0].lower() in ("ir", "ru", "cn", "ae", "sy", "kp")
+        and e.caption.replace(" ", "").isalpha()
+    ][:6]
+    assert len(picked) == 6
+    rows = []
+    for i, entity in enumerate(picked):
+        text = unicodedata.normalize("NFKD", entity.caption).encode("ascii", "ignore").decode().title()
+        text = text[:5] + text[6] + text[5] + text[7:]  # one transposition
+        country = entity.countries[0].upper()
+        rows.append([f"L-{i}", text, country, country, "NAICS 3344", "", "1000", "USD", ""])
+        rows.append(
+            [
+                f"S-{i}",
+                f"Unlisted Subsidiary {i} Trading",
+                country,
+                country,
+                "NAICS 3344",
+                "",
+                "1",
+                "USD",
+                f"L-{i}",
+            ]
+        )
+        rows += [
+            [
+                f"P-{i}-{k}",
+                f"Ordinary Peer {i} {k} Components",
+                country,
+                f"{country};KP",
+                "NAICS 3344",
+                "Cotton",
+                "1",
+                "USD",
+                "",
+            ]
+            for k in range(5)
+        ]
+    assess_portfolio(_holdings(tmp_path / "h.csv", rows), ws, tmp_path / "out", screener=screener)
+    table = pq.read_table(tmp_path / "out" / "holdings_risk.parquet").to_pylist()
+    by_id = {r["holding_id"]: r for r in table}
+    for i in range(6):
+        assert by_id[f"L-{i}"]["listing_dataset"] == "us_ofac_sdn", by_id[f"L-{i}"]["reasons"]
+        assert by_id[f"S-{i}"]["listing_relation"] == "parent"
+    for r in table:
+        if r["listed"]:
+            peers = [
+                p
+                for p in table
+                if not p["listed"] and (p["country"], p["sector_group"]) == (r["country"], r["sector_group"])
+            ]
+            assert peers and r["score"] > max(p["score"] for p in peers)
