@@ -1,7 +1,7 @@
 """Portfolio assessment at scale: 100,000 holdings, screening included, against a country-only baseline.
 
 Builds (untimed) a workspace with real lists from ../shared (OFAC SDN, UN, Lista Suja 2026) and the real
-risk tables (GSI 2023 + 2018, ILAB 2022), writes a synthetic book of N holdings with a fixed seed in which
+risk tables (GSI 2023 CSV + Walk Free's GSI 2018 workbook, ILAB 2022), writes a synthetic book of N holdings with a fixed seed in which
 KNOWN_BAD issuers are real listed companies written as a data vendor might (case, accents, legal form,
 one typo), then times `chainbreaker portfolio assess` end to end, each run in a fresh process as a user
 runs it (start-up, read, build the screening index, screen every distinct issuer in one batch, score,
@@ -124,7 +124,7 @@ def build_workspace(ws: Workspace) -> None:
     folder.mkdir(exist_ok=True)
     for name in (
         "Global_Slavery_Index_2023.csv",
-        "gsi_2018_prevalence_vulnerability_government_response.csv",
+        "FINAL-GSI-2018-DATA-G20-AND-FISHING.xlsx",  # Walk Free's own workbook, as a user would load it
     ):
         (folder / name).write_bytes((data / "walkfree_gsi" / name).read_bytes())
     load_source(ws, "walkfree_gsi", folder)
