@@ -183,22 +183,29 @@ def test_real_lista_suja_names_under_variants_are_found(
     assert min(table[f"L-{i}"]["score"] for i in range(5)) > max(table[f"P-{i}"]["score"] for i in range(10))
 
 
-def test_forked_screening_gives_the_same_hits_as_one_process(
-    demo: tuple[Workspace, Path, Screener], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("forked", [False, True])
+def test_batch_screening_gives_the_hits_of_one_call_per_issuer(
+    demo: tuple[Workspace, Path, Screener], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
 ) -> None:
+    """The issuers go to the SQL-blocked batch job together; each gets exactly what `screen` gives it."""
     from chainbreaker.portfolio import assess as assess_module
     from chainbreaker.portfolio.holdings import read_holdings
+    from chainbreaker.screening import job
 
     _ws, _root, screener = demo
-    holdings = read_holdings(
-        write_demo_holdings(tmp_path / "h.csv", [(f"X-{i}", n) for i, n in enumerate(PLANTED)])
-    ).holdings
-    serial, n1 = assess_module.screen_issuers(holdings, screener, workers=1)
-    monkeypatch.setattr(assess_module, "PARALLEL_MIN", 2)
-    forked, n2 = assess_module.screen_issuers(holdings, screener, workers=2)
-    assert n1 == n2 == len(holdings) and set(serial) == {"X-0", "X-1", "X-2"}
-    assert {k: [m.entity_id for m in v] for k, v in serial.items()} == {
-        k: [m.entity_id for m in v] for k, v in forked.items()
+    names = [(f"X-{i}", n) for i, n in enumerate(PLANTED)] + [("X-3", PLANTED[0].upper())]
+    holdings = read_holdings(write_demo_holdings(tmp_path / "h.csv", names)).holdings
+    if forked:
+        monkeypatch.setattr(job, "PARALLEL_MIN", 2)
+    batch, screened = assess_module.screen_issuers(holdings, screener)
+    assert screened == len(holdings) and {"X-0", "X-1", "X-2", "X-3"} <= set(batch)
+    one_by_one = {
+        h.holding_id: hits
+        for h in holdings
+        if (hits := screener.screen(assess_module._query(h.holding_id, h), limit=5))
+    }
+    assert {k: [(m.entity_id, m.score) for m in v] for k, v in batch.items()} == {
+        k: [(m.entity_id, m.score) for m in v] for k, v in one_by_one.items()
     }
 
 
@@ -214,3 +221,75 @@ def test_portfolio_demo_command_runs_end_to_end(tmp_path: Path) -> None:
     assert "severe 3" in result.output
     rows = list(csv.DictReader((tmp_path / "out" / "holdings_risk.csv").open(encoding="utf-8")))
     assert {r["holding_id"] for r in rows[:3]} == {"H-101", "H-102", "H-103"}
+
+
+def test_real_ofac_companies_under_variants_outrank_their_country_and_sector_peers(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    """The ranking target on the real OFAC SDN list: companies written as a data vendor might (title case,
+    no punctuation, one transposition), as issuers and as the parent of an unlisted subsidiary, rank above
+    every unlisted holding of their country and sector group in the Parquet output."""
+    import unicodedata
+
+    ws = Workspace(tmp_path / "ofac")
+    load_source(ws, "us_ofac_sdn", shared_dir / "data/ofac_sdn")
+    load_source(ws, "walkfree_gsi", write_demo_gsi(tmp_path / "gsi.csv"))
+    screener = load_screener(ws)
+    assert screener is not None
+    picked = [
+        e
+        for e in screener.index.entities
+        if e.schema in ("Company", "Organization")
+        and len(e.caption) > 14
+        and e.countries
+        and e.countries[0].lower() in ("ir", "ru", "cn", "ae", "sy", "kp")
+        and e.caption.replace(" ", "").isalpha()
+    ][:6]
+    assert len(picked) == 6
+    rows = []
+    for i, entity in enumerate(picked):
+        text = unicodedata.normalize("NFKD", entity.caption).encode("ascii", "ignore").decode().title()
+        text = text[:5] + text[6] + text[5] + text[7:]  # one transposition
+        country = entity.countries[0].upper()
+        rows.append([f"L-{i}", text, country, country, "NAICS 3344", "", "1000", "USD", ""])
+        rows.append(
+            [
+                f"S-{i}",
+                f"Unlisted Subsidiary {i} Trading",
+                country,
+                country,
+                "NAICS 3344",
+                "",
+                "1",
+                "USD",
+                f"L-{i}",
+            ]
+        )
+        rows += [
+            [
+                f"P-{i}-{k}",
+                f"Ordinary Peer {i} {k} Components",
+                country,
+                f"{country};KP",
+                "NAICS 3344",
+                "Cotton",
+                "1",
+                "USD",
+                "",
+            ]
+            for k in range(5)
+        ]
+    assess_portfolio(_holdings(tmp_path / "h.csv", rows), ws, tmp_path / "out", screener=screener)
+    table = pq.read_table(tmp_path / "out" / "holdings_risk.parquet").to_pylist()
+    by_id = {r["holding_id"]: r for r in table}
+    for i in range(6):
+        assert by_id[f"L-{i}"]["listing_dataset"] == "us_ofac_sdn", by_id[f"L-{i}"]["reasons"]
+        assert by_id[f"S-{i}"]["listing_relation"] == "parent"
+    for r in table:
+        if r["listed"]:
+            peers = [
+                p
+                for p in table
+                if not p["listed"] and (p["country"], p["sector_group"]) == (r["country"], r["sector_group"])
+            ]
+            assert peers and r["score"] > max(p["score"] for p in peers)

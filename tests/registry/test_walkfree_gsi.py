@@ -75,3 +75,37 @@ def test_the_shared_gsi_files_load_as_one_edition(
         and kp.vulnerability_source == "GSI 2018"
     )
     assert len([c for c in tables.countries.values() if c.prevalence is not None]) >= 160
+
+
+def test_the_2018_workbook_gives_vulnerability_and_g20_at_risk_imports(
+    shared_dir: Path, workspace: Workspace, tmp_path: Path
+) -> None:
+    """Walk Free's own GSI 2018 workbook (not our CSV derived from it) beside the 2023 prevalence table:
+    vulnerability from 2018, prevalence from 2023, and the G20 sheet's products as goods facts."""
+    folder = tmp_path / "gsi"
+    folder.mkdir()
+    for name in ("Global_Slavery_Index_2023.csv", "FINAL-GSI-2018-DATA-G20-AND-FISHING.xlsx"):
+        (folder / name).write_bytes((shared_dir / "data/walkfree_gsi" / name).read_bytes())
+    report = load_source(workspace, "walkfree_gsi", folder)
+    assert report.rejected == 0, report.reject_reasons
+    tables = RiskTables.from_workspace(workspace)
+    kp, cf = tables.countries["kp"], tables.countries["cf"]
+    assert (kp.prevalence, kp.prevalence_source) == (104.6, "GSI 2023")
+    assert (kp.vulnerability, kp.vulnerability_source) == (73.3, "GSI 2018")
+    assert cf.vulnerability == 100.0  # the workbook's maximum (Central African Republic)
+    assert len([c for c in tables.countries.values() if c.vulnerability is not None]) == 167
+    laptops = tables.goods[(("laptop",), "cn")]
+    assert laptops.kinds == ("gsi_at_risk_import",) and laptops.source == "GSI 2018"
+    assert (("cocoa",), "ci") in tables.goods and (("cotton",), "uz") in tables.goods
+    assert (("mobile", "phone"), "my") in tables.goods  # 'LAPTOPS, COMPUTERS & MOBILE PHONES' split
+
+
+def test_a_workbook_without_the_country_sheet_is_refused(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet A"  # type: ignore[union-attr]
+    book.save(path)
+    with pytest.raises(InputError, match="no sheet 'Global prev, vuln, govt table'"):
+        read(path, "walkfree_gsi")

@@ -112,6 +112,8 @@ PORTFOLIO_ROUTES = {
     ("GET", "/api/v1/portfolio/engagements"),
     ("GET", "/api/v1/portfolio/holdings"),
     ("GET", "/api/v1/portfolio/holdings/{holding_id}"),
+    ("GET", "/api/v1/portfolio/job"),
+    ("GET", "/api/v1/portfolio/rejects"),
     ("GET", "/portfolio"),
     ("GET", "/portfolio/holdings/{holding_id}"),
     ("POST", "/api/v1/disclosure/assessments"),

@@ -109,6 +109,34 @@ def test_a_bad_upload_is_answered_with_the_reason(fund: World) -> None:
     assert r.status_code == 422 and "missing required column" in r.text
 
 
+def test_api_upload_in_the_background_with_rejects(fund: World, tmp_path: Path) -> None:
+    import time
+
+    api = fund.api("ivy")
+    holdings = write_demo_holdings(tmp_path / "h.csv", [("H-101", "Fazenda Boa Vista Agropecuária")])
+    data = holdings.read_bytes() + b"H-900,Bad Row Co,BR,,,,-5,USD,\n"
+    r = api.post(
+        "/api/v1/portfolio/assessments",
+        params={"background": "true"},
+        files={"file": ("h.csv", data, "text/csv")},
+    )
+    assert r.status_code == 202 and r.json()["state"] == "running"
+    for _ in range(300):
+        state = api.get("/api/v1/portfolio/job").json()
+        if state["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["state"] == "done" and (state["accepted"], state["rejected"]) == (13, 1), state
+    assert api.get("/api/v1/portfolio/rejects").json() == [
+        {
+            "row": "15",
+            "holding_id": "H-900",
+            "column": "exposure",
+            "reason": "exposure must be a finite number ≥ 0",
+        }
+    ]
+
+
 def test_ngos_and_other_organisations_are_kept_out(fund: World) -> None:
     assert fund.api("nora").get("/api/v1/portfolio").status_code == 403
     assert fund.login("nora").get("/portfolio").status_code == 403
@@ -153,3 +181,60 @@ def test_another_organisation_cannot_touch_an_engagement(fund: World) -> None:
         assert response.status_code == 404, path
     assert browser.get("/portfolio/holdings/H-101").status_code == 404
     assert api.get("/api/v1/portfolio/holdings/H-101").json()["engagement"] == before
+
+
+def test_a_long_upload_runs_in_the_background_with_its_progress(
+    fund: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request does not wait for a large book: the page shows the stage, a second upload is refused
+    while it runs, and the result appears when it ends."""
+    import threading
+    import time
+
+    from chainbreaker.portfolio import runs
+    from chainbreaker.service.web import portfolio as web
+
+    release = threading.Event()
+    real = runs.assess_upload
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["progress"]("screening the issuers of 13 holdings")
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "assess_upload", slow)
+    monkeypatch.setattr(web, "WAIT_SECONDS", 0.2)
+    holdings = write_demo_holdings(tmp_path / "h.csv", [("H-101", "Fazenda Boa Vista Agropecuária")])
+    browser = fund.login("ivy")
+    page = browser.get("/portfolio")
+    files = {"file": ("big.csv", holdings.read_bytes(), "text/csv")}
+    sent = browser.post(
+        "/portfolio/upload", data={"csrf_token": csrf_of(page.text)}, files=files, follow_redirects=False
+    )
+    assert sent.status_code == 303
+    running = browser.get("/portfolio").text
+    assert "Assessment running" in running and "big.csv: screening the issuers of 13 holdings" in running
+    again = browser.post("/portfolio/upload", data={"csrf_token": csrf_of(running)}, files=files)
+    assert again.status_code == 409 and "still running" in again.text
+    release.set()
+    for _ in range(100):
+        state = runs.read_job(fund.workspace, "fund-a")
+        if state and state["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert state is not None and state["state"] == "done" and state["accepted"] == 13
+    assert "Last upload big.csv: assessed in" in browser.get("/portfolio").text
+
+
+def test_a_file_without_usable_rows_fails_with_its_rejects_shown(fund: World) -> None:
+    browser = fund.login("ivy")
+    page = browser.get("/portfolio")
+    bad = b"holding_id,issuer_name,domicile\nB-1,Acme Ltd,Atlantis\nB-2,,BR\n"
+    sent = browser.post(
+        "/portfolio/upload",
+        data={"csrf_token": csrf_of(page.text)},
+        files={"file": ("bad.csv", bad, "text/csv")},
+    )
+    assert sent.status_code == 200
+    assert "bad.csv: no usable holding (2 rows read, 2 rejected" in sent.text
+    assert "country not recognised: &#39;Atlantis&#39;" in sent.text and "empty issuer_name" in sent.text

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from chainbreaker.cli.common import WORKSPACE_OPTION, console, out, user_errors, workspace_at
+from chainbreaker.screening import DEFAULT_THRESHOLD
 
 portfolio_app = typer.Typer(
     name="portfolio",
@@ -70,7 +71,9 @@ def assess(
     ],
     workspace: Path = WORKSPACE_OPTION,
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the outputs")] = Path("portfolio-risk"),
-    threshold: Annotated[float, typer.Option(help="screening match threshold")] = 0.8,
+    threshold: Annotated[
+        float, typer.Option(help="screening match threshold (default: screening's, as the library uses)")
+    ] = DEFAULT_THRESHOLD,
     engage: Annotated[
         str | None, typer.Option("--engage", help="open engagements for holdings at or above this band")
     ] = None,

@@ -86,24 +86,45 @@ def sector_code(text: str) -> tuple[str | None, str]:
 @lru_cache(maxsize=65536)
 def match_sectors(sector: str | None, goods: tuple[str, ...]) -> tuple[tuple[Sector, str], ...]:
     """The high-risk sectors a holding's sector code, sector words or goods select, with what selected each
-    (cached: a book repeats the same sector codes and goods many times)."""
+    (cached, and built from per-code and per-good look-ups that are cached too: a book repeats the same
+    sector codes and goods in ever new combinations)."""
     found: dict[str, tuple[Sector, str]] = {}
     system, code = sector_code(sector) if sector else (None, "")
-    text_words = words(sector) if sector and not code else ()
-    good_words = [words(g) for g in goods]
+    codes = _code_hits(system, code) if code else {}
+    text_hits = _phrase_hits(words(sector)) if sector and not code else frozenset()
+    good_hits = [_phrase_hits(words(g)) for g in goods]
     for item in sectors():
-        if code:
-            for sys_name, prefixes in (("naics", item.naics), ("isic", item.isic)):
-                if system in (None, sys_name) and any(code.startswith(p) for p in prefixes):
-                    found.setdefault(item.id, (item, f"sector code {sys_name.upper()} {code}"))
-        for phrase in item.words:
-            needle = words(phrase)
-            if text_words and _contains(text_words, needle):
+        if item.id in codes:
+            found.setdefault(item.id, (item, f"sector code {codes[item.id].upper()} {code}"))
+        for at in range(len(item.words)):
+            if (item.id, at) in text_hits:
                 found.setdefault(item.id, (item, f"sector '{sector}'"))
-            for good, gw in zip(goods, good_words, strict=True):
-                if _contains(gw, needle):
+            for good, hits in zip(goods, good_hits, strict=True):
+                if (item.id, at) in hits:
                     found.setdefault(item.id, (item, f"good '{good}'"))
     return tuple(found.values())
+
+
+@lru_cache(maxsize=4096)
+def _code_hits(system: str | None, code: str) -> dict[str, str]:
+    """Sector id -> the code system ('naics'|'isic') whose prefix list the code falls in (the first one)."""
+    out: dict[str, str] = {}
+    for item in sectors():
+        for sys_name, prefixes in (("naics", item.naics), ("isic", item.isic)):
+            if system in (None, sys_name) and any(code.startswith(p) for p in prefixes):
+                out.setdefault(item.id, sys_name)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _phrase_hits(text_words: tuple[str, ...]) -> frozenset[tuple[str, int]]:
+    """(sector id, phrase position) of every sector phrase found in these words."""
+    return frozenset(
+        (item.id, at)
+        for item in sectors()
+        for at, phrase in enumerate(item.words)
+        if _contains(text_words, words(phrase))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +156,8 @@ class RiskTables:
     goods: dict[tuple[tuple[str, ...], str], GoodsFinding] = field(default_factory=dict)
     goods_elsewhere: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     editions: dict[str, str] = field(default_factory=dict)
+    #: Each country's component value and sentence once worked out (filled by `scoring`).
+    country_memo: dict[str, tuple[float, str] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_workspace(cls, workspace: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> RiskTables:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from chainbreaker.portfolio.holdings import Holding
@@ -119,9 +120,12 @@ class HoldingRisk:
     links: list[ListingLink] = field(default_factory=list)
     components: dict[str, float] = field(default_factory=dict)
     inherent: float = 0.0
+    #: The riskiest high-risk sector the holding falls in (the heat map's row), else 'Other sectors'.
+    sector_group: str = "Other sectors"
 
-    @property
+    @cached_property
     def reasons(self) -> list[str]:
+        """The contributions as sentences, largest first (built once: the CSV, Parquet and pages reuse it)."""
         ordered = sorted(self.contributions, key=lambda c: -c.amount)
         return [f"{c.reason} (+{c.amount:.3f})" for c in ordered if c.amount > 0 or c.component == "listing"]
 
@@ -131,24 +135,36 @@ def country_component(holding: Holding, tables: RiskTables) -> tuple[float, str]
     vulnerability (0-100), averaged over those the tables give."""
     best, reason = 0.0, ""
     for code in holding.all_countries:
-        figures = tables.countries.get(code)
-        if figures is None:
-            continue
-        parts, text = [], []
-        same = figures.prevalence_source == figures.vulnerability_source
-        if figures.prevalence is not None:
-            parts.append(min(1.0, figures.prevalence / PREVALENCE_FULL))
-            src = "" if same else f" ({figures.prevalence_source})"
-            text.append(f"prevalence {figures.prevalence:g} per 1,000{src}")
-        if figures.vulnerability is not None:
-            parts.append(figures.vulnerability / 100.0)
-            src = "" if same else f" ({figures.vulnerability_source})"
-            text.append(f"vulnerability {figures.vulnerability:.0f}/100{src}")
-        value = sum(parts) / len(parts) if parts else 0.0
-        if value > best or not reason:
-            tail = f" ({figures.prevalence_source or figures.vulnerability_source})" if same else ""
-            best, reason = value, f"country {code.upper()}: " + ", ".join(text) + tail
+        found = _country_value(tables, code)
+        if found is not None and (found[0] > best or not reason):
+            best, reason = found
     return best, reason
+
+
+def _country_value(tables: RiskTables, code: str) -> tuple[float, str] | None:
+    """One country's value and sentence, worked out once per country and kept on the tables (a book of
+    100,000 holdings names the same 200 countries over and over)."""
+    memo = tables.country_memo
+    if code in memo:
+        return memo[code]
+    figures = tables.countries.get(code)
+    if figures is None:
+        memo[code] = None
+        return None
+    parts, text = [], []
+    same = figures.prevalence_source == figures.vulnerability_source
+    if figures.prevalence is not None:
+        parts.append(min(1.0, figures.prevalence / PREVALENCE_FULL))
+        src = "" if same else f" ({figures.prevalence_source})"
+        text.append(f"prevalence {figures.prevalence:g} per 1,000{src}")
+    if figures.vulnerability is not None:
+        parts.append(figures.vulnerability / 100.0)
+        src = "" if same else f" ({figures.vulnerability_source})"
+        text.append(f"vulnerability {figures.vulnerability:.0f}/100{src}")
+    value = sum(parts) / len(parts) if parts else 0.0
+    tail = f" ({figures.prevalence_source or figures.vulnerability_source})" if same else ""
+    memo[code] = (value, f"country {code.upper()}: " + ", ".join(text) + tail)
+    return memo[code]
 
 
 def goods_component(holding: Holding, tables: RiskTables) -> tuple[float, str]:
@@ -177,23 +193,30 @@ def goods_component(holding: Holding, tables: RiskTables) -> tuple[float, str]:
 def sector_component(holding: Holding) -> tuple[float, str]:
     """Sector: the weight of the riskiest high-risk sector the code, sector words or goods select
     (sectors.yaml, each with its source)."""
-    best, reason = 0.0, ""
+    best, reason, _label = _best_sector(holding)
+    return best, reason
+
+
+def _best_sector(holding: Holding) -> tuple[float, str, str]:
+    best, reason, label = 0.0, "", "Other sectors"
     for sector, why in match_sectors(holding.sector, holding.goods):
         weight, country = sector.weight_in(holding.all_countries)
         if weight > best:
             where = f" in {country.upper()}" if country else ""
             best, reason = weight, f"high-risk sector {sector.label}{where} ({why}; {sector.source})"
-    return best, reason
+            label = sector.label
+    return best, reason, label
 
 
 def inherent_components(
     holding: Holding, tables: RiskTables, signals: Sequence[Signal]
 ) -> dict[str, tuple[float, str]]:
     """Each inherent component's value and reason for one holding."""
+    sector_value, sector_reason, _label = _best_sector(holding)
     out = {
         "country": country_component(holding, tables),
         "goods": goods_component(holding, tables),
-        "sector": sector_component(holding),
+        "sector": (sector_value, sector_reason),
     }
     best = max(signals, key=lambda s: s.value, default=None)
     out["signals"] = (min(1.0, max(0.0, best.value)), f"{best.reason} ({best.source})") if best else (0.0, "")
@@ -306,6 +329,7 @@ def score_holdings(
                 links=held,
                 components={k: v for k, (v, _r) in comp.items()},
                 inherent=inherent_eff,
+                sector_group=_best_sector(h)[2],
             )
         )
     return out

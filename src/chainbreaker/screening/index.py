@@ -24,7 +24,7 @@ from chainbreaker.screening.blocking import (
     max_key_frequency,
 )
 from chainbreaker.screening.entities import load_entities
-from chainbreaker.screening.features import parse_partial_date
+from chainbreaker.screening.features import parse_partial_date, schema_match
 from chainbreaker.screening.normalize import NormalizedName, check_name
 from chainbreaker.screening.types import ListedEntity, Match, Query
 
@@ -173,14 +173,26 @@ class Screener:
 
     @classmethod
     def from_workspace(
-        cls, workspace: Workspace, threshold: float = DEFAULT_THRESHOLD, datasets: list[str] | None = None
+        cls,
+        workspace: Workspace,
+        threshold: float = DEFAULT_THRESHOLD,
+        datasets: list[str] | None = None,
+        query_schema: str | None = None,
     ) -> Screener:
-        """Load the active entities of the workspace's registry into memory."""
+        """Load the active entities of the workspace's registry into memory.
+
+        With `query_schema`, only the entities a query of that type can match are indexed (for `Company`:
+        no persons or vessels). A caller that screens only companies (the portfolio's issuers) thus skips
+        the name analysis of every listed person, most of the cost of building the index; the key weights
+        are then those of the indexed names, so a borderline candidate may differ from the full index."""
         con = workspace.require().connect(read_only=True)
         try:
-            return cls(load_entities(con, datasets=datasets), threshold)
+            entities = load_entities(con, datasets=datasets)
         finally:
             con.close()
+        if query_schema is not None:
+            entities = [e for e in entities if schema_match(query_schema, e.schema) > 0]
+        return cls(entities, threshold)
 
     def screen(self, query: Query, limit: int | None = 10, threshold: float | None = None) -> list[Match]:
         """Hits of one query, best first."""
@@ -189,6 +201,17 @@ class Screener:
         cut = self.threshold if threshold is None else threshold
         matches = self.index.score(query, query_names, self.index.candidates(keys), cut)
         return rank(matches, cut, limit)
+
+    def screen_many(
+        self, queries: Sequence[Query], limit: int | None = 10, threshold: float | None = None
+    ) -> dict[str, list[Match]]:
+        """Hits of many queries at once (query id -> hits, best first): candidates for all of them in one
+        SQL step and scoring over the machine's cores (`batch.screen_many`), so a book of 100,000 company
+        names is not 100,000 calls of `screen`. Same hits per query as `screen`."""
+        from chainbreaker.screening.batch import screen_many
+
+        cut = self.threshold if threshold is None else threshold
+        return screen_many(self.index, queries, cut, limit)
 
     def screen_one(
         self,

@@ -12,17 +12,27 @@ Three layouts are read, chosen by the header:
   padded numbers with thousands separators);
 - the GSI 2018 table with snake_case columns (`country, prevalence_per_1000, vulnerability_score_overall,
   gov_response_total, …`);
-- a tidy table `country, indicator, value, edition[, good]` (our own demo table uses it).
-A folder is read as one edition made of every `.csv` in it (so 2023 prevalence and 2018 vulnerability,
-which no single publication has together, load as one edition).
+- a tidy table `country, indicator, value, edition[, good]` (our own demo table uses it);
+- Walk Free's GSI 2018 data workbook itself (`.xlsx`), the latest publication with vulnerability: its sheet
+  `Global prev, vuln, govt table` (prevalence, the overall vulnerability score, the government-response
+  total) and its sheet `G20 imports data table` (the products at risk of modern slavery that G20 countries
+  import, each with its source countries) as `gsi_at_risk_import` facts. A product that names several
+  goods (`LAPTOPS, COMPUTERS & MOBILE PHONES`) becomes one fact per good, so a holding's `Laptops` meets it.
+  The codebooks and the fishing-risk sheets are not read (the latter repeats prevalence and vulnerability).
+A folder is read as one edition made of every `.csv` and `.xlsx` in it (so 2023 prevalence and 2018
+vulnerability, which no single publication has together, load as one edition); a fact given twice (the
+workbook and a CSV derived from it) is kept once.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from followthemoney import registry
 
@@ -36,14 +46,20 @@ _ALIASES = {"lao pdr": "la", "kosovo": "xk", "turkiye": "tr", "türkiye": "tr"}
 _PREV_2023 = "estimated prevalence of modern slavery per 1,000 population"
 
 
+SUFFIXES = (".csv", ".xlsx")
+MAIN_SHEET = "Global prev, vuln, govt table"
+G20_SHEET = "G20 imports data table"
+WORKBOOK_LABEL = "GSI 2018"  # the only GSI data workbook with vulnerability (2023's has none)
+
+
 def input_files(path: Path) -> list[Path]:
-    """A file is its own input; a folder's inputs are its CSV files, in name order."""
+    """A file is its own input; a folder's inputs are its CSV and XLSX files, in name order."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
         if not files:
-            raise InputError("folder holds no .csv file", file=str(path))
+            raise InputError("folder holds no .csv or .xlsx file", file=str(path))
         return files
-    return [require_file(path, ".csv")]
+    return [require_file(path, *SUFFIXES)]
 
 
 def country_code(name: str) -> str | None:
@@ -73,8 +89,129 @@ def read(path: Path, dataset: str) -> SourceRead:
     files = input_files(path)
     out = SourceRead(files=files)
     for file in files:
-        _read_file(out, file)
+        if file.suffix.lower() == ".xlsx":
+            _read_workbook(out, file)
+        else:
+            _read_file(out, file)
+    seen: set[tuple[str, str | None, str, str]] = set()
+    kept = []
+    for fact in out.facts:
+        key = (fact.good, fact.country, fact.kind, fact.source)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    out.facts[:] = kept
     return out
+
+
+def _read_workbook(out: SourceRead, path: Path) -> None:
+    """Walk Free's GSI 2018 data workbook: the country table and the G20 at-risk imports."""
+    import openpyxl  # only when a workbook is given
+
+    with warnings.catch_warnings():
+        # the workbook carries an Excel extension openpyxl does not read ("Unknown extension"); harmless
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zip or XML errors of a damaged file
+            raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=str(path)) from exc
+        _read_sheets(out, path, book)
+
+
+def _read_sheets(out: SourceRead, path: Path, book: Any) -> None:
+    try:
+        if MAIN_SHEET not in book.sheetnames:
+            raise InputError(
+                f"not the GSI 2018 data workbook: no sheet {MAIN_SHEET!r} (sheets: {', '.join(book.sheetnames)})",
+                file=str(path),
+            )
+        _main_sheet(out, path, list(book[MAIN_SHEET].iter_rows(values_only=True)))
+        if G20_SHEET in book.sheetnames:
+            _g20_sheet(out, list(book[G20_SHEET].iter_rows(values_only=True)))
+        else:
+            out.skip(None, f"no sheet {G20_SHEET!r}: at-risk imports not loaded", path.name)
+    finally:
+        book.close()
+
+
+def _cell(value: object) -> str:
+    return clean(str(value)) if value is not None else ""
+
+
+def _main_sheet(out: SourceRead, path: Path, rows: list[tuple[object, ...]]) -> None:
+    """Header row: the one whose first cell is `Country`; columns found by their words, not positions."""
+    at = next((i for i, r in enumerate(rows) if r and _cell(r[0]).lower() == "country"), None)
+    if at is None:
+        raise InputError(f"sheet {MAIN_SHEET!r} has no header row starting with 'Country'", file=str(path))
+    header = [_cell(h).lower() for h in rows[at]]
+
+    def column(test: str, kind: str) -> int:
+        for i, h in enumerate(header):
+            if re.search(test, h):
+                return i
+        raise InputError(f"sheet {MAIN_SHEET!r}: no column for {kind}", file=str(path), column=test)
+
+    where = {
+        "gsi_prevalence": column(r"prevalence", "prevalence"),
+        "gsi_vulnerability": column(r"vulnerability score", "vulnerability"),
+        "gsi_government_response": column(r"^total$", "government response (TOTAL)"),
+    }
+    for line, row in enumerate(rows[at + 1 :], start=at + 2):
+        name = _cell(row[0]) if row else ""
+        if not name:
+            continue
+        out.rows_read += 1
+        code = country_code(name)
+        if code is None:
+            out.reject(line, "country not recognised", name)
+            continue
+        found = False
+        for kind, index in where.items():
+            value = row[index] if index < len(row) else None
+            number_ = value if isinstance(value, int | float) else number(_cell(value))
+            if number_ is None:
+                continue
+            found = True
+            out.facts.append(GoodsFact("*", code, name, kind, WORKBOOK_LABEL, notes=_fmt(float(number_))))
+        if not found:
+            out.skip(line, "country without estimates", name)
+
+
+def goods_of(product: str) -> list[str]:
+    """'LAPTOPS, COMPUTERS & MOBILE PHONES' → ['Laptops', 'Computers', 'Mobile phones']."""
+    parts = re.split(r"\s*(?:,|&|/|\band\b)\s*", product.strip())
+    return [p.strip().capitalize() for p in parts if p.strip()]
+
+
+def _g20_sheet(out: SourceRead, rows: list[tuple[object, ...]]) -> None:
+    """Blocks of rows: a product in capitals alone on its row, then its source countries, then `Total`.
+    The note of each fact is the value G20 countries imported from that source (US$ thousand, 2015)."""
+    header = next((r for r in rows if r and _cell(r[0]).lower().startswith("source country")), None)
+    value_columns = [
+        i for i, h in enumerate(header or ()) if _cell(h).lower().startswith("value (in thousands")
+    ]
+    product: str | None = None
+    for line, row in enumerate(rows, start=1):
+        first = _cell(row[0]) if row else ""
+        rest = [c for c in row[1:] if c is not None and _cell(c)]
+        if not first or first.lower().startswith("source country"):
+            continue
+        if not rest and first.upper() == first:
+            product = first
+            continue
+        if product is None or first.lower() == "total":
+            continue
+        out.rows_read += 1
+        code = country_code(first)
+        if code is None:
+            out.reject(line, "country not recognised", first)
+            continue
+        cells = [row[i] for i in value_columns if i < len(row)]
+        imported = sum(float(c) for c in cells if isinstance(c, int | float))
+        for good in goods_of(product):
+            out.facts.append(
+                GoodsFact(good, code, first, "gsi_at_risk_import", WORKBOOK_LABEL, notes=_fmt(imported))
+            )
 
 
 def _read_file(out: SourceRead, path: Path) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from chainbreaker.core.errors import InputError, NotFoundError, PermissionDeniedError
+from chainbreaker.core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from chainbreaker.portfolio import engagement as eng
 from chainbreaker.portfolio import runs
 from chainbreaker.portfolio.disclosure import FRAMEWORKS, assess_statement
@@ -74,12 +75,33 @@ class CloseIn(BaseModel):
 
 @router.post("/assessments", summary="Assess a holdings CSV (replaces the organisation's last run)")
 async def assess(
-    ctx: Ctx, who: PWorker, file: Annotated[UploadFile, File(description="holdings CSV")]
+    ctx: Ctx,
+    who: PWorker,
+    response: Response,
+    file: Annotated[UploadFile, File(description="holdings CSV")],
+    background: Annotated[
+        bool, Query(description="answer 202 at once and assess in the background; poll GET /job")
+    ] = False,
 ) -> dict[str, Any]:
     data = await file.read(ctx.options.max_upload_bytes + 1)
     if len(data) > ctx.options.max_upload_bytes:
         raise InputError(f"file larger than {ctx.options.max_upload_bytes} bytes", file=file.filename)
+    job = runs.read_job(ctx.workspace, who.org_id)
+    if job and job.get("state") == "running":
+        raise ConflictError("an assessment is still running: poll GET /api/v1/portfolio/job")
     screener = ctx.loaded_screener() or await anyio.to_thread.run_sync(_screener_or_none, ctx)
+    if background:
+        name = file.filename or "holdings.csv"
+        runs.write_job(ctx.workspace, who.org_id, state="running", stage="queued", file=name)
+        threading.Thread(
+            target=runs.run_upload_job,
+            args=(ctx.workspace, who.org_id, data, name),
+            kwargs={"screener": screener, "con_factory": ctx.duckdb},
+            name=f"portfolio-{who.org_id}",
+            daemon=True,
+        ).start()
+        response.status_code = 202
+        return runs.read_job(ctx.workspace, who.org_id) or {}
 
     def run() -> dict[str, Any]:
         with ctx.duckdb() as con:
@@ -96,6 +118,19 @@ def _screener_or_none(ctx: Any) -> Any:
         return ctx.screener()
     except NotFoundError:
         return None
+
+
+@router.get("/job", summary="State of the latest upload: running (with its stage), done or failed")
+def job_state(ctx: Ctx, who: PReader) -> dict[str, Any]:
+    state = runs.read_job(ctx.workspace, who.org_id)
+    if state is None:
+        raise NotFoundError("no upload yet")
+    return state
+
+
+@router.get("/rejects", summary="Rows of the last uploaded file that were not assessed, with the reason")
+def rejected_rows(ctx: Ctx, who: PReader, limit: int = 1000) -> list[dict[str, str]]:
+    return runs.rejects(ctx.workspace, who.org_id, limit=max(1, min(limit, 100_000)))
 
 
 @router.get("", summary="Summary of the last run: bands, exposure, changes, missing tables")

@@ -3,6 +3,7 @@ page with its evidence and engagement log. Forms post back and redirect (no Java
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated
@@ -11,7 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from chainbreaker.core.errors import ChainbreakerError, NotFoundError, PermissionDeniedError
+from chainbreaker.core.errors import NotFoundError, PermissionDeniedError
 from chainbreaker.portfolio import engagement as eng
 from chainbreaker.portfolio import runs
 from chainbreaker.service.api.portfolio import PReader, PWorker, _screener_or_none, engagement_kind
@@ -26,10 +27,18 @@ def _svg(text: str) -> Markup:
     return Markup(text)  # noqa: S704 - drawn by chainbreaker.portfolio.charts from numbers and escaped text
 
 
+#: An upload is assessed in a background thread; the request waits this long for it, so a small book comes
+#: back assessed and a large one (100,000 holdings take tens of seconds) shows its progress instead.
+WAIT_SECONDS = 8.0
+
+
 def _dashboard(
     request: Request, ctx: Ctx, who: PReader, status: int = 200, error: str | None = None
 ) -> HTMLResponse:
     view = runs.latest_run(ctx.workspace, who.org_id, limit=50)
+    job = runs.read_job(ctx.workspace, who.org_id)
+    if error is None and job and job.get("state") == "failed":
+        error = f"{job.get('file', 'the file')}: {job.get('error', 'failed')}"
     return page(
         request,
         "portfolio.html",
@@ -37,6 +46,8 @@ def _dashboard(
         "portfolio",
         status,
         view=view,
+        job=job,
+        rejects=runs.rejects(ctx.workspace, who.org_id),
         heat=_svg(view.heat_svg) if view else None,
         world=_svg(view.map_svg) if view else None,
         error=error,
@@ -55,19 +66,25 @@ async def upload(request: Request, ctx: Ctx, who: PWorker, file: Annotated[Uploa
     data = await file.read(ctx.options.max_upload_bytes + 1)
     if len(data) > ctx.options.max_upload_bytes:
         return _dashboard(request, ctx, who, 413, f"file larger than {ctx.options.max_upload_bytes} bytes")
+    job = runs.read_job(ctx.workspace, who.org_id)
+    if job and job.get("state") == "running":
+        return _dashboard(request, ctx, who, 409, "an assessment is still running: wait for it to finish")
     screener = ctx.loaded_screener() or await anyio.to_thread.run_sync(_screener_or_none, ctx)
+    name = file.filename or "holdings.csv"
+    runs.write_job(ctx.workspace, who.org_id, state="running", stage="queued", file=name)
+    done = threading.Event()
 
-    def run() -> None:
-        with ctx.duckdb() as con:
-            runs.assess_upload(
-                ctx.workspace, who.org_id, data, file.filename or "holdings.csv", screener=screener, con=con
+    def work() -> None:
+        try:
+            runs.run_upload_job(
+                ctx.workspace, who.org_id, data, name, screener=screener, con_factory=ctx.duckdb
             )
+        finally:
+            done.set()
 
-    try:
-        await anyio.to_thread.run_sync(run)
-    except ChainbreakerError as exc:
-        return _dashboard(request, ctx, who, 422, str(exc))
-    return RedirectResponse("/portfolio?done=assessed", status_code=303)
+    threading.Thread(target=work, name=f"portfolio-{who.org_id}", daemon=True).start()
+    await anyio.to_thread.run_sync(done.wait, WAIT_SECONDS)
+    return RedirectResponse("/portfolio", status_code=303)
 
 
 @router.get("/portfolio/holdings/{holding_id}", response_class=HTMLResponse)
