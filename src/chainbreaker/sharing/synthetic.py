@@ -116,6 +116,19 @@ def _phone(rng: random.Random, country: str) -> tuple[str, str]:
     return f"+34{digits}", rng.choice([f"{digits[:3]} {digits[3:6]} {digits[6:]}", f"0034{digits}"])
 
 
+def _unique_phone(rng: random.Random, country: str, used: set[str]) -> tuple[str, str]:
+    """A phone number nobody else in the world holds: one number is one person here, as the truth file says.
+
+    Drawing freely from a 10^8 range gave about 0.3% of the NGO's other records the number of some bank
+    customer at 1M parties, which the truth file then counted as false matches (precision 0.989).
+    """
+    while True:
+        e164, national = _phone(rng, country)
+        if e164 not in used:
+            used.add(e164)
+            return e164, national
+
+
 def _iban(rng: random.Random) -> str:
     """A German IBAN with correct check digits (mod 97)."""
     bban = f"{rng.randrange(10**8):08d}{rng.randrange(10**10):010d}"
@@ -176,13 +189,14 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
     parties: dict[str, list[object]] = {c: [] for c in PARTIES.column_names}
     accounts: dict[str, list[object]] = {c: [] for c in ACCOUNTS.column_names}
     ibans: list[str] = []
+    phones: set[str] = set()
     people: list[tuple[str, str, date, str, str, str, str, str]] = []
     for i in range(n_parties):
         country, city = _CITIES[i % 3]
         name = _person_name(rng)
         first, last = name.split(" ")[0], name.split(" ")[-1]
         born = date(1960, 1, 1) + timedelta(days=rng.randrange(16000))
-        e164, national = _phone(rng, country)
+        e164, national = _unique_phone(rng, country, phones)
         mail = f"{first.lower()[:3]}{last.lower()[:4]}{i}@{rng.choice(_DOMAINS)}".encode(
             "ascii", "ignore"
         ).decode()
@@ -268,7 +282,7 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
                         row["phone_region"] = country
             else:
                 country = _CITIES[k % 3][0]
-                _e164, national = _phone(rng, country)
+                _e164, national = _unique_phone(rng, country, phones)
                 if category is Category.SUSPECTED_CONTROLLER and len(payments) < max(1, n_records // 50):
                     payer = rng.randrange(n_parties)
                     row["account"] = _iban(rng)
