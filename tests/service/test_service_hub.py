@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
-from svc_world import PASSWORD, World, make_world
+from svc_world import PASSWORD, World, csrf_of, make_world
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.service import accounts
@@ -29,12 +30,17 @@ HUB_ROUTES = {
     ("POST", "/api/v1/hub/requests/{request_id}/response"),
     ("POST", "/api/v1/hub/rfis"),
     ("POST", "/api/v1/hub/rfis/{rfi_id}/answer"),
+    # the NGO's page: upload a file blinded on its own computer, withdraw a submission
+    ("GET", "/hub/submit"),
+    ("POST", "/hub/submit"),
+    ("POST", "/hub/submissions/{submission_id}/withdraw"),
 }
 POLICY = SharingPolicy(min_submission=20, min_request=20, bucket=64)
 EXTRA = (
     ("hub", "hannah", "hub_operator", "hub"),
     ("ngo-1", "cara", "caseworker", "ngo"),
     ("ngo-1", "cora", "coordinator", "ngo"),
+    ("ngo-2", "nina", "caseworker", "ngo"),
 )
 
 
@@ -165,4 +171,74 @@ def test_wrong_kind_or_role_is_refused(hub_world: World, exchange: dict[str, str
 def test_revocation_through_the_service(hub_world: World, exchange: dict[str, str]) -> None:
     sid = exchange["submission_id"]
     assert hub_world.api("cara").post(f"/api/v1/hub/submissions/{sid}/revoke").status_code == 200
+    assert hub_world.api("alice").get(f"/api/v1/hub/submissions/{sid}").status_code == 409
+
+
+def _page_submission(n: int, purpose: str = "programme 7 outreach", policy: SharingPolicy = POLICY) -> bytes:
+    records = [
+        SharedRecord(f"w{i}", Category.RECRUITER, 0.8, None, None, (("phone", f"+4479120{i:05d}"),))
+        for i in range(n)
+    ]
+    message, _ = protocol.submit(records, partnership="ngo1-banka", purpose=purpose, policy=policy, workers=1)
+    return json.dumps(message.header, sort_keys=True).encode() + b"\n" + message.payload
+
+
+def test_ngo_page_accepts_a_blinded_file_and_refuses_clear_records(
+    hub_world: World, exchange: dict[str, str]
+) -> None:
+    from chainbreaker.storage.sharing_models import HubSubmission
+
+    cara = hub_world.login("cara")
+    shown = cara.get("/hub/submit")
+    assert (
+        shown.status_code == 200 and "--partnership ngo1-banka" in shown.text and "--bucket 64" in shown.text
+    )
+
+    def upload(name: str, data: bytes):  # type: ignore[no-untyped-def]
+        token = csrf_of(cara.get("/hub/submit").text)
+        return cara.post(
+            "/hub/submit",
+            data={"csrf_token": token},
+            files={"file": (name, data, "application/octet-stream")},
+            follow_redirects=False,
+        )
+
+    def stored() -> int:
+        with hub_world.app.state.ctx.sessions() as session:
+            return len(session.query(HubSubmission).all())
+
+    before = stored()
+    clear = b"record_id,category,name,phone,phone_region\nr1,recruiter,Ana Lima,07911 123456,GB\n"
+    refused = upload("records.csv", clear)
+    assert refused.status_code == 422
+    assert "file records.csv, row 1" in refused.text and "refused and not stored" in refused.text
+    assert "Ana Lima" not in refused.text and "07911" not in refused.text
+    # 5 records padded to 16 values: below the partnership's 20 values and not padded to its bucket of 64
+    small = upload("small.msg", _page_submission(5, policy=SharingPolicy(min_submission=1, bucket=16)))
+    assert small.status_code == 403 and "at least 20 values, padded to 64" in small.text
+    named = upload("named.msg", _page_submission(30, purpose="call +44 7911 123456 first"))
+    assert named.status_code == 422 and "column purpose" in named.text
+    assert stored() == before
+
+    done = upload("submission.msg", _page_submission(30))
+    assert done.status_code == 303, done.text
+    page = cara.get("/hub/submit").text
+    assert "accepted: 64 blinded values for partnership ngo1-banka" in page
+    assert stored() == before + 1
+    sid = re.search(r"Submission (sub-[0-9a-f]{16}) accepted", page).group(1)  # type: ignore[union-attr]
+
+    nina = hub_world.login("nina")  # another NGO: the submission is not hers
+    token = csrf_of(nina.get("/hub/submit").text)
+    assert "ngo1-banka" not in nina.get("/hub/submit").text
+    outside = nina.post(
+        f"/hub/submissions/{sid}/withdraw", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert outside.status_code == 404
+    bob = hub_world.login("bob")  # a bank member has no NGO page
+    assert bob.get("/hub/submit").status_code == 403
+
+    token = csrf_of(cara.get("/hub/submit").text)
+    gone = cara.post(f"/hub/submissions/{sid}/withdraw", data={"csrf_token": token}, follow_redirects=False)
+    assert gone.status_code == 303
+    assert "withdrawn and deleted" in cara.get("/hub/submit").text
     assert hub_world.api("alice").get(f"/api/v1/hub/submissions/{sid}").status_code == 409

@@ -155,3 +155,25 @@ def test_small_submissions_and_bad_partnerships_are_refused(store: Session, worl
     hub.revoke_key(store, "hub", "op", key.id)
     with pytest.raises(NotFoundError):
         hub.revoke_key(store, "hub", "op", key.id)
+
+
+def test_an_expired_submission_is_refused_and_the_ngo_overview_lists_its_own(store: Session, world) -> None:  # type: ignore[no-untyped-def]
+    records = read_records(world.records_csv).records
+    old, _ = protocol.submit(
+        records,
+        partnership="ngo-bank",
+        purpose="programme 7",
+        policy=POLICY,
+        workers=1,
+        today=utcnow().date() - timedelta(days=200),
+    )
+    with pytest.raises(InputError, match="expired on"):
+        hub.submit(store, "ngo", "cw", old)
+    fresh, _ = protocol.submit(
+        records, partnership="ngo-bank", purpose="programme 7", policy=POLICY, workers=1
+    )
+    hub.submit(store, "ngo", "cw", fresh)
+    partnerships, submissions = hub.ngo_overview(store, "ngo")
+    assert [p.id for p in partnerships] == ["ngo-bank"]
+    assert [s.id for s in submissions] == [fresh.header["submission_id"]]
+    assert hub.ngo_overview(store, "bank") == ([], [])

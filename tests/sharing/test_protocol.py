@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import pytest
+from nacl.bindings import crypto_core_ed25519_from_uniform, crypto_sign_ed25519_pk_to_curve25519
 from typer.testing import CliRunner
 
 from chainbreaker.cli.main import app
 from chainbreaker.core.errors import InputError, PermissionDeniedError
 from chainbreaker.sharing import blinding, protocol
+from chainbreaker.sharing import records as records_module
 from chainbreaker.sharing.limits import SharingPolicy
-from chainbreaker.sharing.records import read_records
+from chainbreaker.sharing.records import bank_items, read_records
 
 from .conftest import POLICY
 
@@ -29,6 +32,33 @@ def test_blinding_commutes_and_needs_both_secrets() -> None:
     assert blinding.blind_items(a, ["x:1", "x:2"], workers=2) == blinding.blind_items(
         a, ["x:1", "x:2"], workers=1
     )
+
+
+def test_batch_hash_to_point_gives_libsodiums_montgomery_values() -> None:
+    """The batched (1 + y) / (1 - y) conversion must give the bytes libsodium's checked conversion gives:
+    values made before the change, and by the other side, must stay comparable."""
+    items = [f"phone:+4479{i:08d}" for i in range(300)] + ["name_dob:ana maria|1990-01-01", "email:é@x.org"]
+    expected = [
+        bytes(
+            crypto_sign_ed25519_pk_to_curve25519(
+                crypto_core_ed25519_from_uniform(
+                    hashlib.sha512(blinding.DOMAIN + item.encode("utf-8")).digest()[:32]
+                )
+            )
+        )
+        for item in items
+    ]
+    assert blinding.hash_to_points(items) == expected
+    assert [blinding.hash_to_point(item) for item in items[:5]] == expected[:5]
+    assert blinding.hash_to_points([]) == []
+    # one known answer, so a change of map or domain is seen even if libsodium's conversion changed too
+    assert blinding.hash_to_point("phone:+447900000000").hex() == (
+        "c2e3e4d9a33baadef080885d98f1cb738f1c53185408cf5308496e7464b7da62"
+    )
+    secret = blinding.new_secret()
+    one = blinding.blind_items(secret, items, workers=1)
+    assert one == blinding.blind_items(secret, items, workers=2)
+    assert one == b"".join(blinding.blind_point(secret, p) for p in expected)
 
 
 def test_low_order_values_from_a_peer_are_refused() -> None:
@@ -300,3 +330,24 @@ def test_match_apply_then_cases_build_joins_threats_and_protects_victims(world, 
     with session_factory(make_engine(ws.cases_url()))() as session:
         in_cases = {p.party_id for p in session.query(CaseParty)}
     assert raised <= in_cases
+
+
+def test_bank_sends_only_the_kinds_the_submission_announces(world) -> None:  # type: ignore[no-untyped-def]
+    """Data minimisation: the bank's addresses are not blinded and sent when the NGO's list has none."""
+    records = read_records(world.records_csv).records
+    submission, _ = protocol.submit(records, partnership="p", purpose="test", policy=POLICY, workers=1)
+    kinds = {kind for r in records for kind, _ in r.identifiers}
+    assert submission.header["kinds"] == sorted(kinds) and "address" not in kinds
+    items = bank_items(world.workspace, workers=1).items
+    assert any(i.kind == "address" for i in items)
+    _, state = protocol.request(items, submission, purpose="test", policy=POLICY, workers=1)
+    sent = {i.kind for group in state.positions.values() for i in group}
+    assert sent == kinds & {i.kind for i in items}
+
+
+def test_bank_items_are_the_same_in_worker_processes(world, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    alone = bank_items(world.workspace, workers=1)
+    monkeypatch.setattr(records_module, "_CHUNK_ROWS", 97)
+    spread = bank_items(world.workspace, workers=2)
+    assert sorted(alone.items) == sorted(spread.items) and alone.skipped == spread.skipped
+    assert len(alone.items) > 1000

@@ -71,6 +71,9 @@ def submit_cmd(
     state: Path = typer.Option(..., "--state", help="private state file (secret; stays with the NGO)"),
     rejects: Path | None = typer.Option(None, "--rejects", help="default OUT with .rejects.csv"),
     min_submission: int = MIN_SUBMISSION,
+    bucket: int = typer.Option(
+        1024, "--bucket", min=16, help="pad each list to a multiple of this (the partnership's)"
+    ),
     workers: int | None = WORKERS,
 ) -> None:
     """NGO step 1: blind the list, one padded list per category.
@@ -88,7 +91,7 @@ def submit_cmd(
             read.records,
             partnership=partnership,
             purpose=purpose,
-            policy=SharingPolicy(min_submission=min_submission),
+            policy=SharingPolicy(min_submission=min_submission, bucket=bucket),
             workers=workers,
         )
         message.write(out)

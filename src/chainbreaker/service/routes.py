@@ -23,6 +23,7 @@ from chainbreaker.service.web import cases as web_cases
 from chainbreaker.service.web import fiu as web_fiu
 from chainbreaker.service.web import fiu_analysis as web_fiu_analysis
 from chainbreaker.service.web import grievances as web_grievances
+from chainbreaker.service.web import hub as web_hub
 from chainbreaker.service.web import investigate as web_investigate
 from chainbreaker.service.web import pages as web_pages
 from chainbreaker.service.web import portfolio as web_portfolio
@@ -49,6 +50,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     web_screening.router,
     web_grievances.router,
     web_remedy.router,
+    web_hub.router,
     api_portfolio.router,
     api_portfolio.disclosure_router,
     web_portfolio.router,

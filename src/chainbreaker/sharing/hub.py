@@ -139,9 +139,15 @@ def submit(session: Session, ngo_org: str, actor: str, message: Message) -> HubS
     if session.get(HubSubmission, str(header["submission_id"])) is not None:
         raise ConflictError(f"submission {header['submission_id']} exists")
     now = utcnow()
-    expires = min(
-        datetime.fromisoformat(str(header["expires"])), now + timedelta(days=policy.submission_days)
-    )
+    try:
+        announced = datetime.fromisoformat(str(header.get("expires")))
+    except ValueError:
+        raise InputError("expires must be a date (YYYY-MM-DD)", column="expires") from None
+    if announced <= now:
+        raise InputError(
+            f"the submission expired on {announced:%Y-%m-%d}; blind the list again", column="expires"
+        )
+    expires = min(announced, now + timedelta(days=policy.submission_days))
     row = HubSubmission(
         id=str(header["submission_id"]),
         partnership_id=partnership.id,
@@ -329,6 +335,26 @@ def answer(
     row.answered_by, row.answered_at = actor, utcnow()
     audit.record(session, ngo_org, actor, f"hub.rfi_{row.status}", "rfi", rfi_id, {})
     return row
+
+
+def ngo_overview(session: Session, ngo_org: str) -> tuple[list[HubPartnership], list[HubSubmission]]:
+    """An NGO's live partnerships and its submissions, newest first (the NGO's hub page)."""
+    partnerships = list(
+        session.scalars(
+            select(HubPartnership)
+            .where(HubPartnership.ngo_org_id == ngo_org, HubPartnership.ended_at.is_(None))
+            .order_by(HubPartnership.id)
+        )
+    )
+    submissions = list(
+        session.scalars(
+            select(HubSubmission)
+            .join(HubPartnership, HubPartnership.id == HubSubmission.partnership_id)
+            .where(HubPartnership.ngo_org_id == ngo_org)
+            .order_by(HubSubmission.created_at.desc(), HubSubmission.id)
+        )
+    )
+    return partnerships, submissions
 
 
 def hub_tables(session: Session) -> list[dict[str, Any]]:

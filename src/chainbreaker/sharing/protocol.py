@@ -15,8 +15,9 @@ Messages are files: one JSON header line, then the 32-byte values. Nothing else 
 from __future__ import annotations
 
 import json
+import os
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,9 +79,14 @@ def _padded(count: int, bucket: int) -> int:
 
 
 def _shuffled(values: list[_T]) -> list[_T]:
-    out = list(values)
-    secrets.SystemRandom().shuffle(out)
-    return out
+    """A uniformly random order from the OS's CSPRNG: positions must not reveal the input order (T7).
+
+    Sorting by 16 random bytes per value costs one `os.urandom` call for the whole list, where
+    `SystemRandom.shuffle` makes one system call per value (a third of the bank's request time at 1M parties).
+    """
+    keys = os.urandom(16 * len(values))
+    order = sorted(range(len(values)), key=lambda i: keys[16 * i : 16 * i + 16])
+    return [values[i] for i in order]
 
 
 @dataclass
@@ -133,7 +139,7 @@ class BankState:
             {
                 "request_id": self.request_id,
                 "secret": self.secret_hex,
-                "positions": {str(k): [asdict(i) for i in v] for k, v in self.positions.items()},
+                "positions": {str(k): [i._asdict() for i in v] for k, v in self.positions.items()},
             },
         )
 
@@ -189,6 +195,7 @@ def submit(
     state = NgoState(submission_id=f"sub-{secrets.token_hex(8)}", secret_hex=secret.hex())
     lists: list[dict[str, Any]] = []
     payload: list[bytes] = []
+    kinds = sorted({kind for r in records for kind, _ in r.identifiers})
     for category in Category:
         entries = [
             (r.record_id, kind, item(kind, value))
@@ -225,6 +232,7 @@ def submit(
         "created": today.isoformat(),
         "expires": expires.isoformat(),
         "lists": lists,
+        "kinds": kinds,
         "count": len(payload),
     }
     return Message(header, b"".join(payload)), state
@@ -238,12 +246,19 @@ def request(
     policy: SharingPolicy,
     workers: int | None = None,
 ) -> tuple[Message, BankState]:
-    """Step 2 (bank): blind its own identifiers, deduplicated, shuffled and padded."""
+    """Step 2 (bank): blind its own identifiers, deduplicated, shuffled and padded.
+
+    Only identifiers of the kinds the submission announces are sent (data minimisation, docs/sharing.md T7):
+    a bank's customers' addresses are not blinded and sent when the NGO's list holds no address.
+    """
     if not purpose.strip():
         raise InputError("a request needs a purpose statement", column="purpose")
+    announced = submission.header.get("kinds")
+    wanted = set(announced) if isinstance(announced, list) else None
     grouped: dict[str, list[BankItem]] = {}
     for bank_item in items:
-        grouped.setdefault(item(bank_item.kind, bank_item.value), []).append(bank_item)
+        if wanted is None or bank_item.kind in wanted:
+            grouped.setdefault(item(bank_item.kind, bank_item.value), []).append(bank_item)
     if len(grouped) < policy.min_request:
         raise PermissionDeniedError(
             f"a request needs at least {policy.min_request} identifiers (got {len(grouped)}): a smaller one "

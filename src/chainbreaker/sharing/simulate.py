@@ -9,6 +9,7 @@ identifier (docs/sharing.md T5). The matches file joins the bank's view (party, 
 from __future__ import annotations
 
 import csv
+import resource
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,8 +33,16 @@ class SimulationResult:
     bank_items: int
     matches: list[tuple[str, str, str, str]] = field(default_factory=list)
     bank_matches: list[BankMatch] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall, per step
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process and its finished workers
+    request_items: int = 0  # values the bank sent (its identifiers of the announced kinds, padded)
     transcript: list[Path] = field(default_factory=list)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its worker processes (counted when a step's pool has finished)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def matched_on(m: BankMatch) -> str:
@@ -65,26 +74,31 @@ def simulate(
     """Run submit, request, respond and match; write matches, rejects and the transcript."""
     policy = policy or SharingPolicy()
     clock: dict[str, float] = {}
-    started = time.perf_counter()
+    cpu: dict[str, float] = {}
+    started, cpu_started = time.perf_counter(), _cpu()
+    mark, cpu_mark = started, cpu_started
+
+    def step(name: str) -> None:
+        nonlocal mark, cpu_mark
+        now, cpu_now = time.perf_counter(), _cpu()
+        clock[name], cpu[name] = now - mark, cpu_now - cpu_mark
+        mark, cpu_mark = now, cpu_now
+
     read = read_records(records_csv, today)
     write_rejects(rejects or out.with_suffix(".rejects.csv"), read.rejects)
     submission, ngo = protocol.submit(
         read.records, partnership=partnership, purpose=purpose, policy=policy, today=today, workers=workers
     )
-    clock["ngo_submit"] = time.perf_counter() - started
-    mark = time.perf_counter()
-    items = bank_items(workspace)
-    clock["bank_read"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    step("ngo_submit")
+    items = bank_items(workspace, workers)
+    step("bank_read")
     req, bank = protocol.request(items.items, submission, purpose=purpose, policy=policy, workers=workers)
-    clock["bank_request"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    step("bank_request")
     response = protocol.respond(req, ngo, policy=policy, today=today, workers=workers)
-    clock["ngo_respond"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    step("ngo_respond")
     found = protocol.match(submission, response, bank, workers=workers)
-    clock["bank_match"] = time.perf_counter() - mark
-    clock["total"] = time.perf_counter() - started
+    step("bank_match")
+    clock["total"], cpu["total"] = time.perf_counter() - started, _cpu() - cpu_started
     files = [
         submission.write(transcript / "01-ngo-to-hub-submission.msg"),
         req.write(transcript / "02-bank-to-ngo-request.msg"),
@@ -103,5 +117,7 @@ def simulate(
         matches=rows,
         bank_matches=found,
         seconds=clock,
+        cpu_seconds=cpu,
+        request_items=req.count,
         transcript=files,
     )

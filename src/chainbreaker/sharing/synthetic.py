@@ -83,6 +83,13 @@ _LAST = (
     "Wang",
     "Li",
 )
+#: Syllables for the long tail of names: a real population has a few very common names and a great many rare
+#: ones; drawing only from the 30 x 30 lists above made name + birth-date collisions between different
+#: people far more frequent than in a real customer base (precision 0.973 at 200,000 parties).
+_ONSETS: tuple[str, ...] = ("b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch")
+_ONSETS += ("sh", "br", "kr", "tr", "st", "gr", "dr", "j", "y", "w", "sl", "pr")
+_VOWELS = ("a", "e", "i", "o", "u", "ia", "ei", "ou", "ai", "a", "e", "o")
+_CODAS = ("", "", "", "n", "r", "s", "l", "k", "m", "nd", "rt", "sk", "v", "z", "ng")
 _STREETS = ("High Street", "Station Road", "Rua Augusta", "Calle Mayor", "Church Lane", "Mill Road")
 _CITIES = (("GB", "London"), ("BR", "São Paulo"), ("ES", "Madrid"))
 _DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "proton.me", "example.org")
@@ -109,11 +116,39 @@ def _phone(rng: random.Random, country: str) -> tuple[str, str]:
     return f"+34{digits}", rng.choice([f"{digits[:3]} {digits[3:6]} {digits[6:]}", f"0034{digits}"])
 
 
+def _unique_phone(rng: random.Random, country: str, used: set[str]) -> tuple[str, str]:
+    """A phone number nobody else in the world holds: one number is one person here, as the truth file says.
+
+    Drawing freely from a 10^8 range gave about 0.3% of the NGO's other records the number of some bank
+    customer at 1M parties, which the truth file then counted as false matches (precision 0.989).
+    """
+    while True:
+        e164, national = _phone(rng, country)
+        if e164 not in used:
+            used.add(e164)
+            return e164, national
+
+
 def _iban(rng: random.Random) -> str:
     """A German IBAN with correct check digits (mod 97)."""
     bban = f"{rng.randrange(10**8):08d}{rng.randrange(10**10):010d}"
     check = 98 - int(bban + "131400") % 97
     return f"DE{check:02d}{bban}"
+
+
+def _made_up(rng: random.Random, syllables: int) -> str:
+    parts = [rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables)]
+    return ("".join(parts) + rng.choice(_CODAS)).capitalize()
+
+
+def _person_name(rng: random.Random) -> str:
+    """A common given name 40% of the time and a common family name 25% of the time, else a rare one."""
+    first = rng.choice(_FIRST) if rng.random() < 0.4 else _made_up(rng, rng.choice((2, 2, 3)))
+    last = rng.choice(_LAST) if rng.random() < 0.25 else _made_up(rng, rng.choice((2, 3, 3, 4)))
+    if rng.random() < 0.3:
+        middle = rng.choice(_FIRST) if rng.random() < 0.5 else _made_up(rng, 2)
+        return f"{first} {middle} {last}"
+    return f"{first} {last}"
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -154,13 +189,14 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
     parties: dict[str, list[object]] = {c: [] for c in PARTIES.column_names}
     accounts: dict[str, list[object]] = {c: [] for c in ACCOUNTS.column_names}
     ibans: list[str] = []
+    phones: set[str] = set()
     people: list[tuple[str, str, date, str, str, str, str, str]] = []
     for i in range(n_parties):
         country, city = _CITIES[i % 3]
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
-        name = f"{first} {last}" if rng.random() < 0.7 else f"{first} {rng.choice(_FIRST)} {last}"
+        name = _person_name(rng)
+        first, last = name.split(" ")[0], name.split(" ")[-1]
         born = date(1960, 1, 1) + timedelta(days=rng.randrange(16000))
-        e164, national = _phone(rng, country)
+        e164, national = _unique_phone(rng, country, phones)
         mail = f"{first.lower()[:3]}{last.lower()[:4]}{i}@{rng.choice(_DOMAINS)}".encode(
             "ascii", "ignore"
         ).decode()
@@ -246,7 +282,7 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
                         row["phone_region"] = country
             else:
                 country = _CITIES[k % 3][0]
-                _e164, national = _phone(rng, country)
+                _e164, national = _unique_phone(rng, country, phones)
                 if category is Category.SUSPECTED_CONTROLLER and len(payments) < max(1, n_records // 50):
                     payer = rng.randrange(n_parties)
                     row["account"] = _iban(rng)
@@ -256,7 +292,7 @@ def make_world(folder: Path, n_parties: int, n_records: int, overlap: float = 0.
                     continue
                 row.update(
                     {
-                        "name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
+                        "name": _person_name(rng),
                         "date_of_birth": (
                             date(1960, 1, 1) + timedelta(days=rng.randrange(16000))
                         ).isoformat(),

@@ -21,6 +21,7 @@ from chainbreaker.service.security.roles import Permission
 from chainbreaker.sharing import hub
 from chainbreaker.sharing.limits import SharingPolicy
 from chainbreaker.sharing.protocol import Message
+from chainbreaker.sharing.upload import check_submission_file
 
 router = APIRouter(prefix="/api/v1/hub", tags=["hub"])
 
@@ -114,7 +115,11 @@ def create_partnership(body: PartnershipIn, db: Db, who: Operator) -> dict[str, 
 @router.post("/submissions", status_code=201, response_model=MessageOut, summary="NGO: upload a blinded list")
 def submit(body: MessageIn, db: Db, who: Sharer) -> MessageOut:
     _kind(who, "ngo")
-    row = hub.submit(db, who.org_id, who.actor, _message(body, "submission"))
+    try:
+        data = base64.b64decode(body.message, validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("message is not base64", column="message") from None
+    row = hub.submit(db, who.org_id, who.actor, check_submission_file(data, "message"))
     return MessageOut(id=row.id, count=row.item_count)
 
 
