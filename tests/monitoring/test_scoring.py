@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from chainbreaker.monitoring import load_catalogue
 from chainbreaker.monitoring.runner import Hit
-from chainbreaker.monitoring.scoring import ControlTie, FlowTie, score_parties
+from chainbreaker.monitoring.scoring import ContactGroup, ControlTie, FlowTie, score_parties
 
 IND = {i.id: i for i in load_catalogue().indicators}
 T0 = dt.datetime(2024, 1, 1)
@@ -143,3 +143,41 @@ def test_forwarding_structured_cash_is_layering_not_a_victims_sweep() -> None:
     assert parties["MULE"].role == "likely_subject" and parties["MULE"].subrole == "structurer"
     assert parties["MULE"].victim_score == 0
     assert parties["V"].role == "likely_victim"
+
+
+def test_contact_of_a_risky_front_reads_as_victim_and_co_residents_follow() -> None:
+    # F is a risky front; W gave the bank F's phone; R1, R2 (other surnames) live at W's flat; X shares an
+    # address with nobody risky and stays out
+    hits = [hit("LT-04", "F"), hit("NW-08", "F")]
+    contacts = [
+        ContactGroup("phone", ("F", "W"), 1),
+        ContactGroup("address", ("R1", "R2", "W"), 3),
+        ContactGroup("address", ("X", "Y"), 2),
+    ]
+    ids = ["F", "W", "R1", "R2", "X", "Y"]
+    parties = score_parties(hits, IND, ids, set(), [], controls=None, organizations={"F"}, contacts=contacts)
+    front = parties["F"].own_score
+    assert parties["W"].role == "likely_victim"
+    assert {"party_id": "F", "how": "shared_identifier", "identifier": "phone", "hub_risk": front} in parties[
+        "W"
+    ].ties
+    assert parties["R1"].role == parties["R2"].role == "likely_victim"
+    assert 0 < parties["R1"].victim_score < parties["W"].victim_score
+    assert parties["X"].role == parties["Y"].role == "unknown" and parties["X"].victim_score == 0
+    assert not any(parties[p].alerted for p in ("W", "R1", "R2"))  # context, never an alert on its own
+    assert parties["W"].network_id == parties["F"].network_id is not None
+
+
+def test_contact_never_turns_a_party_with_subject_evidence_into_a_victim() -> None:
+    hits = [hit("LT-04", "F"), hit("NW-08", "F"), hit("ST-01", "S"), hit("NW-06", "S")]
+    contacts = [ContactGroup("phone", ("F", "S"), 2)]
+    parties = score_parties(hits, IND, ["F", "S"], set(), [], organizations={"F"}, contacts=contacts)
+    assert parties["S"].role == "likely_subject"
+
+
+def test_household_sharing_an_address_without_a_worker_stays_out() -> None:
+    # one surname at the address: a family, not unrelated adults in employer housing
+    hits = [hit("LT-04", "F"), hit("NW-08", "F")]
+    contacts = [ContactGroup("email", ("F", "W"), 1), ContactGroup("address", ("K", "W"), 1)]
+    parties = score_parties(hits, IND, ["F", "W", "K"], set(), [], organizations={"F"}, contacts=contacts)
+    assert parties["W"].role == "likely_victim" and parties["K"].victim_score == 0

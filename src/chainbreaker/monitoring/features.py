@@ -25,7 +25,7 @@ import yaml
 from chainbreaker.core.contract import TABLES_BY_NAME
 from chainbreaker.core.identifiers import party_keys
 from chainbreaker.engines.base import Engine
-from chainbreaker.monitoring.names import compact, family_name, layout, signature
+from chainbreaker.monitoring.names import compact, family_name, layout, org_key, signature
 
 TRANSFER_CHANNELS = ("p2p", "internal", "wire", "ach", "check", "other")
 
@@ -278,8 +278,16 @@ def register_party_keys(engine: Engine, prof: DataProfile) -> None:
     ).to_pylist()
     rows = []
     for r in raw:
+        # the street with the city, not the postal code: thin KYC files lose or mistype postal codes, and one
+        # flat's tenants must get one key whether or not their record carries the code
         keys = party_keys(
-            r["phone"], r["email"], r["address"], r["postal_code"], r["city"], r["id_number"], r["country"]
+            r["phone"],
+            r["email"],
+            r["address"],
+            None if r["city"] else r["postal_code"],
+            r["city"],
+            r["id_number"],
+            r["country"],
         )
         rows.append(
             {
@@ -541,7 +549,10 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
 
 def _name_tables(engine: Engine, prof: DataProfile) -> None:
     """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
-    rows = engine.query("features: party names", "SELECT party_id, party_type, name FROM parties").to_pylist()
+    rows = engine.query(
+        "features: party names",
+        f"SELECT party_id, party_type, name, {_col(prof, 'parties', 'employer', 'x')} AS employer FROM parties x",
+    ).to_pylist()
     engine.register_arrow(
         "monitoring_names",
         pa.table(
@@ -556,6 +567,14 @@ def _name_tables(engine: Engine, prof: DataProfile) -> None:
                 "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
                 "c12_rev": pa.array(
                     [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
+                ),
+                # an organisation's name, and a person's KYC employer, without legal forms (LLC, S.A. DE C.V.)
+                "org_key": pa.array(
+                    [
+                        org_key(r["name"] if r["party_type"] == "organization" else r["employer"])
+                        for r in rows
+                    ],
+                    pa.string(),
                 ),
             }
         ),
