@@ -181,3 +181,12 @@ def test_household_sharing_an_address_without_a_worker_stays_out() -> None:
     contacts = [ContactGroup("email", ("F", "W"), 1), ContactGroup("address", ("K", "W"), 1)]
     parties = score_parties(hits, IND, ["F", "W", "K"], set(), [], organizations={"F"}, contacts=contacts)
     assert parties["W"].role == "likely_victim" and parties["K"].victim_score == 0
+
+
+def test_an_owner_naming_the_front_as_employer_stays_its_controller() -> None:
+    hits = [hit("LT-04", "F"), hit("NW-08", "F")]
+    contacts = [ContactGroup("employer", ("F", "O", "W"), 2)]
+    controls = [ControlTie("O", "F", "signatory")]
+    parties = score_parties(hits, IND, ["F", "O", "W"], set(), [], None, controls, {"F"}, contacts)
+    assert parties["O"].role == "likely_subject" and parties["O"].subrole == "controller"
+    assert parties["W"].role == "likely_victim"

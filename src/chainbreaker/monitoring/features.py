@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -444,11 +445,11 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN extract(hour FROM t.booked_at) >= :night_start
                       OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
                CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
-               coalesce(ca.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
+               coalesce(ca.party_id, mk.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
                         CASE WHEN {no_account} THEN n.name_party_id END) AS cp_party_id,
                ca.account_id AS cp_account_id,
-               CASE WHEN coalesce(ca.party_id, n.handle_party_id) IS NOT NULL
-                      THEN 'party:' || coalesce(ca.party_id, n.handle_party_id)
+               CASE WHEN coalesce(ca.party_id, mk.party_id, n.handle_party_id) IS NOT NULL
+                      THEN 'party:' || coalesce(ca.party_id, mk.party_id, n.handle_party_id)
                     WHEN {own_name} THEN 'party:' || a.party_id
                     WHEN {no_account} AND n.name_party_id IS NOT NULL THEN 'party:' || n.name_party_id
                     WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
@@ -476,6 +477,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         JOIN accounts a ON a.account_id = t.account_id
         LEFT JOIN monitoring_names own ON own.party_id = a.party_id
         LEFT JOIN monitoring_cpacct ca ON ca.cp_raw = t.cp_account
+        LEFT JOIN monitoring_cpmask mk ON mk.cp_raw = t.cp_account AND mk.name_raw = t.cp_name_raw
         LEFT JOIN monitoring_mcc b ON b.mcc = t.mcc
         LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = t.merchant_raw
         LEFT JOIN monitoring_memo m ON m.memo_raw = t.memo_raw
@@ -606,6 +608,7 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
             "SELECT CAST(NULL AS VARCHAR) AS cp_raw, CAST(NULL AS VARCHAR) AS account_id, "
             "CAST(NULL AS VARCHAR) AS party_id FROM accounts WHERE 1 = 0",
         )
+    _masked_ids(engine, prof)
     names: list[str] = []
     if f"{t}.counterparty_name" in prof.present:
         names = [
@@ -651,23 +654,89 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
     )
 
 
+def _masked_ids(engine: Engine, prof: DataProfile) -> None:
+    """`monitoring_cpmask`: counterparties written as a masked tax id (a PIX line shows `***.208.991-**` of
+    the payee's CPF) resolved to the customer whose id number has those digits in those places and whose
+    name is the one on the line (any order of the name's tokens). Names alone repeat in a large bank; six
+    visible digits and the name together rarely do, and a masked id matching two such customers stays
+    unresolved."""
+    t = "transactions"
+    pairs: list[dict[str, Any]] = []
+    ids: list[dict[str, Any]] = []
+    if {f"{t}.counterparty_account", f"{t}.counterparty_name", "parties.id_number"} <= prof.present:
+        pairs = engine.query(
+            "features: masked counterparty ids",
+            """
+            SELECT DISTINCT counterparty_account AS cp_raw, counterparty_name AS name_raw FROM transactions
+            WHERE counterparty_account LIKE '%*%' AND counterparty_name IS NOT NULL
+            """,
+        ).to_pylist()
+        if pairs:
+            ids = engine.query(
+                "features: id numbers",
+                """
+                SELECT x.party_id, regexp_replace(x.id_number, '[^0-9]', '', 'g') AS digits, n.name_sig
+                FROM parties x JOIN monitoring_names n ON n.party_id = x.party_id
+                WHERE x.id_number IS NOT NULL
+                """,
+            ).to_pylist()
+    shapes: dict[str, list[tuple[int, ...]]] = {}
+    for r in pairs:
+        mask = re.sub(r"[^0-9*]", "", str(r["cp_raw"]))
+        if sum(ch.isdigit() for ch in mask) >= 4:
+            shapes.setdefault(re.sub(r"[0-9]", "d", mask), [])
+    index: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
+    for shape in shapes:
+        keep = [i for i, ch in enumerate(shape) if ch == "d"]
+        for r in ids:
+            digits = str(r["digits"] or "")
+            if len(digits) == len(shape):
+                index[(shape, "".join(digits[i] for i in keep), r["name_sig"])].add(str(r["party_id"]))
+    rows: list[tuple[str, str, str]] = []
+    for r in pairs:
+        mask = re.sub(r"[^0-9*]", "", str(r["cp_raw"]))
+        shape = re.sub(r"[0-9]", "d", mask)
+        if shape not in shapes:
+            continue
+        found = index.get((shape, re.sub(r"[^0-9]", "", mask), signature(str(r["name_raw"]))), set())
+        if len(found) == 1:
+            rows.append((str(r["cp_raw"]), str(r["name_raw"]), next(iter(found))))
+    engine.register_arrow(
+        "monitoring_cpmask",
+        pa.table(
+            {
+                "cp_raw": pa.array([a for a, _, _ in rows], pa.string()),
+                "name_raw": pa.array([b for _, b, _ in rows], pa.string()),
+                "party_id": pa.array([c for _, _, c in rows], pa.string()),
+            }
+        ),
+    )
+
+
 def _cycles(engine: Engine) -> None:
     """Pay and rent recognised from behaviour: recurring credits from one payer on a weekly, bi-weekly,
     semi-monthly or monthly cycle with steady amounts (pay), and fixed monthly payments to one payee early in
-    the month (rent). The description patterns stay a second signal (`is_payroll_memo`, `is_rent_memo`).
+    the month (rent). Cash deposits count as one payer (`cash:`): wages paid in cash, common in cash-heavy
+    economies, are deposited on the pay cycle with steady amounts. The description patterns stay a second
+    signal (`is_payroll_memo`, `is_rent_memo`).
     """
     ref = reference()["cycles"]
     engine.create_table(
         "monitoring_cycle",
         "features: recurring pay and rent",
         """
-        WITH x AS (
+        WITH y AS (
+          SELECT account_id, CASE WHEN channel = 'cash' THEN 'cash:' ELSE cp_key END AS cp_key, direction,
+                 channel, amount, booked_at, ts
+          FROM monitoring_tx_base
+          WHERE (cp_key IS NOT NULL AND channel IN ('ach', 'wire', 'check', 'other', 'p2p', 'internal')
+                 AND (cp_party_id IS NULL OR cp_party_id <> party_id))
+             OR (channel = 'cash' AND direction = 'in')
+        ), x AS (
           SELECT account_id, cp_key, direction, channel, amount,
                  CAST(extract(day FROM booked_at) AS INTEGER) AS dom,
                  (ts - lag(ts) OVER (PARTITION BY account_id, cp_key, direction ORDER BY ts)) / 86400.0 AS gap
-          FROM monitoring_tx_base
-          WHERE cp_key IS NOT NULL AND channel IN ('ach', 'wire', 'check', 'other', 'p2p', 'internal')
-            AND (cp_party_id IS NULL OR cp_party_id <> party_id)
+          FROM y
         ), g AS (
           SELECT account_id, cp_key, direction, count(*) AS n, median(gap) AS gap, avg(amount) AS mean_amount,
                  coalesce(stddev_samp(amount), 0) AS sd_amount, max(amount) - min(amount) AS spread,
@@ -705,7 +774,8 @@ def _cycles(engine: Engine) -> None:
         FROM monitoring_tx_base t
         LEFT JOIN (SELECT account_id, cp_key, direction, is_pay, is_rent FROM monitoring_cycle
                    WHERE is_pay = 1 OR is_rent = 1) ci
-          ON ci.account_id = t.account_id AND ci.cp_key = t.cp_key AND ci.direction = t.direction
+          ON ci.account_id = t.account_id AND ci.direction = t.direction
+         AND ci.cp_key = CASE WHEN t.channel = 'cash' THEN 'cash:' ELSE t.cp_key END
         LEFT JOIN (SELECT account_id AS worker_account, substr(cp_key, 7) AS employer_party,
                           'out' AS direction, max(is_pay) AS is_pay
                    FROM monitoring_cycle WHERE is_pay = 1 AND direction = 'in' AND cp_key LIKE 'party:%'

@@ -280,7 +280,16 @@ def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> Party
     flow_rows = engine.query(
         "roll-up: money ties",
         """
-        WITH legs AS (
+        WITH unpaired AS (
+          -- transfers between customers with hits where neither line names the other side (handles that
+          -- spell a common name): the two legs of one on-us transfer share channel, day and amount, and
+          -- a leg counts only when it is the one leg of its direction with those values
+          SELECT party_id, direction, channel, amount, month, CAST(booked_at AS DATE) AS d,
+                 count(*) OVER (PARTITION BY direction, channel, amount, CAST(booked_at AS DATE)) AS legs
+          FROM monitoring_tx
+          WHERE channel IN ('p2p', 'internal') AND cp_party_id IS NULL
+            AND party_id IN (SELECT party_id FROM monitoring_hit_party)
+        ), legs AS (
           SELECT party_id AS source, dst_party_id AS target, month, total FROM monitoring_flow
           WHERE dst_party_id IS NOT NULL
             AND party_id IN (SELECT party_id FROM monitoring_hit_party)
@@ -295,6 +304,12 @@ def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> Party
                         WHERE o.party_id = i.cp_party_id AND o.direction = 'out' AND o.channel = i.channel
                           AND o.amount = i.amount AND CAST(o.booked_at AS DATE) = CAST(i.booked_at AS DATE))
           GROUP BY i.cp_party_id, i.party_id, i.month
+          UNION ALL
+          SELECT o.party_id, i.party_id, o.month, sum(o.amount) FROM unpaired o
+          JOIN unpaired i ON i.d = o.d AND i.amount = o.amount AND i.channel = o.channel
+          WHERE o.direction = 'out' AND i.direction = 'in' AND o.party_id <> i.party_id
+            AND o.legs = 1 AND i.legs = 1
+          GROUP BY o.party_id, i.party_id, o.month
         ), f AS (SELECT source, target, month, max(total) AS total FROM legs GROUP BY source, target, month)
         SELECT f.source, f.target, sum(f.total) AS total, max(f.total / m.out_sum) AS share
         FROM f

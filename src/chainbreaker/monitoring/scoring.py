@@ -244,7 +244,8 @@ def score_parties(
                 worker_of = max(worker_of, share * hub.own_score)
             ties.append({"party_id": other, **tie, "hub_risk": round(hub.own_score, 4)})
         contact = contact_of.get(pid)
-        if contact is not None and pid not in (organizations or set()):
+        # a signatory or drawer of a risky party's accounts who names it as employer is its owner, not a worker
+        if contact is not None and pid not in (organizations or set()) and not control.get(pid):
             value, other, kind = contact
             if not any(t["party_id"] == other for t in ties):
                 hub_risk = parties[other].own_score or value / cfg.network.identifier_share
@@ -309,7 +310,7 @@ def score_parties(
         p.subject_score = round(p.subject_score, 4)
         p.victim_score = round(p.victim_score, 4)
     for pid, (_value, other, kind) in contact_of.items():
-        if pid not in (organizations or set()):
+        if pid not in (organizations or set()) and not control.get(pid):
             neighbours[pid].setdefault(other, {"how": "shared_identifier", "identifier": kind})
     _networks(parties, neighbours)
     for p in parties.values():
