@@ -190,3 +190,16 @@ def test_an_owner_naming_the_front_as_employer_stays_its_controller() -> None:
     parties = score_parties(hits, IND, ["F", "O", "W"], set(), [], None, controls, {"F"}, contacts)
     assert parties["O"].role == "likely_subject" and parties["O"].subrole == "controller"
     assert parties["W"].role == "likely_victim"
+
+
+def test_unrelated_adults_with_one_phone_and_one_home_read_as_victims() -> None:
+    members = ("A", "B", "C")
+    hits = [hit("NW-01", m) for m in members] + [hit("NW-03", m) for m in members]
+    contacts = [ContactGroup("phone", members, 3), ContactGroup("address", (*members, "D"), 4)]
+    parties = score_parties(hits, IND, [*members, "D"], set(), [], contacts=contacts)
+    assert all(parties[m].role == "likely_victim" and not parties[m].alerted for m in members)
+    assert parties["D"].role == "unknown"  # lives there, but does not share the phone
+    # a family (one surname) sharing phone and home stays unknown
+    family = [ContactGroup("phone", members, 1), ContactGroup("address", members, 1)]
+    parties = score_parties(hits, IND, list(members), set(), [], contacts=family)
+    assert all(parties[m].role == "unknown" for m in members)

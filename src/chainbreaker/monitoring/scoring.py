@@ -227,6 +227,7 @@ def score_parties(
         neighbours[ct.controller].setdefault(ct.controlled, {"how": "control", "identifier": ct.how})
     subject_side = {pid for pid, p in parties.items() if p.subject_score > p.victim_score}
     contact_of = _contact_workers(parties, subject_side, contacts or [], cfg)
+    cohoused = _cohoused(contacts or [])
     for pid, p in parties.items():
         if len(victim_feeders.get(pid, ())) >= 2:
             p.subject_score = max(p.subject_score, p.victim_score + 0.01)
@@ -269,6 +270,16 @@ def score_parties(
             # FIN-2020-A008: third parties control victims' contact details; a person whose own phone or
             # address is a risky front's or controller's, with no subject evidence, is read as a likely victim
             p.victim_score = worker_of
+        if (
+            pid in cohoused
+            and pid not in (organizations or set())
+            and not control.get(pid)
+            and not p.subject_score
+            and not p.victim_score
+        ):
+            # unrelated adults who share one phone and one home (employer-controlled housing and contact
+            # details, FIN-2020-A008): their shared-identifier flags read as victim-side evidence
+            p.victim_score = p.own_score
         for other, tie in sorted(neighbours.get(pid, {}).items()):
             if tie["how"] == "control":
                 ties = [t for t in ties if t["party_id"] != other]
@@ -356,6 +367,24 @@ def _contact_workers(
             if m not in found and m not in hubs and m in parties and value > second.get(m, (0.0, "", ""))[0]:
                 second[m] = (value, workers[0], "address")
     return {**second, **found}
+
+
+def _cohoused(contacts: list[ContactGroup]) -> set[str]:
+    """Persons in a phone group and an address group that share at least three members, with two or more
+    surnames in each: unrelated adults with one phone and one home, not a family."""
+    phones = [set(g.members) for g in contacts if g.kind == "phone" and g.surnames >= 2]
+    homes = [set(g.members) for g in contacts if g.kind == "address" and g.surnames >= 2]
+    found: set[str] = set()
+    by_member: dict[str, list[set[str]]] = defaultdict(list)
+    for h in homes:
+        for m in h:
+            by_member[m].append(h)
+    for ph in phones:
+        for h in {id(x): x for m in ph for x in by_member.get(m, [])}.values():
+            both = ph & h
+            if len(both) >= 3:
+                found |= both
+    return found
 
 
 def _discount_families(p: PartyRisk, indicators: dict[str, Indicator], discount: float) -> None:
