@@ -410,9 +410,11 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         LEFT JOIN (SELECT email_key AS k, min(party_id) AS party_id FROM monitoring_party
                    WHERE email_key IS NOT NULL AND email_key <> '' GROUP BY email_key HAVING count(*) = 1) he
           ON he.k = lower(trim(n.name_raw))
-        LEFT JOIN (SELECT phone_key AS k, min(party_id) AS party_id FROM monitoring_party
-                   WHERE phone_key IS NOT NULL GROUP BY phone_key HAVING count(*) = 1) hp
-          ON length(n.digits) >= 7 AND hp.k = right(n.digits, 9)
+        LEFT JOIN (SELECT right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) AS k,
+                          min(party_id) AS party_id FROM monitoring_party
+                   WHERE phone_key IS NOT NULL
+                   GROUP BY right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) HAVING count(*) = 1) hp
+          ON length(n.digits) >= 9 AND hp.k = right(n.digits, 9)
         LEFT JOIN monitoring_cpsig sg ON sg.name_raw = n.name_raw
         LEFT JOIN (SELECT name_sig, min(party_id) AS party_id FROM monitoring_names
                    WHERE name_sig IS NOT NULL GROUP BY name_sig HAVING count(*) = 1) us

@@ -55,6 +55,10 @@ LATEST = dt.datetime(2999, 12, 31)
 
 Progress = Callable[[str, int, int], None]
 
+#: Red flags of a person paying recruitment fees: the on-us payee of those payments is tied to the payer by
+#: money (a party paid such fees by two or more likely victims is read as their recruiter, scoring step 5).
+FEE_INDICATORS = ("LT-05",)
+
 #: Larger groups sharing one contact detail are shared facilities (shelters, dorms, big employers), as in the
 #: shared-identifier red flags (NW-01..NW-05 `max_parties`).
 MAX_CONTACT_GROUP = 25
@@ -259,6 +263,26 @@ def _contact_groups(engine: Engine) -> list[ContactGroup]:
     return sorted(groups, key=lambda g: (g.kind, g.members))
 
 
+def _fee_ties(engine: Engine, hits: list[Hit]) -> list[FlowTie]:
+    """Recruitment fees paid by persons with a fee red flag to a party of the bank whose name says
+    recruitment (the payee need not have red flags of its own: an agency that only collects fees shows
+    none), as money ties of full share."""
+    payers = sorted({h.party_id for h in hits if h.indicator_id in FEE_INDICATORS})
+    if not payers:
+        return []
+    engine.register_arrow("monitoring_fee_payer", pa.table({"party_id": pa.array(payers, pa.string())}))
+    rows = engine.query(
+        "roll-up: recruitment-fee payees",
+        """
+        SELECT party_id AS source, cp_party_id AS target, sum(amount) AS total FROM monitoring_tx
+        WHERE direction = 'out' AND is_recruiter = 1 AND cp_party_id IS NOT NULL AND cp_party_id <> party_id
+          AND party_id IN (SELECT party_id FROM monitoring_fee_payer)
+        GROUP BY party_id, cp_party_id
+        """,
+    ).to_pylist()
+    return [FlowTie(str(r["source"]), str(r["target"]), round(float(r["total"]), 2), 1.0) for r in rows]
+
+
 def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> PartyContext:
     """All party ids, the businesses in labour-risk sectors, money ties among parties with hits, control and
     contact groups."""
@@ -325,6 +349,7 @@ def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> Party
         FlowTie(str(r["source"]), str(r["target"]), round(float(r["total"]), 2), round(float(r["share"]), 4))
         for r in flow_rows
     ]
+    flows += _fee_ties(engine, hits)
     flows.sort(key=lambda f: (f.source, f.target))
     return PartyContext(
         party_ids, labour, flows, _control_ties(engine), organizations, _contact_groups(engine)
