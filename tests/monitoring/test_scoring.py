@@ -208,9 +208,10 @@ def test_unrelated_adults_with_one_phone_and_one_home_read_as_victims() -> None:
 def test_payee_of_recruitment_fees_from_two_victims_is_a_subject_without_flags_of_its_own() -> None:
     # the pipeline turns fees paid by LT-05 payers to an on-us recruiter into money ties of full share
     hits = [hit(i, w) for w in ("W1", "W2") for i in ("LT-05", "LT-02", "G-13")]
-    fees = [FlowTie(w, "AGENCY", 2500.0, 1.0) for w in ("W1", "W2")]
+    fees = [FlowTie(w, "AGENCY", 2500.0, 1.0, "fee") for w in ("W1", "W2")]
     parties = score_parties(hits, IND, ["AGENCY", "W1", "W2"], set(), fees)
     assert parties["AGENCY"].role == "likely_subject" and parties["AGENCY"].subject_score > 0.2
+    assert parties["AGENCY"].subrole == "recruiter"  # restitution counts payments to it as fees
     assert not parties["AGENCY"].alerted  # no red flag of its own: on the subjects list, not an alert
     one = score_parties(hits, IND, ["AGENCY", "W1", "W2"], set(), fees[:1])
     assert one["AGENCY"].role != "likely_subject"

@@ -280,7 +280,9 @@ def _fee_ties(engine: Engine, hits: list[Hit]) -> list[FlowTie]:
         GROUP BY party_id, cp_party_id
         """,
     ).to_pylist()
-    return [FlowTie(str(r["source"]), str(r["target"]), round(float(r["total"]), 2), 1.0) for r in rows]
+    return [
+        FlowTie(str(r["source"]), str(r["target"]), round(float(r["total"]), 2), 1.0, "fee") for r in rows
+    ]
 
 
 def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> PartyContext:

@@ -74,6 +74,8 @@ class FlowTie:
     target: str
     total: float
     share: float
+    #: `money` (transfers), or `fee` (recruitment fees paid to the target: it is read as a recruiter)
+    kind: str = "money"
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ def score_parties(
             flow_pairs[(h.party_id, h.hub_party_id)] = max(
                 flow_pairs.get((h.party_id, h.hub_party_id), 0.0), share
             )
+    fee_payees = {f.target for f in flows if f.kind == "fee"}
     for f in flows:
         if f.share >= cfg.network.min_flow_ratio:
             flow_pairs[(f.source, f.target)] = max(flow_pairs.get((f.source, f.target), 0.0), f.share)
@@ -231,7 +234,7 @@ def score_parties(
     for pid, p in parties.items():
         if len(victim_feeders.get(pid, ())) >= 2:
             p.subject_score = max(p.subject_score, p.victim_score + 0.01)
-            p.subrole = "controller"
+            p.subrole = "recruiter" if pid in fee_payees else "controller"
         inherited = 0.0
         worker_of = 0.0  # a person sharing the phone/address of a risky subject-side party (its "workers")
         ties: list[dict[str, Any]] = []
