@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chainbreaker.monitoring.names import family_name, layout, signature
+from chainbreaker.monitoring.names import family_name, layout, org_key, signature
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,21 @@ def test_the_layouts_of_one_person_agree(given_names: list[str], surname: str) -
     comma = f"{surname.title()}, {first}"
     assert family_name(plain) == family_name(caps) == family_name(comma) == surname
     assert signature(plain) == signature(caps) == signature(comma)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("SUNSHINE RELAX SPA SRL", "Sunshine Relax Spa Inc"),
+        ("LUCKY STAR MASSAGE CORP.", "Lucky Star Massage LLC"),
+        ("BAYANIHAN MANPOWER SERVICES L.L.C.", "Bayanihan Manpower Services LLC"),
+        ("GOLDEN HARVEST S.A. DE C.V.", "Golden Harvest GmbH"),
+    ],
+)
+def test_org_key_ignores_legal_forms_and_case(a: str, b: str) -> None:
+    assert org_key(a) == org_key(b) is not None
+
+
+def test_org_key_of_nothing_or_too_short() -> None:
+    assert org_key(None) is None and org_key("  ") is None and org_key("X CO.") is None
+    assert org_key("Golden Harvest") != org_key("Golden Harvest Farms")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from chainbreaker.monitoring import load_catalogue
 from chainbreaker.monitoring.runner import Hit
-from chainbreaker.monitoring.scoring import ControlTie, FlowTie, score_parties
+from chainbreaker.monitoring.scoring import ContactGroup, ControlTie, FlowTie, score_parties
 
 IND = {i.id: i for i in load_catalogue().indicators}
 T0 = dt.datetime(2024, 1, 1)
@@ -143,3 +143,75 @@ def test_forwarding_structured_cash_is_layering_not_a_victims_sweep() -> None:
     assert parties["MULE"].role == "likely_subject" and parties["MULE"].subrole == "structurer"
     assert parties["MULE"].victim_score == 0
     assert parties["V"].role == "likely_victim"
+
+
+def test_contact_of_a_risky_front_reads_as_victim_and_co_residents_follow() -> None:
+    # F is a risky front; W gave the bank F's phone; R1, R2 (other surnames) live at W's flat; X shares an
+    # address with nobody risky and stays out
+    hits = [hit("LT-04", "F"), hit("NW-08", "F")]
+    contacts = [
+        ContactGroup("phone", ("F", "W"), 1),
+        ContactGroup("address", ("R1", "R2", "W"), 3),
+        ContactGroup("address", ("X", "Y"), 2),
+    ]
+    ids = ["F", "W", "R1", "R2", "X", "Y"]
+    parties = score_parties(hits, IND, ids, set(), [], controls=None, organizations={"F"}, contacts=contacts)
+    front = parties["F"].own_score
+    assert parties["W"].role == "likely_victim"
+    assert {"party_id": "F", "how": "shared_identifier", "identifier": "phone", "hub_risk": front} in parties[
+        "W"
+    ].ties
+    assert parties["R1"].role == parties["R2"].role == "likely_victim"
+    assert 0 < parties["R1"].victim_score < parties["W"].victim_score
+    assert parties["X"].role == parties["Y"].role == "unknown" and parties["X"].victim_score == 0
+    assert not any(parties[p].alerted for p in ("W", "R1", "R2"))  # context, never an alert on its own
+    assert parties["W"].network_id == parties["F"].network_id is not None
+
+
+def test_contact_never_turns_a_party_with_subject_evidence_into_a_victim() -> None:
+    hits = [hit("LT-04", "F"), hit("NW-08", "F"), hit("ST-01", "S"), hit("NW-06", "S")]
+    contacts = [ContactGroup("phone", ("F", "S"), 2)]
+    parties = score_parties(hits, IND, ["F", "S"], set(), [], organizations={"F"}, contacts=contacts)
+    assert parties["S"].role == "likely_subject"
+
+
+def test_household_sharing_an_address_without_a_worker_stays_out() -> None:
+    # one surname at the address: a family, not unrelated adults in employer housing
+    hits = [hit("LT-04", "F"), hit("NW-08", "F")]
+    contacts = [ContactGroup("email", ("F", "W"), 1), ContactGroup("address", ("K", "W"), 1)]
+    parties = score_parties(hits, IND, ["F", "W", "K"], set(), [], organizations={"F"}, contacts=contacts)
+    assert parties["W"].role == "likely_victim" and parties["K"].victim_score == 0
+
+
+def test_an_owner_naming_the_front_as_employer_stays_its_controller() -> None:
+    hits = [hit("LT-04", "F"), hit("NW-08", "F")]
+    contacts = [ContactGroup("employer", ("F", "O", "W"), 2)]
+    controls = [ControlTie("O", "F", "signatory")]
+    parties = score_parties(hits, IND, ["F", "O", "W"], set(), [], None, controls, {"F"}, contacts)
+    assert parties["O"].role == "likely_subject" and parties["O"].subrole == "controller"
+    assert parties["W"].role == "likely_victim"
+
+
+def test_unrelated_adults_with_one_phone_and_one_home_read_as_victims() -> None:
+    members = ("A", "B", "C")
+    hits = [hit("NW-01", m) for m in members] + [hit("NW-03", m) for m in members]
+    contacts = [ContactGroup("phone", members, 3), ContactGroup("address", (*members, "D"), 4)]
+    parties = score_parties(hits, IND, [*members, "D"], set(), [], contacts=contacts)
+    assert all(parties[m].role == "likely_victim" and not parties[m].alerted for m in members)
+    assert parties["D"].role == "unknown"  # lives there, but does not share the phone
+    # a family (one surname) sharing phone and home stays unknown
+    family = [ContactGroup("phone", members, 1), ContactGroup("address", members, 1)]
+    parties = score_parties(hits, IND, list(members), set(), [], contacts=family)
+    assert all(parties[m].role == "unknown" for m in members)
+
+
+def test_payee_of_recruitment_fees_from_two_victims_is_a_subject_without_flags_of_its_own() -> None:
+    # the pipeline turns fees paid by LT-05 payers to an on-us recruiter into money ties of full share
+    hits = [hit(i, w) for w in ("W1", "W2") for i in ("LT-05", "LT-02", "G-13")]
+    fees = [FlowTie(w, "AGENCY", 2500.0, 1.0, "fee") for w in ("W1", "W2")]
+    parties = score_parties(hits, IND, ["AGENCY", "W1", "W2"], set(), fees)
+    assert parties["AGENCY"].role == "likely_subject" and parties["AGENCY"].subject_score > 0.2
+    assert parties["AGENCY"].subrole == "recruiter"  # restitution counts payments to it as fees
+    assert not parties["AGENCY"].alerted  # no red flag of its own: on the subjects list, not an alert
+    one = score_parties(hits, IND, ["AGENCY", "W1", "W2"], set(), fees[:1])
+    assert one["AGENCY"].role != "likely_subject"

@@ -67,3 +67,50 @@ def test_subjects_are_still_found(fixture: str, request: pytest.FixtureRequest) 
     ev = evaluate(bank / "labels.csv", report.party_risk_path, budget=0.01)
     assert ev.subject_recall >= 0.8, ev.summary()
     assert evaluate(bank / "labels.csv", report.party_risk_path, budget=0.07).victim_recall >= 0.8
+
+
+@pytest.fixture(scope="module")
+def latam(tmp_path_factory: pytest.TempPathFactory) -> tuple[MonitoringReport, Path]:
+    return _run(tmp_path_factory.mktemp("latam"), "latam")
+
+
+def test_masked_tax_ids_resolve_to_the_one_customer_with_those_digits_and_name(
+    latam: tuple[MonitoringReport, Path],
+) -> None:
+    import re
+
+    from chainbreaker.engines import get_engine
+    from chainbreaker.monitoring.features import build_features, profile
+    from chainbreaker.monitoring.names import signature
+    from chainbreaker.monitoring.pipeline import EARLIEST, LATEST
+
+    report, _bank = latam
+    ws = Workspace(report.party_risk_path.parent.parent / "ws")
+    with get_engine("duckdb", ws) as engine:
+        prof = profile(engine)
+        build_features(engine, prof, EARLIEST, LATEST)
+        rows = engine.query(
+            "test: masked",
+            """
+            SELECT m.cp_raw, m.name_raw, p.id_number, p.name FROM monitoring_cpmask m
+            JOIN parties p ON p.party_id = m.party_id
+            """,
+        ).to_pylist()
+        masked = engine.query(
+            "test: all masked",
+            "SELECT count(DISTINCT counterparty_account) AS n FROM transactions "
+            "WHERE counterparty_account LIKE '%*%'",
+        ).to_pylist()[0]["n"]
+    assert rows and masked
+    for r in rows:
+        mask = re.sub(r"[^0-9*]", "", r["cp_raw"])
+        digits = re.sub(r"[^0-9]", "", r["id_number"])
+        assert len(mask) == len(digits)
+        assert all(m in ("*", d) for m, d in zip(mask, digits, strict=True)), r
+        assert signature(r["name_raw"]) == signature(r["name"])
+
+
+def test_latam_subjects_are_still_found(latam: tuple[MonitoringReport, Path]) -> None:
+    report, bank = latam
+    assert evaluate(bank / "labels.csv", report.party_risk_path, budget=0.01).subject_recall >= 0.8
+    assert evaluate(bank / "labels.csv", report.party_risk_path, budget=0.07).victim_recall >= 0.8

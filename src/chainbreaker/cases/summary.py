@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from chainbreaker.cases.classify import dominant_trafficking_type
+from chainbreaker.cases.classify import case_trafficking_type
 from chainbreaker.cases.network import Edge
 from chainbreaker.storage.clock import utcnow
 from chainbreaker.storage.models import Case
@@ -23,7 +23,10 @@ def count(n: int, one: str, many: str | None = None) -> str:
 
 def refresh(case: Case, edges: list[Edge]) -> None:
     """Recompute the case's title, type, score, period, network and summary from its contents."""
-    derived = dominant_trafficking_type((a.trafficking_type, a.score) for a in case.alerts)
+    derived = case_trafficking_type(
+        ((a.party_id, a.indicator_id, a.trafficking_type, a.score) for a in case.alerts),
+        {p.party_id for p in case.parties if p.role == "subject"},
+    )
     if derived != "general" or "trafficking_type_set_by" not in (case.summary or {}):
         case.trafficking_type = derived  # an analyst's decision stands until typed alerts arrive
     scores = [a.score for a in case.alerts] + [p.risk_score or 0.0 for p in case.parties]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -25,7 +26,7 @@ import yaml
 from chainbreaker.core.contract import TABLES_BY_NAME
 from chainbreaker.core.identifiers import party_keys
 from chainbreaker.engines.base import Engine
-from chainbreaker.monitoring.names import compact, family_name, layout, signature
+from chainbreaker.monitoring.names import compact, family_name, layout, org_key, signature
 
 TRANSFER_CHANNELS = ("p2p", "internal", "wire", "ach", "check", "other")
 
@@ -278,8 +279,16 @@ def register_party_keys(engine: Engine, prof: DataProfile) -> None:
     ).to_pylist()
     rows = []
     for r in raw:
+        # the street with the city, not the postal code: thin KYC files lose or mistype postal codes, and one
+        # flat's tenants must get one key whether or not their record carries the code
         keys = party_keys(
-            r["phone"], r["email"], r["address"], r["postal_code"], r["city"], r["id_number"], r["country"]
+            r["phone"],
+            r["email"],
+            r["address"],
+            None if r["city"] else r["postal_code"],
+            r["city"],
+            r["id_number"],
+            r["country"],
         )
         rows.append(
             {
@@ -401,9 +410,11 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         LEFT JOIN (SELECT email_key AS k, min(party_id) AS party_id FROM monitoring_party
                    WHERE email_key IS NOT NULL AND email_key <> '' GROUP BY email_key HAVING count(*) = 1) he
           ON he.k = lower(trim(n.name_raw))
-        LEFT JOIN (SELECT phone_key AS k, min(party_id) AS party_id FROM monitoring_party
-                   WHERE phone_key IS NOT NULL GROUP BY phone_key HAVING count(*) = 1) hp
-          ON length(n.digits) >= 7 AND hp.k = right(n.digits, 9)
+        LEFT JOIN (SELECT right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) AS k,
+                          min(party_id) AS party_id FROM monitoring_party
+                   WHERE phone_key IS NOT NULL
+                   GROUP BY right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) HAVING count(*) = 1) hp
+          ON length(n.digits) >= 9 AND hp.k = right(n.digits, 9)
         LEFT JOIN monitoring_cpsig sg ON sg.name_raw = n.name_raw
         LEFT JOIN (SELECT name_sig, min(party_id) AS party_id FROM monitoring_names
                    WHERE name_sig IS NOT NULL GROUP BY name_sig HAVING count(*) = 1) us
@@ -436,11 +447,11 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
                CASE WHEN extract(hour FROM t.booked_at) >= :night_start
                       OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
                CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
-               coalesce(ca.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
+               coalesce(ca.party_id, mk.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
                         CASE WHEN {no_account} THEN n.name_party_id END) AS cp_party_id,
                ca.account_id AS cp_account_id,
-               CASE WHEN coalesce(ca.party_id, n.handle_party_id) IS NOT NULL
-                      THEN 'party:' || coalesce(ca.party_id, n.handle_party_id)
+               CASE WHEN coalesce(ca.party_id, mk.party_id, n.handle_party_id) IS NOT NULL
+                      THEN 'party:' || coalesce(ca.party_id, mk.party_id, n.handle_party_id)
                     WHEN {own_name} THEN 'party:' || a.party_id
                     WHEN {no_account} AND n.name_party_id IS NOT NULL THEN 'party:' || n.name_party_id
                     WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
@@ -468,6 +479,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         JOIN accounts a ON a.account_id = t.account_id
         LEFT JOIN monitoring_names own ON own.party_id = a.party_id
         LEFT JOIN monitoring_cpacct ca ON ca.cp_raw = t.cp_account
+        LEFT JOIN monitoring_cpmask mk ON mk.cp_raw = t.cp_account AND mk.name_raw = t.cp_name_raw
         LEFT JOIN monitoring_mcc b ON b.mcc = t.mcc
         LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = t.merchant_raw
         LEFT JOIN monitoring_memo m ON m.memo_raw = t.memo_raw
@@ -541,7 +553,10 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
 
 def _name_tables(engine: Engine, prof: DataProfile) -> None:
     """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
-    rows = engine.query("features: party names", "SELECT party_id, party_type, name FROM parties").to_pylist()
+    rows = engine.query(
+        "features: party names",
+        f"SELECT party_id, party_type, name, {_col(prof, 'parties', 'employer', 'x')} AS employer FROM parties x",
+    ).to_pylist()
     engine.register_arrow(
         "monitoring_names",
         pa.table(
@@ -556,6 +571,14 @@ def _name_tables(engine: Engine, prof: DataProfile) -> None:
                 "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
                 "c12_rev": pa.array(
                     [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
+                ),
+                # an organisation's name, and a person's KYC employer, without legal forms (LLC, S.A. DE C.V.)
+                "org_key": pa.array(
+                    [
+                        org_key(r["name"] if r["party_type"] == "organization" else r["employer"])
+                        for r in rows
+                    ],
+                    pa.string(),
                 ),
             }
         ),
@@ -587,6 +610,7 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
             "SELECT CAST(NULL AS VARCHAR) AS cp_raw, CAST(NULL AS VARCHAR) AS account_id, "
             "CAST(NULL AS VARCHAR) AS party_id FROM accounts WHERE 1 = 0",
         )
+    _masked_ids(engine, prof)
     names: list[str] = []
     if f"{t}.counterparty_name" in prof.present:
         names = [
@@ -632,23 +656,89 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
     )
 
 
+def _masked_ids(engine: Engine, prof: DataProfile) -> None:
+    """`monitoring_cpmask`: counterparties written as a masked tax id (a PIX line shows `***.208.991-**` of
+    the payee's CPF) resolved to the customer whose id number has those digits in those places and whose
+    name is the one on the line (any order of the name's tokens). Names alone repeat in a large bank; six
+    visible digits and the name together rarely do, and a masked id matching two such customers stays
+    unresolved."""
+    t = "transactions"
+    pairs: list[dict[str, Any]] = []
+    ids: list[dict[str, Any]] = []
+    if {f"{t}.counterparty_account", f"{t}.counterparty_name", "parties.id_number"} <= prof.present:
+        pairs = engine.query(
+            "features: masked counterparty ids",
+            """
+            SELECT DISTINCT counterparty_account AS cp_raw, counterparty_name AS name_raw FROM transactions
+            WHERE counterparty_account LIKE '%*%' AND counterparty_name IS NOT NULL
+            """,
+        ).to_pylist()
+        if pairs:
+            ids = engine.query(
+                "features: id numbers",
+                """
+                SELECT x.party_id, regexp_replace(x.id_number, '[^0-9]', '', 'g') AS digits, n.name_sig
+                FROM parties x JOIN monitoring_names n ON n.party_id = x.party_id
+                WHERE x.id_number IS NOT NULL
+                """,
+            ).to_pylist()
+    shapes: dict[str, list[tuple[int, ...]]] = {}
+    for r in pairs:
+        mask = re.sub(r"[^0-9*]", "", str(r["cp_raw"]))
+        if sum(ch.isdigit() for ch in mask) >= 4:
+            shapes.setdefault(re.sub(r"[0-9]", "d", mask), [])
+    index: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
+    for shape in shapes:
+        keep = [i for i, ch in enumerate(shape) if ch == "d"]
+        for r in ids:
+            digits = str(r["digits"] or "")
+            if len(digits) == len(shape):
+                index[(shape, "".join(digits[i] for i in keep), r["name_sig"])].add(str(r["party_id"]))
+    rows: list[tuple[str, str, str]] = []
+    for r in pairs:
+        mask = re.sub(r"[^0-9*]", "", str(r["cp_raw"]))
+        shape = re.sub(r"[0-9]", "d", mask)
+        if shape not in shapes:
+            continue
+        found = index.get((shape, re.sub(r"[^0-9]", "", mask), signature(str(r["name_raw"]))), set())
+        if len(found) == 1:
+            rows.append((str(r["cp_raw"]), str(r["name_raw"]), next(iter(found))))
+    engine.register_arrow(
+        "monitoring_cpmask",
+        pa.table(
+            {
+                "cp_raw": pa.array([a for a, _, _ in rows], pa.string()),
+                "name_raw": pa.array([b for _, b, _ in rows], pa.string()),
+                "party_id": pa.array([c for _, _, c in rows], pa.string()),
+            }
+        ),
+    )
+
+
 def _cycles(engine: Engine) -> None:
     """Pay and rent recognised from behaviour: recurring credits from one payer on a weekly, bi-weekly,
     semi-monthly or monthly cycle with steady amounts (pay), and fixed monthly payments to one payee early in
-    the month (rent). The description patterns stay a second signal (`is_payroll_memo`, `is_rent_memo`).
+    the month (rent). Cash deposits count as one payer (`cash:`): wages paid in cash, common in cash-heavy
+    economies, are deposited on the pay cycle with steady amounts. The description patterns stay a second
+    signal (`is_payroll_memo`, `is_rent_memo`).
     """
     ref = reference()["cycles"]
     engine.create_table(
         "monitoring_cycle",
         "features: recurring pay and rent",
         """
-        WITH x AS (
+        WITH y AS (
+          SELECT account_id, CASE WHEN channel = 'cash' THEN 'cash:' ELSE cp_key END AS cp_key, direction,
+                 channel, amount, booked_at, ts
+          FROM monitoring_tx_base
+          WHERE (cp_key IS NOT NULL AND channel IN ('ach', 'wire', 'check', 'other', 'p2p', 'internal')
+                 AND (cp_party_id IS NULL OR cp_party_id <> party_id))
+             OR (channel = 'cash' AND direction = 'in')
+        ), x AS (
           SELECT account_id, cp_key, direction, channel, amount,
                  CAST(extract(day FROM booked_at) AS INTEGER) AS dom,
                  (ts - lag(ts) OVER (PARTITION BY account_id, cp_key, direction ORDER BY ts)) / 86400.0 AS gap
-          FROM monitoring_tx_base
-          WHERE cp_key IS NOT NULL AND channel IN ('ach', 'wire', 'check', 'other', 'p2p', 'internal')
-            AND (cp_party_id IS NULL OR cp_party_id <> party_id)
+          FROM y
         ), g AS (
           SELECT account_id, cp_key, direction, count(*) AS n, median(gap) AS gap, avg(amount) AS mean_amount,
                  coalesce(stddev_samp(amount), 0) AS sd_amount, max(amount) - min(amount) AS spread,
@@ -686,7 +776,8 @@ def _cycles(engine: Engine) -> None:
         FROM monitoring_tx_base t
         LEFT JOIN (SELECT account_id, cp_key, direction, is_pay, is_rent FROM monitoring_cycle
                    WHERE is_pay = 1 OR is_rent = 1) ci
-          ON ci.account_id = t.account_id AND ci.cp_key = t.cp_key AND ci.direction = t.direction
+          ON ci.account_id = t.account_id AND ci.direction = t.direction
+         AND ci.cp_key = CASE WHEN t.channel = 'cash' THEN 'cash:' ELSE t.cp_key END
         LEFT JOIN (SELECT account_id AS worker_account, substr(cp_key, 7) AS employer_party,
                           'out' AS direction, max(is_pay) AS is_pay
                    FROM monitoring_cycle WHERE is_pay = 1 AND direction = 'in' AND cp_key LIKE 'party:%'

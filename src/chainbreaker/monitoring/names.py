@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rigour.names import tokenize_name
+from rigour.names import remove_org_types, tokenize_name
 from rigour.text import ascii_text
 
 
@@ -82,3 +82,20 @@ def compact(name: str | None, reverse: bool = False) -> str | None:
     if reverse:
         found.reverse()
     return "".join(found) or None
+
+
+def org_key(name: str | None) -> str | None:
+    """An organisation's name without its legal form (rigour's list: LLC, INC., S.A. DE C.V., GMBH, ...), run
+    together: `SUNSHINE RELAX SPA SRL` and a worker's employer `Sunshine Relax Spa Inc` give one key. Keys
+    shorter than 5 letters say too little to tie anyone."""
+    if not name or not name.strip():
+        return None
+    words = list(tokens(remove_org_types(name)))
+    while len(words) > 1 and words[-1] in _KEPT_FORMS:
+        words.pop()
+    key = "".join(w for w in words if w.isalnum())
+    return key if len(key) >= 5 else None
+
+
+#: US legal forms rigour's org-type list does not remove (it keeps them as part of the name).
+_KEPT_FORMS = frozenset({"corp", "corporation", "co", "company", "incorporated"})

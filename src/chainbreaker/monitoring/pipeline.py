@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -28,7 +29,7 @@ from chainbreaker.monitoring.catalogue import (
     load_catalogue,
     load_indicator_file,
 )
-from chainbreaker.monitoring.features import DataProfile, build_features, profile
+from chainbreaker.monitoring.features import TRANSFER_CHANNELS, DataProfile, build_features, profile
 from chainbreaker.monitoring.output import (
     ALERT_SCHEMA,
     PARTY_RISK_SCHEMA,
@@ -40,6 +41,7 @@ from chainbreaker.monitoring.output import (
 from chainbreaker.monitoring.party_flags import apply_party_flags, read_party_flags
 from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator
 from chainbreaker.monitoring.scoring import (
+    ContactGroup,
     ControlTie,
     FlowTie,
     PartyRisk,
@@ -54,6 +56,14 @@ EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(2999, 12, 31)
 
 Progress = Callable[[str, int, int], None]
+
+#: Red flags of a person paying recruitment fees: the on-us payee of those payments is tied to the payer by
+#: money (a party paid such fees by two or more likely victims is read as their recruiter, scoring step 5).
+FEE_INDICATORS = ("LT-05",)
+
+#: Larger groups sharing one contact detail are shared facilities (shelters, dorms, big employers), as in the
+#: shared-identifier red flags (NW-01..NW-05 `max_parties`).
+MAX_CONTACT_GROUP = 25
 
 
 @dataclass
@@ -190,10 +200,104 @@ def _control_ties(engine: Engine) -> list[ControlTie]:
     return sorted(set(ties), key=lambda t: (t.controller, t.controlled, t.how))
 
 
-def _party_context(
-    engine: Engine, hits: list[Hit], cfg: ScoringConfig
-) -> tuple[list[str], set[str], list[FlowTie], list[ControlTie], set[str]]:
-    """All party ids, the businesses in labour-risk sectors, money ties among parties with hits, and control."""
+@dataclass
+class PartyContext:
+    """What the roll-up needs besides the hits: parties, labour-sector businesses, money ties, control ties,
+    organisations and small contact groups."""
+
+    party_ids: list[str]
+    labour: set[str]
+    flows: list[FlowTie]
+    controls: list[ControlTie]
+    organizations: set[str]
+    contacts: list[ContactGroup]
+
+    def score(
+        self, hits: list[Hit], indicators: dict[str, Indicator], cfg: ScoringConfig
+    ) -> dict[str, PartyRisk]:
+        return score_parties(
+            hits,
+            indicators,
+            self.party_ids,
+            self.labour,
+            self.flows,
+            cfg,
+            self.controls,
+            self.organizations,
+            self.contacts,
+        )
+
+
+def _contact_groups(engine: Engine) -> list[ContactGroup]:
+    """Parties sharing a phone, e-mail or address, or persons whose KYC employer is an organisation's name,
+    in groups of 2..MAX_CONTACT_GROUP that include a party with hits, or a party sharing another group with
+    one (so the unrelated co-residents of a front's worker are seen)."""
+    rows = engine.query(
+        "roll-up: contact groups",
+        """
+        WITH i AS (
+          SELECT kind, value, party_id FROM monitoring_identifier WHERE kind IN ('phone', 'email', 'address')
+          UNION ALL
+          SELECT 'employer', org_key, party_id FROM monitoring_names WHERE org_key IS NOT NULL
+        ), g AS (
+          SELECT kind, value FROM i GROUP BY kind, value
+          HAVING count(DISTINCT party_id) BETWEEN 2 AND :max_parties
+        ), m AS (
+          SELECT DISTINCT i.kind, i.value, i.party_id FROM i JOIN g ON g.kind = i.kind AND g.value = i.value
+        ), near AS (
+          SELECT DISTINCT m2.party_id FROM m m1
+          JOIN m m2 ON m2.kind = m1.kind AND m2.value = m1.value
+          WHERE m1.party_id IN (SELECT party_id FROM monitoring_hit_party)
+        ), near_groups AS (
+          SELECT DISTINCT kind, value FROM m WHERE party_id IN (SELECT party_id FROM near)
+        )
+        SELECT m.kind, m.value, m.party_id, p.surname, p.party_type
+        FROM m JOIN near_groups n ON n.kind = m.kind AND n.value = m.value
+        JOIN monitoring_party p ON p.party_id = m.party_id
+        """,
+        {"max_parties": MAX_CONTACT_GROUP},
+    ).to_pylist()
+    members: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        members[(str(r["kind"]), str(r["value"]))].append(r)
+    groups = [
+        ContactGroup(
+            kind,
+            tuple(sorted(str(r["party_id"]) for r in rs)),
+            len({r["surname"] for r in rs if r["party_type"] == "person" and r["surname"]}),
+        )
+        for (kind, _value), rs in members.items()
+        # an employer group names an organisation of the bank
+        if kind != "employer" or any(r["party_type"] == "organization" for r in rs)
+    ]
+    return sorted(groups, key=lambda g: (g.kind, g.members))
+
+
+def _fee_ties(engine: Engine, hits: list[Hit]) -> list[FlowTie]:
+    """Recruitment fees paid by persons with a fee red flag to a party of the bank whose name says
+    recruitment (the payee need not have red flags of its own: an agency that only collects fees shows
+    none), as money ties of full share."""
+    payers = sorted({h.party_id for h in hits if h.indicator_id in FEE_INDICATORS})
+    if not payers:
+        return []
+    engine.register_arrow("monitoring_fee_payer", pa.table({"party_id": pa.array(payers, pa.string())}))
+    rows = engine.query(
+        "roll-up: recruitment-fee payees",
+        """
+        SELECT party_id AS source, cp_party_id AS target, sum(amount) AS total FROM monitoring_tx
+        WHERE direction = 'out' AND is_recruiter = 1 AND cp_party_id IS NOT NULL AND cp_party_id <> party_id
+          AND party_id IN (SELECT party_id FROM monitoring_fee_payer)
+        GROUP BY party_id, cp_party_id
+        """,
+    ).to_pylist()
+    return [
+        FlowTie(str(r["source"]), str(r["target"]), round(float(r["total"]), 2), 1.0, "fee") for r in rows
+    ]
+
+
+def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> PartyContext:
+    """All party ids, the businesses in labour-risk sectors, money ties among parties with hits, control and
+    contact groups."""
     rows = engine.query(
         "roll-up: parties", "SELECT party_id, party_type, is_labour_sector FROM monitoring_party"
     ).to_pylist()
@@ -202,30 +306,66 @@ def _party_context(
     organizations = {str(r["party_id"]) for r in rows if r["party_type"] == "organization"}
     hit_parties = sorted({h.party_id for h in hits})
     if not hit_parties:
-        return party_ids, labour, [], [], organizations
+        return PartyContext(party_ids, labour, [], [], organizations, [])
     engine.register_arrow("monitoring_hit_party", pa.table({"party_id": pa.array(hit_parties, pa.string())}))
+    # Each transfer between two customers is seen from both sides. The sender's line may name the receiver
+    # by an opaque handle while the receiver's line names the sender (or the other way round), so the money
+    # tie is read from whichever side resolves: the larger of the two views of a month, never their sum. A
+    # receiver's line counts only when the sender has the matching leg (same channel, amount and day):
+    # a name alone can be an outsider's who happens to share it with a customer.
     flow_rows = engine.query(
         "roll-up: money ties",
         """
-        SELECT f.party_id AS source, f.dst_party_id AS target, sum(f.total) AS total,
-               max(f.total / m.out_sum) AS share
-        FROM monitoring_flow f
+        WITH unpaired AS (
+          -- transfers between customers with hits where neither line names the other side (handles that
+          -- spell a common name): the two legs of one on-us transfer share channel, day and amount, and
+          -- a leg counts only when it is the one leg of its direction with those values
+          SELECT party_id, direction, channel, amount, month, CAST(booked_at AS DATE) AS d,
+                 count(*) OVER (PARTITION BY direction, channel, amount, CAST(booked_at AS DATE)) AS legs
+          FROM monitoring_tx
+          WHERE channel IN ('p2p', 'internal') AND cp_party_id IS NULL
+            AND party_id IN (SELECT party_id FROM monitoring_hit_party)
+        ), legs AS (
+          SELECT party_id AS source, dst_party_id AS target, month, total FROM monitoring_flow
+          WHERE dst_party_id IS NOT NULL
+            AND party_id IN (SELECT party_id FROM monitoring_hit_party)
+            AND dst_party_id IN (SELECT party_id FROM monitoring_hit_party)
+          UNION ALL
+          SELECT i.cp_party_id, i.party_id, i.month, sum(i.amount) FROM monitoring_tx i
+          WHERE i.direction = 'in' AND i.channel IN :transfer_channels AND i.cp_party_id IS NOT NULL
+            AND i.cp_party_id <> i.party_id
+            AND i.party_id IN (SELECT party_id FROM monitoring_hit_party)
+            AND i.cp_party_id IN (SELECT party_id FROM monitoring_hit_party)
+            AND EXISTS (SELECT 1 FROM monitoring_tx o
+                        WHERE o.party_id = i.cp_party_id AND o.direction = 'out' AND o.channel = i.channel
+                          AND o.amount = i.amount AND CAST(o.booked_at AS DATE) = CAST(i.booked_at AS DATE))
+          GROUP BY i.cp_party_id, i.party_id, i.month
+          UNION ALL
+          SELECT o.party_id, i.party_id, o.month, sum(o.amount) FROM unpaired o
+          JOIN unpaired i ON i.d = o.d AND i.amount = o.amount AND i.channel = o.channel
+          WHERE o.direction = 'out' AND i.direction = 'in' AND o.party_id <> i.party_id
+            AND o.legs = 1 AND i.legs = 1
+          GROUP BY o.party_id, i.party_id, o.month
+        ), f AS (SELECT source, target, month, max(total) AS total FROM legs GROUP BY source, target, month)
+        SELECT f.source, f.target, sum(f.total) AS total, max(f.total / m.out_sum) AS share
+        FROM f
         JOIN (SELECT party_id, month, sum(sum_out) AS out_sum FROM monitoring_account_month
-              GROUP BY party_id, month) m ON m.party_id = f.party_id AND m.month = f.month
-        WHERE f.dst_party_id IS NOT NULL AND m.out_sum > 0
-          AND f.party_id IN (SELECT party_id FROM monitoring_hit_party)
-          AND f.dst_party_id IN (SELECT party_id FROM monitoring_hit_party)
-        GROUP BY f.party_id, f.dst_party_id
+              GROUP BY party_id, month) m ON m.party_id = f.source AND m.month = f.month
+        WHERE m.out_sum > 0
+        GROUP BY f.source, f.target
         HAVING max(f.total / m.out_sum) >= :min_ratio
         """,
-        {"min_ratio": cfg.network.min_flow_ratio},
+        {"min_ratio": cfg.network.min_flow_ratio, "transfer_channels": list(TRANSFER_CHANNELS)},
     ).to_pylist()
     flows = [
         FlowTie(str(r["source"]), str(r["target"]), round(float(r["total"]), 2), round(float(r["share"]), 4))
         for r in flow_rows
     ]
+    flows += _fee_ties(engine, hits)
     flows.sort(key=lambda f: (f.source, f.target))
-    return party_ids, labour, flows, _control_ties(engine), organizations
+    return PartyContext(
+        party_ids, labour, flows, _control_ties(engine), organizations, _contact_groups(engine)
+    )
 
 
 def compute(
@@ -266,8 +406,7 @@ def compute(
         shadow[ind.id] = found
     attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
     indicators = {i.id: i for i in enabled}
-    party_ids, labour, flows, controls, orgs = _party_context(engine, hits, cfg)
-    parties = score_parties(hits, indicators, party_ids, labour, flows, cfg, controls, orgs)
+    parties = _party_context(engine, hits, cfg).score(hits, indicators, cfg)
     return RunResult(hits, runs, parties, indicators, prof, feature_seconds), shadow
 
 
@@ -388,8 +527,7 @@ def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: lis
     kept = [h for h in result.hits if h.indicator_id != changed.id]
     indicators = {**result.indicators, changed.id: changed}
     cfg = scoring_config()
-    party_ids, labour, flows, controls, orgs = _party_context(engine, kept + hits, cfg)
-    after = score_parties(kept + hits, indicators, party_ids, labour, flows, cfg, controls, orgs)
+    after = _party_context(engine, kept + hits, cfg).score(kept + hits, indicators, cfg)
     before = result.parties
     gained = sorted(
         (p, after[p].role) for p in after if after[p].alerted and not (p in before and before[p].alerted)

@@ -74,6 +74,8 @@ class FlowTie:
     target: str
     total: float
     share: float
+    #: `money` (transfers), or `fee` (recruitment fees paid to the target: it is read as a recruiter)
+    kind: str = "money"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,17 @@ class ControlTie:
     controller: str
     controlled: str
     how: str  # signatory, authorised_user, joint, regular_draw
+
+
+@dataclass(frozen=True)
+class ContactGroup:
+    """Parties that gave the bank one contact detail (`phone`, `email`, `address`) or name one employer
+    (`employer`: persons whose KYC employer is the organisation's name), in a group small enough not to be a
+    shared facility. `surnames` counts the distinct family names of the persons among them."""
+
+    kind: str
+    members: tuple[str, ...]
+    surnames: int
 
 
 @dataclass
@@ -121,6 +134,7 @@ def score_parties(
     config: ScoringConfig | None = None,
     controls: list[ControlTie] | None = None,
     organizations: set[str] | None = None,
+    contacts: list[ContactGroup] | None = None,
 ) -> dict[str, PartyRisk]:
     """Roll hits up per party; every party of the bank gets a row (risk 0 when nothing hit it)."""
     cfg = config or scoring_config()
@@ -181,6 +195,7 @@ def score_parties(
             flow_pairs[(h.party_id, h.hub_party_id)] = max(
                 flow_pairs.get((h.party_id, h.hub_party_id), 0.0), share
             )
+    fee_payees = {f.target for f in flows if f.kind == "fee"}
     for f in flows:
         if f.share >= cfg.network.min_flow_ratio:
             flow_pairs[(f.source, f.target)] = max(flow_pairs.get((f.source, f.target), 0.0), f.share)
@@ -214,10 +229,12 @@ def score_parties(
         )
         neighbours[ct.controller].setdefault(ct.controlled, {"how": "control", "identifier": ct.how})
     subject_side = {pid for pid, p in parties.items() if p.subject_score > p.victim_score}
+    contact_of = _contact_workers(parties, subject_side, contacts or [], cfg)
+    cohoused = _cohoused(contacts or [])
     for pid, p in parties.items():
         if len(victim_feeders.get(pid, ())) >= 2:
             p.subject_score = max(p.subject_score, p.victim_score + 0.01)
-            p.subrole = "controller"
+            p.subrole = "recruiter" if pid in fee_payees else "controller"
         inherited = 0.0
         worker_of = 0.0  # a person sharing the phone/address of a risky subject-side party (its "workers")
         ties: list[dict[str, Any]] = []
@@ -230,6 +247,23 @@ def score_parties(
             if tie["how"] == "shared_identifier" and other in subject_side:
                 worker_of = max(worker_of, share * hub.own_score)
             ties.append({"party_id": other, **tie, "hub_risk": round(hub.own_score, 4)})
+        contact = contact_of.get(pid)
+        # a signatory or drawer of a risky party's accounts who names it as employer is its owner, not a worker
+        if contact is not None and pid not in (organizations or set()) and not control.get(pid):
+            value, other, kind = contact
+            if not any(t["party_id"] == other for t in ties):
+                hub_risk = parties[other].own_score or value / cfg.network.identifier_share
+                ties.append(
+                    {
+                        "party_id": other,
+                        "how": "shared_identifier",
+                        "identifier": kind,
+                        "hub_risk": round(hub_risk, 4),
+                    }
+                )
+            worker_of = max(worker_of, value)
+            if not p.contributions:  # context only: a party with red flags of its own is not pushed to alert
+                inherited = max(inherited, value)
         if (
             worker_of > 0
             and pid not in (organizations or set())
@@ -239,6 +273,16 @@ def score_parties(
             # FIN-2020-A008: third parties control victims' contact details; a person whose own phone or
             # address is a risky front's or controller's, with no subject evidence, is read as a likely victim
             p.victim_score = worker_of
+        if (
+            pid in cohoused
+            and pid not in (organizations or set())
+            and not control.get(pid)
+            and not p.subject_score
+            and not p.victim_score
+        ):
+            # unrelated adults who share one phone and one home (employer-controlled housing and contact
+            # details, FIN-2020-A008): their shared-identifier flags read as victim-side evidence
+            p.victim_score = p.own_score
         for other, tie in sorted(neighbours.get(pid, {}).items()):
             if tie["how"] == "control":
                 ties = [t for t in ties if t["party_id"] != other]
@@ -279,10 +323,71 @@ def score_parties(
         p.own_score = round(p.own_score, 4)
         p.subject_score = round(p.subject_score, 4)
         p.victim_score = round(p.victim_score, 4)
+    for pid, (_value, other, kind) in contact_of.items():
+        if pid not in (organizations or set()) and not control.get(pid):
+            neighbours[pid].setdefault(other, {"how": "shared_identifier", "identifier": kind})
     _networks(parties, neighbours)
     for p in parties.values():
         p.explanation = explain_party(p, indicators)
     return parties
+
+
+def _contact_workers(
+    parties: dict[str, PartyRisk],
+    subject_side: set[str],
+    contacts: list[ContactGroup],
+    cfg: ScoringConfig,
+) -> dict[str, tuple[float, str, str]]:
+    """Persons who gave the bank a risky subject-side party's own phone, e-mail or address, or name it as
+    their employer (FIN-2020-A008: controllers hold their victims' contact details and house them), and the
+    unrelated adults who live with such a person (employer-provided housing: several surnames at one
+    address). Returns party -> (victim-side share, the party it comes through, the identifier kind).
+    Groups of any size from two up (the shared-identifier red flags start at three) but never shared
+    facilities: the caller keeps groups of at most the red flags' `max_parties`."""
+    share = cfg.network.identifier_share
+    hubs = {pid for pid in subject_side if parties[pid].own_score >= cfg.network.hub_min_risk}
+    found: dict[str, tuple[float, str, str]] = {}
+    for g in contacts:
+        risky = sorted((m for m in g.members if m in hubs), key=lambda m: (-parties[m].own_score, m))
+        if not risky:
+            continue
+        hub = risky[0]
+        value = share * parties[hub].own_score
+        for m in g.members:
+            if m not in hubs and m in parties and value > found.get(m, (0.0, "", ""))[0]:
+                found[m] = (value, hub, g.kind)
+    second: dict[str, tuple[float, str, str]] = {}
+    for g in contacts:
+        if g.kind != "address" or g.surnames < 2:
+            continue
+        workers = sorted(
+            (m for m in g.members if m in found and found[m][2] != "address"), key=lambda m: (-found[m][0], m)
+        )
+        if not workers:
+            continue
+        value = share * found[workers[0]][0]
+        for m in g.members:
+            if m not in found and m not in hubs and m in parties and value > second.get(m, (0.0, "", ""))[0]:
+                second[m] = (value, workers[0], "address")
+    return {**second, **found}
+
+
+def _cohoused(contacts: list[ContactGroup]) -> set[str]:
+    """Persons in a phone group and an address group that share at least three members, with two or more
+    surnames in each: unrelated adults with one phone and one home, not a family."""
+    phones = [set(g.members) for g in contacts if g.kind == "phone" and g.surnames >= 2]
+    homes = [set(g.members) for g in contacts if g.kind == "address" and g.surnames >= 2]
+    found: set[str] = set()
+    by_member: dict[str, list[set[str]]] = defaultdict(list)
+    for h in homes:
+        for m in h:
+            by_member[m].append(h)
+    for ph in phones:
+        for h in {id(x): x for m in ph for x in by_member.get(m, [])}.values():
+            both = ph & h
+            if len(both) >= 3:
+                found |= both
+    return found
 
 
 def _discount_families(p: PartyRisk, indicators: dict[str, Indicator], discount: float) -> None:

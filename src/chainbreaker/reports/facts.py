@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from chainbreaker.cases.classify import dominant_trafficking_type
+from chainbreaker.cases.classify import case_trafficking_type
 from chainbreaker.cases.parties import party_details
 from chainbreaker.cases.safeguards import Safeguard, safeguard_for
 from chainbreaker.cases.views import alert_row, evidence_row, hit_row
@@ -174,8 +174,9 @@ def gather(
     trafficking: str = case.trafficking_type
     if trafficking == "general":
         # The case may still be typed by its parties' roll-up (monitoring's trafficking_type per party).
-        trafficking = dominant_trafficking_type(
-            (str(a["trafficking_type"]), float(str(a.get("score") or 0.0))) for a in alerts
+        trafficking = case_trafficking_type(
+            ((a.party_id, a.indicator_id, a.trafficking_type, a.score) for a in case.alerts),
+            {p.party_id for p in case.parties if p.role == "subject"},
         )
     return ReportFacts(
         reference=case.reference,
