@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rigour.names import NameTypeTag, analyze_names, remove_person_prefixes, replace_org_types_compare
@@ -100,19 +100,18 @@ class NormalizedName:
     #: True when a person's title was dropped (`President Putin`). Shown to analysts only: since name-v3 a
     #: title never raises a score (`Mr Kim` must not match `Kim Jong Un`).
     titled: bool = False
+    #: Tokens glued together: `xi jin ping` and `xi jinping` both give `xijinping`; and the same of the
+    #: sorted tokens. Computed once here: a batch run compares each listed name thousands of times.
+    joined: str = field(init=False, compare=False, repr=False)
+    sorted_joined: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "joined", "".join(self.tokens))
+        object.__setattr__(self, "sorted_joined", "".join(sorted(self.tokens)))
 
     @property
     def text(self) -> str:
         return " ".join(self.tokens)
-
-    @property
-    def joined(self) -> str:
-        """Tokens glued together: `xi jin ping` and `xi jinping` both give `xijinping`."""
-        return "".join(self.tokens)
-
-    @property
-    def sorted_joined(self) -> str:
-        return "".join(sorted(self.tokens))
 
 
 def token_weight(token: str) -> float:
