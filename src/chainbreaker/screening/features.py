@@ -108,14 +108,14 @@ def compare_names(query: NormalizedName, entity: NormalizedName) -> NameComparis
     q_tokens, e_tokens = query.tokens, entity.tokens
     if not q_tokens or not e_tokens:
         return NameComparison(0.0, (), q_tokens, e_tokens)
-    q_symbols = query.symbols or ((frozenset(),) * len(q_tokens))
-    e_symbols = entity.symbols or ((frozenset(),) * len(e_tokens))
+    q_symbols, e_symbols = query.symbols, entity.symbols
     q_weights, e_weights = query.weights, entity.weights
     # Every part pair at or above the floor, best first (a plain loop: this is the innermost step of a
     # batch run). Pairs below the floor are never aligned, so they are not even sorted.
     pairs: list[tuple[float, float, int, int]] = []
     for qi, qt in enumerate(q_tokens):
-        q_sym, qw = q_symbols[qi], q_weights[qi]
+        q_sym = q_symbols[qi] if q_symbols and e_symbols else None
+        qw = q_weights[qi]
         for ei, et in enumerate(e_tokens):
             sim = token_similarity(qt, et)
             if sim < SYMBOL_SIMILARITY and q_sym and not q_sym.isdisjoint(e_symbols[ei]):
@@ -123,35 +123,31 @@ def compare_names(query: NormalizedName, entity: NormalizedName) -> NameComparis
             if sim >= TOKEN_FLOOR:
                 pairs.append((sim, -(qw + e_weights[ei]), qi, ei))
     pairs.sort(reverse=True)
-    used_q: set[int] = set()
-    used_e: set[int] = set()
+    used_q = [False] * len(q_tokens)
+    used_e = [False] * len(e_tokens)
     aligned: list[tuple[str, str, float]] = []
     sim_mass = 0.0
     mass = 0.0
     for sim, _, qi, ei in pairs:
-        if qi in used_q or ei in used_e:
+        if used_q[qi] or used_e[ei]:
             continue
-        used_q.add(qi)
-        used_e.add(ei)
-        weight = (query.weights[qi] + entity.weights[ei]) / 2
+        used_q[qi] = used_e[ei] = True
+        weight = (q_weights[qi] + e_weights[ei]) / 2
         sim_mass += sim * weight
         mass += weight
         aligned.append((q_tokens[qi], e_tokens[ei], sim))
-    q_rest = [i for i in range(len(q_tokens)) if i not in used_q]
-    e_rest = [i for i in range(len(e_tokens)) if i not in used_e]
-    q_rest_w = sorted((query.weights[i] for i in q_rest), reverse=True)
-    e_rest_w = sorted((entity.weights[i] for i in e_rest), reverse=True)
-    substituted = min(len(q_rest_w), len(e_rest_w))
-    penalty = SUBSTITUTION_PENALTY * sum(
-        (q_rest_w[i] + e_rest_w[i]) / 2 for i in range(substituted)
-    ) + EXTRA_PENALTY * (sum(q_rest_w[substituted:]) + sum(e_rest_w[substituted:]))
+    q_rest = [i for i, used in enumerate(used_q) if not used]
+    e_rest = [i for i, used in enumerate(used_e) if not used]
+    if q_rest or e_rest:
+        q_rest_w = sorted((q_weights[i] for i in q_rest), reverse=True)
+        e_rest_w = sorted((e_weights[i] for i in e_rest), reverse=True)
+        substituted = min(len(q_rest_w), len(e_rest_w))
+        penalty = SUBSTITUTION_PENALTY * sum(
+            (q_rest_w[i] + e_rest_w[i]) / 2 for i in range(substituted)
+        ) + EXTRA_PENALTY * (sum(q_rest_w[substituted:]) + sum(e_rest_w[substituted:]))
+    else:
+        penalty = 0.0  # every part aligned
     score = sim_mass / (mass + penalty) if mass else 0.0
-    result = NameComparison(
-        score,
-        tuple(aligned),
-        tuple(q_tokens[i] for i in q_rest),
-        tuple(e_tokens[i] for i in e_rest),
-    )
     if len(q_tokens) != len(e_tokens) and (q_rest or e_rest):
         joined = max(
             Levenshtein.normalized_similarity(query.joined, entity.joined),
@@ -160,7 +156,12 @@ def compare_names(query: NormalizedName, entity: NormalizedName) -> NameComparis
         joined_score = joined**2
         if joined_score > score:
             return NameComparison(joined_score, tuple(aligned), (), (), joined=True)
-    return result
+    return NameComparison(
+        score,
+        tuple(aligned),
+        tuple(q_tokens[i] for i in q_rest),
+        tuple(e_tokens[i] for i in e_rest),
+    )
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -184,6 +185,12 @@ def parse_partial_date(value: str | None) -> tuple[int, int | None, int | None] 
     return year, month, day
 
 
+@lru_cache(maxsize=100_000)
+def _parsed_dates(values: tuple[str, ...]) -> tuple[tuple[int, int | None, int | None], ...]:
+    """A listed entity's plausible dates of birth, parsed once per distinct tuple."""
+    return tuple(d for d in (parse_partial_date(v) for v in values) if d is not None)
+
+
 def dob_match(query_dob: str | None, entity_dobs: tuple[str, ...]) -> float | None:
     """Date of birth: 1 when it agrees with a listed date (to the precision both give: year, month, day),
     0.5 when it is off by a year or has day and month swapped (common data-entry slips), 0 when it differs.
@@ -191,8 +198,10 @@ def dob_match(query_dob: str | None, entity_dobs: tuple[str, ...]) -> float | No
     A different date of birth is strong evidence of a different person with the same name, which is how
     most false positives on common names are cleared.
     """
+    if not query_dob or not entity_dobs:
+        return None
     query = parse_partial_date(query_dob)
-    listed = [d for d in (parse_partial_date(v) for v in entity_dobs) if d is not None]
+    listed = _parsed_dates(tuple(entity_dobs))
     if query is None or not listed:
         return None
     best = 0.0
@@ -230,11 +239,20 @@ def country_match(query_countries: tuple[str, ...], entity_countries: tuple[str,
     Lists record nationality, citizenship and addresses unevenly, so a country mismatch weighs little;
     a shared country adds a little confidence.
     """
-    query = {c for c in (country_code(v) for v in query_countries if v) if c}
-    listed = {c for c in (country_code(v) for v in entity_countries if v) if c}
+    if not query_countries or not entity_countries:
+        return None  # the common case of a batch (a book without nationalities), decided without work
+    query = country_codes(tuple(query_countries))
+    listed = country_codes(tuple(entity_countries))
     if not query or not listed:
         return None
-    return 1.0 if query & listed else 0.0
+    return 0.0 if query.isdisjoint(listed) else 1.0
+
+
+@lru_cache(maxsize=100_000)
+def country_codes(values: tuple[str, ...]) -> frozenset[str]:
+    """The country codes of a side's values, computed once per distinct tuple (a listed entity's countries
+    are compared with thousands of customers)."""
+    return frozenset(c for c in (country_code(v) for v in values if v) if c)
 
 
 def normalize_identifier(value: str) -> str | None:
@@ -253,11 +271,19 @@ def identifier_match(query_ids: tuple[str, ...], entity_ids: tuple[str, ...]) ->
     An equal identifier is the strongest evidence there is, even when the names differ (a company renamed).
     Different identifiers are not held against a match, because lists and banks record different kinds.
     """
-    query = {n for n in (normalize_identifier(v) for v in query_ids) if n}
-    listed = {n for n in (normalize_identifier(v) for v in entity_ids) if n}
+    if not query_ids or not entity_ids:
+        return None
+    query = identifier_keys_of(tuple(query_ids))
+    listed = identifier_keys_of(tuple(entity_ids))
     if not query or not listed:
         return None
-    return 1.0 if query & listed else 0.0
+    return 0.0 if query.isdisjoint(listed) else 1.0
+
+
+@lru_cache(maxsize=100_000)
+def identifier_keys_of(values: tuple[str, ...]) -> frozenset[str]:
+    """The normalised identifiers of a side, once per distinct tuple (as `country_codes`)."""
+    return frozenset(n for n in (normalize_identifier(v) for v in values) if n)
 
 
 #: Which listed-entity schemas a query of each kind may match.

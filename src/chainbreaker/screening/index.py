@@ -8,6 +8,7 @@ gets the same hits from the service, from `chainbreaker screen` on DuckDB and on
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -49,6 +50,8 @@ class NameIndex:
     postings: dict[str, list[int]] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     max_df: int = 0
+    #: Blockable keys (carried by at most `max_df` names) -> a dense integer id, for the SQL job's join.
+    key_ids: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, entities: Sequence[ListedEntity]) -> NameIndex:
@@ -73,6 +76,8 @@ class NameIndex:
         index.max_df = max_key_frequency(total)
         index.postings = dict(postings)
         index.weights = {key: int_weight(len(ids), total) for key, ids in postings.items()}
+        blockable = sorted(key for key, ids in postings.items() if len(ids) <= index.max_df)
+        index.key_ids = {key: i for i, key in enumerate(blockable)}
         return index
 
     @property
@@ -92,21 +97,31 @@ class NameIndex:
                     yield name_idx, key
 
     def candidates(self, keys: frozenset[str]) -> list[int]:
-        """Name indexes worth scoring for a query with these keys (the rule of `job.CANDIDATE_SQL`)."""
-        total = sum(self.weights.get(k, self.unknown_weight) for k in keys if not k.startswith("i:"))
-        shared: dict[int, int] = defaultdict(int)
-        for key in keys:
-            ids = self.postings.get(key)
-            if ids is None or len(ids) > self.max_df:
-                continue
-            weight = self.weights[key]
-            for name_idx in ids:
-                shared[name_idx] += weight
+        """Name indexes worth scoring for a query with these keys (the rule of `job.CANDIDATE_SQL`).
+
+        As in the SQL: the query's commonest keys that together cannot reach the share are not looked up
+        (they carry hundreds of names each); the names found through the others get their shared weight
+        summed over all the query's blockable keys.
+        """
+        weights, key_ids = self.weights, self.key_ids
+        unknown = self.unknown_weight
+        total = sum(weights.get(k, unknown) for k in keys if not k.startswith("i:"))
+        found: set[int] = set()
         by_id: set[int] = set()
-        for key in keys:
-            if key.startswith("i:") and key in self.postings and len(self.postings[key]) <= self.max_df:
+        optional = 0
+        for weight, key in sorted((weights[k], k) for k in keys if k in key_ids):
+            is_id = key.startswith("i:")
+            if not is_id and (optional + weight) * 100 < MIN_SHARED_PERCENT * total:
+                optional += weight
+                continue
+            found.update(self.postings[key])
+            if is_id:
                 by_id.update(self.postings[key])
-        kept = [(w, i) for i, w in shared.items() if w * 100 >= MIN_SHARED_PERCENT * total or i in by_id]
+        kept = []
+        for name_idx in found:
+            shared = sum(weights[k] for k in self.name_keys[name_idx] & keys if k in key_ids)
+            if shared * 100 >= MIN_SHARED_PERCENT * total or name_idx in by_id:
+                kept.append((shared, name_idx))
         kept.sort(key=lambda item: (-item[0], item[1]))
         return [i for _, i in kept[:CANDIDATES_PER_QUERY]]
 
@@ -170,6 +185,10 @@ class Screener:
     def __init__(self, entities: Sequence[ListedEntity], threshold: float = DEFAULT_THRESHOLD) -> None:
         self.index = NameIndex.build(entities)
         self.threshold = threshold
+        # The index lives as long as the process: frozen out of the garbage collector's generations, a
+        # full collection triggered during a request does not walk its hundreds of thousands of objects.
+        gc.collect()
+        gc.freeze()
 
     @classmethod
     def from_workspace(

@@ -8,6 +8,7 @@ the same candidates; scoring them with `name-v3` is then the same code on both.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,32 +29,34 @@ from chainbreaker.screening.types import Match, Query
 #: The candidate rule, readable by an analyst: a listed name is a candidate of a query when the keys they
 #: share weigh at least MIN_SHARED_PERCENT of the query's name keys (a shared identifier is enough);
 #: the best CANDIDATES_PER_QUERY are kept.
+#:
+#: How it is computed cheaply (same result as joining every key, checked by tests/screening): keys travel
+#: as integer ids (`NameIndex.key_ids`), only the blockable ones (carried by at most `max_df` listed
+#: names). Each query row carries its key's weight and the query's total name-key weight (unknown keys
+#: counted as the rarest). A query's commonest keys whose weights together stay below MIN_SHARED_PERCENT
+#: of the total cannot make a name a candidate on their own, so only the other keys (`required = 1`,
+#: identifiers always) look names up; the shared weight of each name found is then summed over all the
+#: query's keys. Common keys (`p:JN`) carry hundreds of names each: skipping them in the look-up cuts the
+#: join four-fold.
 CANDIDATE_SQL = """
-WITH qk AS (
-    SELECT q.query_idx, q.key,
-           coalesce(w.weight, :unknown_weight) AS weight,
-           coalesce(w.df <= :max_df, false) AS blockable
+WITH found AS (
+    SELECT DISTINCT q.query_idx, e.name_idx
     FROM screening_query_keys AS q
-    LEFT JOIN screening_key_weights AS w ON q.key = w.key
-),
-qt AS (
-    SELECT query_idx, sum(CASE WHEN key LIKE 'i:%' THEN 0 ELSE weight END) AS total
-    FROM qk GROUP BY query_idx
+    JOIN screening_entity_keys AS e ON q.key_id = e.key_id
+    WHERE q.required = 1
 ),
 shared AS (
-    SELECT qk.query_idx, ek.name_idx, sum(qk.weight) AS shared,
-           max(CASE WHEN qk.key LIKE 'i:%' THEN 1 ELSE 0 END) AS by_id
-    FROM qk
-    JOIN screening_entity_keys AS ek ON qk.key = ek.key
-    WHERE qk.blockable
-    GROUP BY qk.query_idx, ek.name_idx
+    SELECT f.query_idx, f.name_idx, sum(q.weight) AS shared, max(q.total) AS total, max(q.by_id) AS by_id
+    FROM found AS f
+    JOIN screening_entity_keys AS e ON e.name_idx = f.name_idx
+    JOIN screening_query_keys AS q ON q.query_idx = f.query_idx AND q.key_id = e.key_id
+    GROUP BY f.query_idx, f.name_idx
 ),
 ranked AS (
-    SELECT s.query_idx, s.name_idx,
-           row_number() OVER (PARTITION BY s.query_idx ORDER BY s.shared DESC, s.name_idx) AS rn
-    FROM shared AS s
-    JOIN qt ON s.query_idx = qt.query_idx
-    WHERE s.shared * 100 >= :min_percent * qt.total OR s.by_id = 1
+    SELECT query_idx, name_idx,
+           row_number() OVER (PARTITION BY query_idx ORDER BY shared DESC, name_idx) AS rn
+    FROM shared
+    WHERE shared * 100 >= :min_percent * total OR by_id = 1
 )
 SELECT query_idx, name_idx, rn FROM ranked WHERE rn <= :limit
 """
@@ -83,25 +86,15 @@ class JobResult:
 
 
 def register_index(engine: Engine, index: NameIndex) -> None:
-    """Give the engine the listed names' keys and the key weights (once per run)."""
+    """Give the engine the listed names' blockable keys, as integer key ids (once per run)."""
+    key_ids = index.key_ids
     rows = list(index.key_rows())
     engine.register_arrow(
         "screening_entity_keys",
         pa.table(
             {
+                "key_id": pa.array([key_ids[r[1]] for r in rows], pa.int64()),
                 "name_idx": pa.array([r[0] for r in rows], pa.int64()),
-                "key": pa.array([r[1] for r in rows], pa.string()),
-            }
-        ),
-    )
-    keys = sorted(index.weights)
-    engine.register_arrow(
-        "screening_key_weights",
-        pa.table(
-            {
-                "key": pa.array(keys, pa.string()),
-                "weight": pa.array([index.weights[k] for k in keys], pa.int64()),
-                "df": pa.array([len(index.postings[k]) for k in keys], pa.int64()),
             }
         ),
     )
@@ -111,25 +104,46 @@ def candidate_pairs(
     engine: Engine, index: NameIndex, keys_by_query: Sequence[frozenset[str]]
 ) -> dict[int, list[int]]:
     """Query position -> candidate name indexes (best first), computed by the engine's SQL."""
+    key_ids, weights, unknown = index.key_ids, index.weights, index.unknown_weight
     query_idx: list[int] = []
-    key_col: list[str] = []
+    key_col: list[int] = []
+    weight_col: list[int] = []
+    total_col: list[int] = []
+    by_id_col: list[int] = []
+    required_col: list[int] = []
     for position, keys in enumerate(keys_by_query):
-        for key in sorted(keys):
+        total = sum(weights.get(k, unknown) for k in keys if not k.startswith("i:"))
+        # blockable keys, commonest (lightest) first; ties by key so every run builds the same rows
+        blockable = sorted((weights[k], k) for k in keys if k in key_ids)
+        optional = 0  # weight of the lightest keys that together cannot reach the share
+        for weight, key in blockable:
+            is_id = key.startswith("i:")
+            required = is_id or (optional + weight) * 100 >= MIN_SHARED_PERCENT * total
+            if not required:
+                optional += weight
             query_idx.append(position)
-            key_col.append(key)
+            key_col.append(key_ids[key])
+            weight_col.append(weight)
+            total_col.append(total)
+            by_id_col.append(1 if is_id else 0)
+            required_col.append(1 if required else 0)
     engine.register_arrow(
         "screening_query_keys",
-        pa.table({"query_idx": pa.array(query_idx, pa.int64()), "key": pa.array(key_col, pa.string())}),
+        pa.table(
+            {
+                "query_idx": pa.array(query_idx, pa.int64()),
+                "key_id": pa.array(key_col, pa.int64()),
+                "weight": pa.array(weight_col, pa.int64()),
+                "total": pa.array(total_col, pa.int64()),
+                "by_id": pa.array(by_id_col, pa.int64()),
+                "required": pa.array(required_col, pa.int64()),
+            }
+        ),
     )
     result = engine.query(
         "screening.candidates",
         CANDIDATE_SQL,
-        {
-            "unknown_weight": index.unknown_weight,
-            "max_df": index.max_df,
-            "min_percent": MIN_SHARED_PERCENT,
-            "limit": CANDIDATES_PER_QUERY,
-        },
+        {"min_percent": MIN_SHARED_PERCENT, "limit": CANDIDATES_PER_QUERY},
     )
     triples = sorted(
         zip(
@@ -198,6 +212,10 @@ def run_job(
     result = JobResult()
     register_index(engine, index)
     _INDEX = index
+    # The index and the queries live for the whole run: moved out of the collector's reach, they are not
+    # walked again by every full collection the scoring's many small objects trigger, and forked workers
+    # do not copy the pages the collector would touch (docs/decisions/perf-02-screening-and-load-speed.md).
+    gc.freeze()
     workers = min(os.cpu_count() or 1, 4) if len(queries) >= PARALLEL_MIN else 1
     pool = ProcessPoolExecutor(workers, mp_context=get_context("fork")) if workers > 1 else None
     try:
@@ -227,4 +245,5 @@ def run_job(
         if pool:
             pool.shutdown()
         _INDEX = None
+        gc.unfreeze()
     return result
