@@ -8,10 +8,10 @@ CHAINBREAKER_REQUIRE_BROWSER=1. Screenshots go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
+from remedy_steps import handle_grievance_to_leverage, submit_grievance
 from svc_world import PASSWORD, World, make_world
 from test_service_browser import browser, login, pytestmark, shot  # noqa: F401 - browser: the shared fixture
 
@@ -50,13 +50,12 @@ def test_grievance_from_a_phone_handled_by_the_bank(browser, remedy_site) -> Non
     phone.goto("/grievances/new/bank-a?lang=es")
     assert phone.locator("h1", has_text="Denunciar un problema").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on a phone
-    phone.select_option("#category", "unpaid_wages")
-    phone.fill("#about_name", "Ring Front Cleaning LLC")
-    phone.fill("#description", "Nos pagan y el supervisor se queda con casi todo el salario cada semana.")
-    phone.click("#grievance-form button[type=submit]")
-    done = phone.locator("#grievance-done")
-    assert "Recibimos su denuncia G-" in done.inner_text()
-    reference = re.search(r"G-\d{6}", done.inner_text()).group(0)  # type: ignore[union-attr]
+    reference = submit_grievance(
+        phone,
+        "Ring Front Cleaning LLC",
+        "Nos pagan y el supervisor se queda con casi todo el salario cada semana.",
+    )
+    assert "Recibimos su denuncia G-" in phone.locator("#grievance-done").inner_text()
     assert "supervisor se queda" not in phone.content()  # never shown back
     shot(phone, "20-grievance-phone-es")
     phone.context.close()
@@ -71,16 +70,7 @@ def test_grievance_from_a_phone_handled_by_the_bank(browser, remedy_site) -> Non
         bank.fill("#link-party", "P1")
         bank.click("form.inline button[type=submit]")
     bank.wait_for_selector("#grievance-link")
-    for kind in ("acknowledge", "assess", "engage"):
-        bank.select_option("#kind", kind)
-        bank.fill("#detail", f"{kind}: done and recorded")
-        bank.click("#grievance-step button[type=submit]")
-        bank.wait_for_selector(f"text=Recorded: {kind}.")
-    bank.select_option("#kind", "leverage")
-    bank.fill("#detail", "credit line review tied to repayment of wages; client refused")
-    bank.select_option("#cooperation", "not_cooperating")
-    bank.click("#grievance-step button[type=submit]")
-    bank.wait_for_selector("text=Recorded: leverage.")
+    handle_grievance_to_leverage(bank, "credit line review tied to repayment of wages; client refused")
     assert "not cooperating" in bank.locator("dl.facts").inner_text()
     shot(bank, "21-grievance-handled")
     assert not bank.problems, bank.problems

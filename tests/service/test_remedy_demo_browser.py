@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from remedy_steps import handle_grievance_to_leverage, submit_grievance
 from sqlalchemy import select
 from svc_world import PASSWORD
 from test_service_browser import ARGS, CHROMIUM, SCREENSHOTS
@@ -167,28 +168,16 @@ def test_grievance_referral_and_exit_on_the_demo_bank_reach_monitoring(demo: Dem
     phone = _tab(chromium, demo, 375, 740)
     phone.goto("/grievances/new/default?lang=pt")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    phone.select_option("#category", "unpaid_wages")
-    phone.fill("#about_name", front_name)
-    phone.fill("#description", "O supervisor fica com quase todo o nosso salário toda semana.")
-    phone.click("#grievance-form button[type=submit]")
-    done = phone.locator("#grievance-done").inner_text()
-    reference = re.search(r"G-\d{6}", done).group(0)  # type: ignore[union-attr]
+    reference = submit_grievance(
+        phone, front_name, "O supervisor fica com quase todo o nosso salário toda semana."
+    )
     phone.context.close()
 
     bank = _tab(chromium, demo, user=demo.user)
     bank.goto(f"/grievances/{reference}")
     bank.locator("#link-suggestions tr", has_text=front).locator("button").click()
     bank.wait_for_selector("#grievance-link")
-    for kind in ("acknowledge", "assess", "engage"):
-        bank.select_option("#kind", kind)
-        bank.fill("#detail", f"{kind}: done and recorded")
-        bank.click("#grievance-step button[type=submit]")
-        bank.wait_for_selector(f"text=Recorded: {kind}.")
-    bank.select_option("#kind", "leverage")
-    bank.fill("#detail", "credit line tied to repaying the wages; the client refused")
-    bank.select_option("#cooperation", "not_cooperating")
-    bank.click("#grievance-step button[type=submit]")
-    bank.wait_for_selector("text=Recorded: leverage.")
+    handle_grievance_to_leverage(bank, "credit line tied to repaying the wages; the client refused")
     bank.goto("/remedy")
     bank.click("#grievance-report-link")
     report = bank.locator("#grievance-report").inner_text()
