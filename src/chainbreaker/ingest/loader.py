@@ -45,7 +45,7 @@ from chainbreaker.ingest.lines import (
 )
 from chainbreaker.ingest.mapping import Mapping, TableMapping, load_mapping, mapping_digest
 from chainbreaker.ingest.report import FileReport, LoadReport
-from chainbreaker.ingest.staging import STAGE, Staged, stage
+from chainbreaker.ingest.staging import STAGE, Staged, raw_rows_sql, stage
 from chainbreaker.ingest.store import REJECT_CSV_COLUMNS, earlier_load, ensure_tables
 
 log = get_logger(__name__)
@@ -348,7 +348,12 @@ def _record_rejects(
             columns = sorted(set(src.positions.values()))
             params |= {f"h{i}": src.header[i] for i in columns}
             raw_sql = "json_object(" + ", ".join(f"$h{i}, {staged.raw_sql(i)}" for i in columns) + ")"
-            raw_join = f"JOIN {STAGE} r ON r.rowid = b.ord + $base"
+            if staged.raw_from_file:
+                params["path"] = str(src.path)
+                rows = raw_rows_sql(src, f"SELECT ord FROM ({_BAD_ROWS})")
+                raw_join = f"JOIN ({rows}) r ON r.ord = b.ord"
+            else:
+                raw_join = f"JOIN {STAGE} r ON r.rowid = b.ord + $base"
         else:
             raw_sql, raw_join = "l.raw", ""
         con.execute(

@@ -52,8 +52,10 @@ class Staged:
     rows: int
     rowid_base: int
     malformed: list[Malformed]
-    #: Parquet: position -> SQL spelling the staged raw column `r.cN` as text (absent: it is text)
+    #: Parquet: position -> SQL spelling the raw column `r.cN` as text (absent: it is text)
     raw_text: dict[int, str] = field(default_factory=dict)
+    #: Parquet read by DuckDB: raw values are not staged; `raw_rows_sql` reads the rejected rows back
+    raw_from_file: bool = False
 
     def raw_sql(self, pos: int) -> str:
         return self.raw_text.get(pos, f"r.c{pos}")
@@ -68,6 +70,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tm: TableMapping) -> 
     con.execute(f"DROP TABLE IF EXISTS {STAGE}")
     con.execute("SET preserve_insertion_order = true")
     raw_text: dict[int, str] = {}
+    raw_from_file = False
     try:
         if src.kind == "csv":
             projection = build_projection(src, tm, keep_raw=False)
@@ -80,7 +83,9 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tm: TableMapping) -> 
             if sources is None:
                 _stage_parquet(con, src, build_projection(src, tm, keep_raw=True))
             else:
-                _stage_parquet_typed(con, src, build_projection(src, tm, keep_raw=True, sources=sources))
+                # raw values are not staged (a second copy of every string): rejects read theirs back
+                _stage_parquet_typed(con, src, build_projection(src, tm, keep_raw=False, sources=sources))
+                raw_from_file = True
                 raw_text = {
                     pos: text_sql(source, f"r.c{pos}")
                     for pos, source in sources.items()
@@ -103,7 +108,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tm: TableMapping) -> 
         raise ChainbreakerError(
             f"{src.path}: staging rows are not numbered contiguously; cannot locate lines"
         )
-    return Staged(int(count), int(first or 0), malformed, raw_text)
+    return Staged(int(count), int(first or 0), malformed, raw_text, raw_from_file)
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> list[Malformed]:
@@ -250,6 +255,8 @@ def parquet_sources(src: SourceFile) -> dict[int, Source] | None:
     wanted = sorted(set(src.positions.values()))
     if not wanted or len(src.types) != len(src.header):
         return None
+    if any(h.casefold() == "file_row_number" for h in src.header):
+        return None  # the name of DuckDB's row number column, used to read rejected rows back
     dates = {
         src.positions[c.name]
         for c in src.table.columns
@@ -284,9 +291,22 @@ def parquet_sources(src: SourceFile) -> dict[int, Source] | None:
         probe.close()
 
 
-def _read_parquet(last: int) -> str:
+def _read_parquet(last: int, row_number: bool = False) -> str:
     """DuckDB's Parquet reader with the columns renamed by position (c0, c1, ...): no header name in SQL."""
-    return f"read_parquet($path) AS t({', '.join(f'c{i}' for i in range(last + 1))})"
+    option = ", file_row_number = true" if row_number else ""
+    return f"read_parquet($path{option}) AS t({', '.join(f'c{i}' for i in range(last + 1))})"
+
+
+def raw_rows_sql(src: SourceFile, ordinals: str) -> str:
+    """SELECT of the raw columns (c*, as DuckDB reads them) and `ord` of the file's rows in `ordinals`.
+
+    `ordinals` is a query of 0-based row numbers; `$path` must be bound to the file.
+    """
+    columns = ", ".join(f"c{i}" for i in sorted(set(src.positions.values())))
+    return (
+        f"SELECT file_row_number AS ord, {columns} FROM {_read_parquet(max(src.positions.values()), True)} "
+        f"WHERE file_row_number IN ({ordinals})"
+    )
 
 
 def _stage_parquet_typed(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> None:
