@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from collections.abc import Mapping as ParamMap
 from pathlib import Path
 
@@ -332,26 +332,7 @@ class _Checks:
         if self.present:
             good = good.replace(" WHERE ", " ANTI JOIN load_match m ON m.rid = s.rowid WHERE ", 1)
         names = ", ".join(c.name for c in self.table.columns)
-        with _one_thread(self.con):
-            return _count(self.con, f"INSERT INTO {self.table.name} ({names}) SELECT {cols} FROM {good}")
-
-
-@contextlib.contextmanager
-def _one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run a statement on one DuckDB thread, then restore the setting.
-
-    The insert into a workspace table (compressing every column) is where the load spends most of its
-    CPU. On the shared 2-core machine one thread did it in 1.4 CPU-seconds per million transactions,
-    two threads in 1.8-3.7 CPU-seconds and no less wall time (perf-03 in docs/decisions).
-    """
-    row = con.execute("SELECT current_setting('threads')").fetchone()
-    threads = int(row[0]) if row else 1
-    con.execute("SET threads = 1")
-    try:
-        yield
-    finally:
-        with contextlib.suppress(duckdb.Error):
-            con.execute(f"SET threads = {threads}")
+        return _count(self.con, f"INSERT INTO {self.table.name} ({names}) SELECT {cols} FROM {good}")
 
 
 def _record_rejects(
