@@ -204,3 +204,15 @@ def test_row_numbers_of_a_file_read_in_parallel_are_file_rows(tmp_path: Path) ->
         assert f'"txn_id":"T{n - 5}"' in str(raw)
         stored = query(ws, "SELECT txn_id FROM transactions")
         assert stored == [(t,) for t in ids if t != f"T{n - 5}"]  # stored in file order
+
+
+def test_a_file_name_that_looks_like_a_glob_is_read_as_itself(tmp_path: Path) -> None:
+    bank = write_bank(tmp_path / "bank")
+    (bank / "transactions.csv").unlink()
+    pq.write_table(_typed(), bank / "transactions-[1].parquet")
+    pq.write_table(_typed().slice(0, 1), bank / "transactions-1.parquet")  # what the glob [1] would match
+    ws = Workspace(tmp_path / "ws")
+    report = load_folder(bank, ws)
+
+    reads = sorted((Path(f.file).name, f.read) for f in report.files if f.table == "transactions")
+    assert reads == [("transactions-1.parquet", 1), ("transactions-[1].parquet", len(ROWS))]

@@ -257,6 +257,8 @@ def parquet_sources(src: SourceFile) -> dict[int, Source] | None:
         return None
     if any(h.casefold() == "file_row_number" for h in src.header):
         return None  # the name of DuckDB's row number column, used to read rejected rows back
+    if any(ch in str(src.path) for ch in "*?[{"):
+        return None  # DuckDB would read the name as a glob (and maybe another file)
     dates = {
         src.positions[c.name]
         for c in src.table.columns
