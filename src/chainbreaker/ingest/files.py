@@ -42,6 +42,8 @@ class SourceFile:
     ignored: tuple[str, ...] = ()
     #: Parquet only: positions whose Arrow type is a timestamp (written back as YYYY-MM-DDTHH:MM:SS)
     timestamps: frozenset[int] = field(default_factory=frozenset)
+    #: Parquet only: the Arrow type of each header position
+    types: tuple[pa.DataType, ...] = ()
     #: CSV only: physical lines in the file (a last line without a line break counts)
     lines: int = 0
     #: CSV only: some lines end with CRLF and others with LF (DuckDB's strict reader refuses such a file)
@@ -82,12 +84,14 @@ def inspect_file(table: Table, path: Path, tm: TableMapping) -> SourceFile:
     kind: Kind = "parquet" if path.suffix.lower() == ".parquet" else "csv"
     digest, size, lines, crlf = _hash_and_check(path, utf8=kind == "csv")
     timestamps: frozenset[int] = frozenset()
+    types: tuple[pa.DataType, ...] = ()
     if kind == "csv":
         header = _csv_header(path, tm.delimiter)
     else:
         schema = _parquet_schema(path)
         header = tuple(schema.names)
         timestamps = frozenset(i for i, f in enumerate(schema) if pa.types.is_timestamp(f.type))
+        types = tuple(f.type for f in schema)
     positions = _match_columns(table, path, header, tm)
     ignored = tuple(h for i, h in enumerate(header) if i not in positions.values())
     return SourceFile(
@@ -101,6 +105,7 @@ def inspect_file(table: Table, path: Path, tm: TableMapping) -> SourceFile:
         tm.delimiter,
         ignored,
         timestamps,
+        types,
         lines,
         mixed_line_ends=0 < crlf < lines - (1 if size and not _ends_with_newline(path) else 0),
     )

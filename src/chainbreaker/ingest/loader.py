@@ -34,10 +34,8 @@ from chainbreaker.core.contract import Table
 from chainbreaker.core.csvsafe import safe_batch
 from chainbreaker.core.errors import ChainbreakerError, ConflictError, InputError
 from chainbreaker.core.logging import get_logger
-from chainbreaker.core.reference import country_codes, currency_codes
 from chainbreaker.core.settings import Settings, get_settings
 from chainbreaker.core.workspace import Workspace
-from chainbreaker.ingest.checks import COUNTRY_TABLE, CURRENCY_TABLE
 from chainbreaker.ingest.files import SourceFile, discover, inspect_file
 from chainbreaker.ingest.lines import (
     fields_at_lines,
@@ -46,9 +44,8 @@ from chainbreaker.ingest.lines import (
     lines_of_simple_records,
 )
 from chainbreaker.ingest.mapping import Mapping, TableMapping, load_mapping, mapping_digest
-from chainbreaker.ingest.projection import build_projection
 from chainbreaker.ingest.report import FileReport, LoadReport
-from chainbreaker.ingest.staging import STAGE, Staged, stage
+from chainbreaker.ingest.staging import STAGE, Staged, raw_rows_sql, stage
 from chainbreaker.ingest.store import REJECT_CSV_COLUMNS, earlier_load, ensure_tables
 
 log = get_logger(__name__)
@@ -103,14 +100,6 @@ def load_folder(
     try:
         con.execute("BEGIN TRANSACTION")
         ensure_tables(con)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {COUNTRY_TABLE} AS SELECT unnest($c) AS code",
-            {"c": sorted(country_codes())},
-        )
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {CURRENCY_TABLE} AS SELECT unnest($c) AS code",
-            {"c": sorted(currency_codes())},
-        )
         done: dict[str, int] = {}
         for src in sources:
             name = src.table.name
@@ -203,7 +192,7 @@ def _load_one(
         return FileReport(table.name, file, src.sha256, skipped=True, skipped_because=previous)
 
     step(0, f"reading and checking {src.path.name}")
-    staged = stage(con, src, build_projection(src, tm, keep_raw=src.kind == "parquet"))
+    staged = stage(con, src, tm)
     checks = _Checks(con, table)
 
     step(1, "checking references")
@@ -358,8 +347,13 @@ def _record_rejects(
         if src.kind == "parquet":
             columns = sorted(set(src.positions.values()))
             params |= {f"h{i}": src.header[i] for i in columns}
-            raw_sql = "json_object(" + ", ".join(f"$h{i}, r.c{i}" for i in columns) + ")"
-            raw_join = f"JOIN {STAGE} r ON r.rowid = b.ord + $base"
+            raw_sql = "json_object(" + ", ".join(f"$h{i}, {staged.raw_sql(i)}" for i in columns) + ")"
+            if staged.raw_from_file:
+                params["path"] = str(src.path)
+                rows = raw_rows_sql(src, f"SELECT ord FROM ({_BAD_ROWS})")
+                raw_join = f"JOIN ({rows}) r ON r.ord = b.ord"
+            else:
+                raw_join = f"JOIN {STAGE} r ON r.rowid = b.ord + $base"
         else:
             raw_sql, raw_join = "l.raw", ""
         con.execute(

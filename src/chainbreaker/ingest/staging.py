@@ -3,14 +3,16 @@
 Everything is read as text first, so a bad value becomes a reject with a reason instead of a failed cast
 that aborts the file. Columns get positional names (c0, c1, ...) so no name from a bank's header is ever
 written into SQL. CSV is read by DuckDB's parallel reader, which streams, spills and records malformed
-lines (wrong column count, unterminated quotes) in a rejects table instead of failing; Parquet is
-streamed batch by batch through Arrow.
+lines (wrong column count, unterminated quotes) in a rejects table instead of failing. Parquet is read by
+DuckDB's parallel reader too, in its own types, with typed checks where the type fixes the shape
+(`typed.py`); a file with a column type or a value only Arrow spells the old way is streamed batch by
+batch through Arrow as text, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -22,7 +24,9 @@ from chainbreaker.core.contract import ColumnType
 from chainbreaker.core.errors import ChainbreakerError, InputError
 from chainbreaker.ingest.files import SourceFile
 from chainbreaker.ingest.lines import lines_at_offsets
-from chainbreaker.ingest.projection import Projection
+from chainbreaker.ingest.mapping import TableMapping
+from chainbreaker.ingest.projection import Projection, build_projection
+from chainbreaker.ingest.typed import Source, domain_sql, text_sql, typed_sources
 
 STAGE = "load_stage"
 CSV_ERRORS = "load_csv_errors"
@@ -48,9 +52,16 @@ class Staged:
     rows: int
     rowid_base: int
     malformed: list[Malformed]
+    #: Parquet: position -> SQL spelling the raw column `r.cN` as text (absent: it is text)
+    raw_text: dict[int, str] = field(default_factory=dict)
+    #: Parquet read by DuckDB: raw values are not staged; `raw_rows_sql` reads the rejected rows back
+    raw_from_file: bool = False
+
+    def raw_sql(self, pos: int) -> str:
+        return self.raw_text.get(pos, f"r.c{pos}")
 
 
-def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> Staged:
+def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tm: TableMapping) -> Staged:
     """Fill `load_stage` from the file; return its row count, rowid base and the malformed records left out.
 
     Insertion order is preserved here (and only here): rowid order is file order, which is how a
@@ -58,14 +69,28 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projectio
     """
     con.execute(f"DROP TABLE IF EXISTS {STAGE}")
     con.execute("SET preserve_insertion_order = true")
+    raw_text: dict[int, str] = {}
+    raw_from_file = False
     try:
         if src.kind == "csv":
+            projection = build_projection(src, tm, keep_raw=False)
             if src.mixed_line_ends:
                 malformed = _stage_mixed_line_ends(con, src, projection)
             else:
                 malformed = _stage_csv(con, src, projection)
         else:
-            _stage_parquet(con, src, projection)
+            sources = parquet_sources(src)
+            if sources is None:
+                _stage_parquet(con, src, build_projection(src, tm, keep_raw=True))
+            else:
+                # raw values are not staged (a second copy of every string): rejects read theirs back
+                _stage_parquet_typed(con, src, build_projection(src, tm, keep_raw=False, sources=sources))
+                raw_from_file = True
+                raw_text = {
+                    pos: text_sql(source, f"r.c{pos}")
+                    for pos, source in sources.items()
+                    if source.kind != "text"
+                }
             malformed = []
     except duckdb.Error as exc:
         raise InputError(f"file cannot be read: {exc}", file=str(src.path)) from exc
@@ -83,7 +108,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projectio
         raise ChainbreakerError(
             f"{src.path}: staging rows are not numbered contiguously; cannot locate lines"
         )
-    return Staged(int(count), int(first or 0), malformed)
+    return Staged(int(count), int(first or 0), malformed, raw_text, raw_from_file)
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> list[Malformed]:
@@ -217,3 +242,80 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: 
         )
     finally:
         con.unregister("load_parquet_stream")
+
+
+def parquet_sources(src: SourceFile) -> dict[int, Source] | None:
+    """How DuckDB reads each used column of a Parquet file, or None when the file must go through Arrow.
+
+    Asked on a connection of its own, so that a file DuckDB cannot read does not abort the load's
+    transaction; the Arrow path then reads it (or refuses it with the reason, as before). The file goes
+    through Arrow when a used column has a type `typed.py` does not know, or when some value lies outside
+    the range where DuckDB spells it as Arrow did (one extra scan of the date and timestamp columns).
+    """
+    wanted = sorted(set(src.positions.values()))
+    if not wanted or len(src.types) != len(src.header):
+        return None
+    if any(h.casefold() == "file_row_number" for h in src.header):
+        return None  # the name of DuckDB's row number column, used to read rejected rows back
+    if any(ch in str(src.path) for ch in "*?[{"):
+        return None  # DuckDB would read the name as a glob (and maybe another file)
+    dates = {
+        src.positions[c.name]
+        for c in src.table.columns
+        if c.type is ColumnType.DATE and c.name in src.positions
+    }
+    probe = duckdb.connect()
+    try:
+        probe.execute("SET memory_limit = '256MiB'")
+        probe.execute("SET threads = 1")
+        duck = [str(t) for t in probe.read_parquet(str(src.path)).dtypes]
+        if len(duck) != len(src.header):
+            return None
+        sources = typed_sources({p: src.types[p] for p in wanted}, {p: duck[p] for p in wanted}, dates)
+        if sources is None:
+            return None
+        outside = [
+            f"coalesce(NOT {cond}, false)"
+            for pos, source in sources.items()
+            if (cond := domain_sql(source, f"c{pos}")) is not None
+        ]
+        if outside:
+            row = probe.execute(
+                f"SELECT count(*) FROM {_read_parquet(max(wanted))} WHERE {' OR '.join(outside)}",
+                {"path": str(src.path)},
+            ).fetchone()
+            if not row or row[0]:
+                return None
+        return sources
+    except duckdb.Error:
+        return None
+    finally:
+        probe.close()
+
+
+def _read_parquet(last: int, row_number: bool = False) -> str:
+    """DuckDB's Parquet reader with the columns renamed by position (c0, c1, ...): no header name in SQL."""
+    option = ", file_row_number = true" if row_number else ""
+    return f"read_parquet($path{option}) AS t({', '.join(f'c{i}' for i in range(last + 1))})"
+
+
+def raw_rows_sql(src: SourceFile, ordinals: str) -> str:
+    """SELECT of the raw columns (c*, as DuckDB reads them) and `ord` of the file's rows in `ordinals`.
+
+    `ordinals` is a query of 0-based row numbers; `$path` must be bound to the file.
+    """
+    columns = ", ".join(f"c{i}" for i in sorted(set(src.positions.values())))
+    return (
+        f"SELECT file_row_number AS ord, {columns} FROM {_read_parquet(max(src.positions.values()), True)} "
+        f"WHERE file_row_number IN ({ordinals})"
+    )
+
+
+def _stage_parquet_typed(con: duckdb.DuckDBPyConnection, src: SourceFile, projection: Projection) -> None:
+    """Read, check and type the file in one parallel DuckDB statement (columns in their Parquet types)."""
+    last = max(src.positions.values())
+    con.execute(
+        f"CREATE TEMP TABLE {STAGE} AS WITH src_rows AS (SELECT * FROM {_read_parquet(last)}), "
+        f"{projection.sql}",
+        projection.params | {"path": str(src.path)},
+    )
