@@ -18,8 +18,9 @@ cells then parties (pooled).
 Tuning/reported split: the weights, thresholds and fallbacks of the library were developed on the
 `clean` and `european` styles at seed 3 (200k), on `mix` seed 5, on seeds 6, 7, 11-13 and 21-23 (each of
 which was a reported matrix once, then became tuning data) and on seed 24; seeds 31-33 and 41-43 were
-reported and are seen data now, 51-57 were tuning cells of the fourth round (decision monitoring-05), and the
-targets are judged on seeds 61-63 (docs/performance.md says which run used what).
+reported and are seen data now, 51-57 were tuning cells of the fourth round (decision monitoring-05),
+seeds 61-63 were the held-out cells of that round and are seen data since monitoring-06 (whose change
+was tuned on 51-53); the targets are judged on seeds 71-73 (docs/performance.md says which run used what).
 `--prepare-only` synthesises and loads the cells without monitoring (the data do not depend on the
 library), so the final run measures the library alone.
 """

@@ -72,6 +72,9 @@ class DataProfile:
     signals: dict[str, Signal] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
+    #: Kinds of party whose hand-off the roll-up renormalised because red flags of theirs were skipped
+    #: (`scoring.HandOff.as_json`), set by the run.
+    hand_offs: list[dict[str, Any]] = field(default_factory=list)
 
     def missing(self, required: list[str]) -> list[str]:
         return [c for c in required if c not in self.present]
@@ -94,6 +97,7 @@ class DataProfile:
         for sig in self.signals.values():
             out.append(f"  {'ok ' if sig.available else 'NO '} {sig.name}: {sig.detail}")
         out += [f"  note {f}" for f in self.findings]
+        out += [f"  hand-off {h['reason']}" for h in self.hand_offs]
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -106,6 +110,7 @@ class DataProfile:
             "signals": {k: {"available": v.available, "detail": v.detail} for k, v in self.signals.items()},
             "findings": list(self.findings),
             "figures": dict(self.figures),
+            "hand_offs": list(self.hand_offs),
         }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from chainbreaker.core.errors import InputError
+from chainbreaker.core.errors import EngineError, InputError
 from chainbreaker.core.logging import get_logger
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines import Engine, get_engine
@@ -46,6 +46,8 @@ from chainbreaker.monitoring.scoring import (
     FlowTie,
     PartyRisk,
     ScoringConfig,
+    hand_off_kind,
+    hand_offs,
     score_parties,
     scoring_config,
 )
@@ -164,6 +166,8 @@ class RunResult:
     indicators: dict[str, Indicator]
     profile: DataProfile
     feature_seconds: float
+    #: skipped subject-side red flag -> parties that meet its other conditions (see `could_hit`)
+    could: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _control_ties(engine: Engine) -> list[ControlTie]:
@@ -213,7 +217,12 @@ class PartyContext:
     contacts: list[ContactGroup]
 
     def score(
-        self, hits: list[Hit], indicators: dict[str, Indicator], cfg: ScoringConfig
+        self,
+        hits: list[Hit],
+        indicators: dict[str, Indicator],
+        cfg: ScoringConfig,
+        skipped: dict[str, str] | None = None,
+        could_hit: dict[str, set[str]] | None = None,
     ) -> dict[str, PartyRisk]:
         return score_parties(
             hits,
@@ -225,6 +234,8 @@ class PartyContext:
             self.controls,
             self.organizations,
             self.contacts,
+            skipped,
+            could_hit,
         )
 
 
@@ -406,8 +417,38 @@ def compute(
         shadow[ind.id] = found
     attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
     indicators = {i.id: i for i in enabled}
-    parties = _party_context(engine, hits, cfg).score(hits, indicators, cfg)
-    return RunResult(hits, runs, parties, indicators, prof, feature_seconds), shadow
+    skipped = _skipped(runs)
+    could = could_hit(engine, indicators, runs)
+    # what the profile skipped must not silently lower what a party passes on: stated with the run
+    prof.hand_offs = [h.as_json() for _kind, h in sorted(hand_offs(indicators, skipped, could, cfg).items())]
+    parties = _party_context(engine, hits, cfg).score(hits, indicators, cfg, skipped, could)
+    return RunResult(hits, runs, parties, indicators, prof, feature_seconds, could), shadow
+
+
+def could_hit(
+    engine: Engine, indicators: dict[str, Indicator], runs: list[IndicatorRun]
+) -> dict[str, set[str]]:
+    """For subject-side red flags skipped on a degenerate signal, the parties that meet every other condition:
+    the flag's own query run on the degenerate data (on a date-only export every booking reads as night, so
+    a night-time flag returns the parties whose card sales, cash share and activity qualify). Never hits or
+    alerts: only who passes risk on as if the flag could have hit (`scoring.HandOff`). A query that fails
+    leaves the flag out (no party is credited with it)."""
+    out: dict[str, set[str]] = {}
+    for r in runs:
+        ind = indicators.get(r.indicator_id)
+        if r.status != "skipped" or r.step != "signals" or ind is None or hand_off_kind(ind) is None:
+            continue
+        try:
+            rows = engine.query(f"hand-off: who could hit {ind.id}", ind.sql, ind.defaults).to_pylist()
+        except EngineError:
+            continue
+        out[ind.id] = {str(row["party_id"]) for row in rows}
+    return out
+
+
+def _skipped(runs: list[IndicatorRun]) -> dict[str, str]:
+    """Indicators the run skipped, with the stated reason (missing columns or a degenerate signal)."""
+    return {r.indicator_id: r.message for r in runs if r.status == "skipped"}
 
 
 def link_groups(hits: list[Hit]) -> dict[str, list[str]]:
@@ -527,7 +568,9 @@ def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: lis
     kept = [h for h in result.hits if h.indicator_id != changed.id]
     indicators = {**result.indicators, changed.id: changed}
     cfg = scoring_config()
-    after = _party_context(engine, kept + hits, cfg).score(kept + hits, indicators, cfg)
+    after = _party_context(engine, kept + hits, cfg).score(
+        kept + hits, indicators, cfg, _skipped(result.runs)
+    )
     before = result.parties
     gained = sorted(
         (p, after[p].role) for p in after if after[p].alerted and not (p in before and before[p].alerted)

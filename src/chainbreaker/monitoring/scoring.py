@@ -14,6 +14,10 @@
    review list of each role is ranked by it (context red flags raise `risk_score` but not the role scores).
 6. Alerted = risk >= threshold and at least two distinct indicators (or one plus a tie to a risky hub):
    no single weak red flag alerts on its own.
+7. Hand-off on a thin export: when the data profile skips subject-side red flags (a date-only export skips
+   the night-time front-business flags), a party that meets every other condition of such a flag passes risk
+   on to its workers, owners and signatories as if the flag had hit weakly, so the bank's layout does
+   not silently decide who inherits risk (`HandOff`, stated in the run's profile). Its own scores stay.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -58,6 +63,9 @@ class ScoringConfig(BaseModel):
     labour_sector_multiplier: float = Field(ge=1)
     family_discount: float = Field(ge=0, le=1)
     max_evidence_txns: int = Field(ge=1)
+    #: A subject-side red flag the export cannot show counts at this strength towards what a party that meets
+    #: its other conditions passes on (HandOff); 0.5 is below the weakest hit of G-03 (0.625) and ST-11 (0.75).
+    skipped_flag_strength: float = Field(default=0.5, ge=0, le=1)
 
 
 @cache
@@ -98,6 +106,93 @@ class ContactGroup:
     surnames: int
 
 
+@dataclass(frozen=True)
+class HandOff:
+    """How a kind of party (`organization` or `person`) passes risk on when the data profile skipped
+    subject-side red flags that apply to it on a degenerate signal (a date-only export skips the night-time
+    front-business flags).
+
+    The fallback is the flag's own query on the degenerate data: on a date-only export every booking reads
+    as night, so it returns the parties that meet every other condition (card sales at the right merchant
+    categories, cash share, activity). Such a party could have hit the flag with times, so for what it passes
+    on (hub and control thresholds, inherited shares) it is credited with the flag at a weak hit
+    (`skipped_flag_strength` x weight, below what the flag gives at its thresholds); its own `risk_score`,
+    `subject_score` and alert are not raised. Parties that do not meet the other conditions are not credited: they could not have hit."""
+
+    kind: str
+    skipped: tuple[str, ...]
+    reasons: tuple[str, ...]
+    credit: tuple[float, ...]  # per skipped red flag (order of `skipped`): weight x skipped_flag_strength
+    hub_min_risk: float
+    eligible: tuple[int, ...]  # parties per skipped red flag that meet its other conditions
+
+    def score(self, own: float, could_hit: list[str]) -> float:
+        return _combine([own, *(c for i, c in zip(self.skipped, self.credit, strict=True) if i in could_hit)])
+
+    @property
+    def threshold(self) -> float:
+        """The own risk at which a party that could have hit every skipped flag reaches the hand-off."""
+        rest = 1.0
+        for c in self.credit:
+            rest *= 1.0 - c
+        return max(0.0, 1.0 - (1.0 - self.hub_min_risk) / rest)
+
+    def reason(self) -> str:
+        counts = ", ".join(f"{i} {n}" for i, n in zip(self.skipped, self.eligible, strict=True))
+        return (
+            f"{', '.join(self.skipped)} skipped ({'; '.join(sorted(set(self.reasons)))}); {self.kind}s that "
+            f"meet their other conditions ({counts}) pass risk on with each such flag at a weak hit "
+            f"(hand-off from own risk {self.threshold:.3f} instead of {self.hub_min_risk:.2f} when all "
+            "apply); their own scores and alerts are not raised"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "skipped": list(self.skipped),
+            "credit": [round(c, 4) for c in self.credit],
+            "threshold": round(self.threshold, 4),
+            "eligible_parties": dict(zip(self.skipped, self.eligible, strict=True)),
+            "reason": self.reason(),
+        }
+
+
+def hand_off_kind(ind: Indicator) -> str | None:
+    """The kind of party a subject-side red flag makes a hub of: front-business flags describe a business,
+    the other subject-side flags a person. Victim-side and context flags never change a hand-off."""
+    if ind.role != "subject":
+        return None
+    return "organization" if ind.subrole == "front_business" else "person"
+
+
+def hand_offs(
+    indicators: dict[str, Indicator],
+    skipped: dict[str, str],
+    could_hit: dict[str, set[str]],
+    config: ScoringConfig | None = None,
+) -> dict[str, HandOff]:
+    """Per kind of party, the skipped subject-side red flags whose other conditions could be checked
+    (`skipped`: indicator id -> the stated reason; `could_hit`: indicator id -> the parties meeting them)."""
+    cfg = config or scoring_config()
+    found: dict[str, list[str]] = defaultdict(list)
+    for ind_id in sorted(skipped):
+        ind = indicators.get(ind_id)
+        kind = hand_off_kind(ind) if ind is not None else None
+        if kind is not None and ind_id in could_hit:
+            found[kind].append(ind_id)
+    return {
+        kind: HandOff(
+            kind,
+            tuple(ids),
+            tuple(skipped[i] for i in ids),
+            tuple(indicators[i].weight * cfg.skipped_flag_strength for i in ids),
+            cfg.network.hub_min_risk,
+            tuple(len(could_hit[i]) for i in ids),
+        )
+        for kind, ids in sorted(found.items())
+    }
+
+
 @dataclass
 class PartyRisk:
     """The roll-up of one party."""
@@ -135,9 +230,27 @@ def score_parties(
     controls: list[ControlTie] | None = None,
     organizations: set[str] | None = None,
     contacts: list[ContactGroup] | None = None,
+    skipped: dict[str, str] | None = None,
+    could_hit: dict[str, set[str]] | None = None,
 ) -> dict[str, PartyRisk]:
-    """Roll hits up per party; every party of the bank gets a row (risk 0 when nothing hit it)."""
+    """Roll hits up per party; every party of the bank gets a row (risk 0 when nothing hit it). `skipped`
+    (indicator id -> the profile's reason) and `could_hit` (indicator id -> the parties meeting its other
+    conditions) set what a party passes on when the export could not show a red flag (`HandOff`)."""
     cfg = config or scoring_config()
+    may = could_hit or {}
+    credit = hand_offs(indicators, skipped or {}, may, cfg)
+    orgs = organizations or set()
+
+    def passes(pid: str) -> float:
+        """The risk a party passes on to those tied to it (its own risk; on a thin export with the skipped
+        flags it could have hit at their weakest, `HandOff`)."""
+        own = parties[pid].own_score
+        h = credit.get("organization" if pid in orgs else "person")
+        if h is None or not own:
+            return own
+        could = [i for i in h.skipped if pid in may[i]]
+        return h.score(own, could) if could else own
+
     best: dict[tuple[str, str], Hit] = {}
     for h in hits:
         key = (h.party_id, h.indicator_id)
@@ -213,23 +326,27 @@ def score_parties(
     seen_ctrl: set[tuple[str, str]] = set()
     for ct in sorted(controls or [], key=lambda t: (t.controller, t.controlled, t.how)):
         hub = parties.get(ct.controlled)
-        if hub is None or ct.controller == ct.controlled or hub.own_score < cfg.network.control_min_risk:
+        if (
+            hub is None
+            or ct.controller == ct.controlled
+            or passes(ct.controlled) < cfg.network.control_min_risk
+        ):
             continue
         if (ct.controller, ct.controlled) in seen_ctrl:
             continue
         seen_ctrl.add((ct.controller, ct.controlled))
-        control[ct.controller].append(cfg.network.control_share * hub.own_score)
+        control[ct.controller].append(cfg.network.control_share * passes(ct.controlled))
         control_ties[ct.controller].append(
             {
                 "party_id": ct.controlled,
                 "how": "control",
                 "identifier": ct.how,
-                "hub_risk": round(hub.own_score, 4),
+                "hub_risk": round(passes(ct.controlled), 4),
             }
         )
         neighbours[ct.controller].setdefault(ct.controlled, {"how": "control", "identifier": ct.how})
     subject_side = {pid for pid, p in parties.items() if p.subject_score > p.victim_score}
-    contact_of = _contact_workers(parties, subject_side, contacts or [], cfg)
+    contact_of = _contact_workers(parties, subject_side, contacts or [], cfg, passes)
     cohoused = _cohoused(contacts or [])
     for pid, p in parties.items():
         if len(victim_feeders.get(pid, ())) >= 2:
@@ -240,19 +357,22 @@ def score_parties(
         ties: list[dict[str, Any]] = []
         for other, tie in sorted(neighbours.get(pid, {}).items()):
             hub = parties.get(other)
-            if hub is None or hub.own_score < cfg.network.hub_min_risk or tie["how"] == "control":
+            if hub is None or tie["how"] == "control":
+                continue
+            hub_risk = passes(other)
+            if hub_risk < cfg.network.hub_min_risk:
                 continue
             share = cfg.network.flow_share if tie["how"] == "money_flow" else cfg.network.identifier_share
-            inherited = max(inherited, share * hub.own_score)
+            inherited = max(inherited, share * hub_risk)
             if tie["how"] == "shared_identifier" and other in subject_side:
-                worker_of = max(worker_of, share * hub.own_score)
-            ties.append({"party_id": other, **tie, "hub_risk": round(hub.own_score, 4)})
+                worker_of = max(worker_of, share * hub_risk)
+            ties.append({"party_id": other, **tie, "hub_risk": round(hub_risk, 4)})
         contact = contact_of.get(pid)
         # a signatory or drawer of a risky party's accounts who names it as employer is its owner, not a worker
         if contact is not None and pid not in (organizations or set()) and not control.get(pid):
             value, other, kind = contact
             if not any(t["party_id"] == other for t in ties):
-                hub_risk = parties[other].own_score or value / cfg.network.identifier_share
+                hub_risk = passes(other) or value / cfg.network.identifier_share
                 ties.append(
                     {
                         "party_id": other,
@@ -337,22 +457,24 @@ def _contact_workers(
     subject_side: set[str],
     contacts: list[ContactGroup],
     cfg: ScoringConfig,
+    passes: Callable[[str], float],
 ) -> dict[str, tuple[float, str, str]]:
     """Persons who gave the bank a risky subject-side party's own phone, e-mail or address, or name it as
     their employer (FIN-2020-A008: controllers hold their victims' contact details and house them), and the
     unrelated adults who live with such a person (employer-provided housing: several surnames at one
     address). Returns party -> (victim-side share, the party it comes through, the identifier kind).
     Groups of any size from two up (the shared-identifier red flags start at three) but never shared
-    facilities: the caller keeps groups of at most the red flags' `max_parties`."""
+    facilities: the caller keeps groups of at most the red flags' `max_parties`. `passes` gives the risk a
+    party passes on (its own risk, renormalised on a thin export)."""
     share = cfg.network.identifier_share
-    hubs = {pid for pid in subject_side if parties[pid].own_score >= cfg.network.hub_min_risk}
+    hubs = {pid for pid in subject_side if passes(pid) >= cfg.network.hub_min_risk}
     found: dict[str, tuple[float, str, str]] = {}
     for g in contacts:
-        risky = sorted((m for m in g.members if m in hubs), key=lambda m: (-parties[m].own_score, m))
+        risky = sorted((m for m in g.members if m in hubs), key=lambda m: (-passes(m), m))
         if not risky:
             continue
         hub = risky[0]
-        value = share * parties[hub].own_score
+        value = share * passes(hub)
         for m in g.members:
             if m not in hubs and m in parties and value > found.get(m, (0.0, "", ""))[0]:
                 found[m] = (value, hub, g.kind)
