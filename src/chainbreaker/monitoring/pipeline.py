@@ -29,7 +29,13 @@ from chainbreaker.monitoring.catalogue import (
     load_catalogue,
     load_indicator_file,
 )
-from chainbreaker.monitoring.features import TRANSFER_CHANNELS, DataProfile, build_features, profile
+from chainbreaker.monitoring.features import (
+    TRANSFER_CHANNELS,
+    DataProfile,
+    build_features,
+    hit_rows,
+    profile,
+)
 from chainbreaker.monitoring.output import (
     ALERT_SCHEMA,
     PARTY_RISK_SCHEMA,
@@ -376,7 +382,8 @@ def compute(
     progress: Progress | None = None,
     extra: list[Indicator] | None = None,
 ) -> tuple[RunResult, dict[str, list[Hit]]]:
-    """Features, indicators, evidence and roll-up on an open engine; `extra` indicators run beside (shadow)."""
+    """Features, indicators and roll-up on an open engine; `extra` indicators run beside (shadow). Evidence is
+    attached later (`attach_alert_evidence`), once the case store's flags have settled who is alerted."""
     cfg = scoring_config()
     started = time.perf_counter()
     prof = profile(engine)
@@ -404,10 +411,25 @@ def compute(
                 f"the changed indicator failed: {run.message}", file=ind.id, column=run.step or None
             )
         shadow[ind.id] = found
-    attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
     indicators = {i.id: i for i in enabled}
     parties = _party_context(engine, hits, cfg).score(hits, indicators, cfg)
     return RunResult(hits, runs, parties, indicators, prof, feature_seconds), shadow
+
+
+def attach_alert_evidence(
+    engine: Engine, result: RunResult, date_from: dt.datetime, date_to: dt.datetime
+) -> None:
+    """Bounded txn ids for the hits that become alerts: those of alerted parties (after the case store's
+    flags). Other hits are written nowhere, so their evidence is not looked up; each hit's ids depend on its
+    own party's rows only, so the alerts' evidence is the same as when every hit's was looked up."""
+    alerted = [h for h in result.hits if (p := result.parties.get(h.party_id)) is not None and p.alerted]
+    attach_evidence(
+        engine,
+        list(result.indicators.values()),
+        alerted,
+        scoring_config().max_evidence_txns,
+        read_rows=lambda eng: hit_rows(eng, result.profile, date_from, date_to),
+    )
 
 
 def link_groups(hits: list[Hit]) -> dict[str, list[str]]:
@@ -453,12 +475,13 @@ def run_monitoring(
         shadow = None
         if changed is not None:
             shadow = shadow_diff(eng, result, changed, shadow_hits[changed.id])
+        noted, protected = apply_party_flags(result.parties, flags, result.indicators, scoring_config())
+        attach_alert_evidence(eng, result, start, end)
         timings: dict[str, float] = defaultdict(float)
         for t in eng.timings:
             timings[t.step] += t.seconds
     finally:
         eng.close()
-    noted, protected = apply_party_flags(result.parties, flags, result.indicators, scoring_config())
     alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
     alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
     risk_path = write_table(party_rows(result.parties), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
