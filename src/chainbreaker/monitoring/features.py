@@ -438,7 +438,16 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     # name (or handle spelling a name) belongs to exactly one party of the bank is that party
     no_account = "(t.cp_account IS NULL OR t.cp_account = '' OR t.cp_account LIKE '%*%')"
     # the counterparty is the holder: same name tokens in any order, or a handle spelling the name
-    own_name = "(n.name_sig = own.name_sig OR n.c12 = own.c12 OR n.c12 = own.c12_rev)"
+    own_name = "(n.name_sig = a.name_sig OR n.c12 = a.c12 OR n.c12 = a.c12_rev)"
+    # each account with its owner's name signatures: one join per row instead of two
+    engine.create_table(
+        "monitoring_account_owner",
+        "features: account owners",
+        """
+        SELECT a.account_id, a.party_id, own.name_sig, own.c12, own.c12_rev
+        FROM accounts a LEFT JOIN monitoring_names own ON own.party_id = a.party_id
+        """,
+    )
     # Materialised once: the recurring pay and rent step and the flagged copy (`monitoring_tx`) both read it,
     # and as a view its eight lookups ran twice over every row.
     engine.create_table(
@@ -481,8 +490,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
           WHERE x.booked_at >= :date_from AND x.booked_at < :date_to
             AND NOT (x.direction = 'out' AND x.channel = 'card')
         ) t
-        JOIN accounts a ON a.account_id = t.account_id
-        LEFT JOIN monitoring_names own ON own.party_id = a.party_id
+        JOIN monitoring_account_owner a ON a.account_id = t.account_id
         LEFT JOIN monitoring_cpacct ca ON ca.cp_raw = t.cp_account
         LEFT JOIN monitoring_cpmask mk ON mk.cp_raw = t.cp_account AND mk.name_raw = t.cp_name_raw
         LEFT JOIN monitoring_mcc b ON b.mcc = t.mcc

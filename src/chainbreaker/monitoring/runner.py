@@ -127,7 +127,8 @@ def _hits_from(ind: Indicator, table: pa.Table) -> list[Hit]:
             )
         )
     # the SQL's row order is not defined (DuckDB runs in parallel without preserving insertion order): hits
-    # that tie on the sort key (one worker tied to two bosses on one phone) are ordered by their other fields
+    # that tie on the sort key (one worker tied to two bosses on one phone) are ordered by their other fields,
+    # weaker first
     hits.sort(key=_full_order)
     return hits
 
@@ -135,9 +136,9 @@ def _hits_from(ind: Indicator, table: pa.Table) -> list[Hit]:
 def _full_order(h: Hit) -> tuple[Any, ...]:
     return (
         h.sort_key,
+        h.strength,
         h.hub_party_id or "",
         h.link_kind or "",
-        h.strength,
         json.dumps(h.figures, sort_keys=True, default=str),
         h.period_end.isoformat(),
     )
