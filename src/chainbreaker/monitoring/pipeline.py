@@ -1,8 +1,9 @@
 """`run_monitoring`: the whole monitoring job as one library call (the CLI and the demo call only this).
 
-features (shared aggregates, once) -> every enabled indicator (one named step each) -> evidence
-(bounded txn ids) -> roll-up (risk, role, ties) -> the case store's party flags (risk notes raise risk,
-protected survivors are never subjects; `monitoring.party_flags`) -> alerts.parquet + party_risk.parquet.
+features (shared aggregates, once) -> every enabled indicator (one named step each) -> roll-up (risk, role,
+ties) -> the case store's party flags (risk notes raise risk, protected survivors are never subjects;
+`monitoring.party_flags`) -> evidence (bounded txn ids, for the alerts only) -> alerts.parquet +
+party_risk.parquet.
 """
 
 from __future__ import annotations
