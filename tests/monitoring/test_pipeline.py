@@ -170,3 +170,57 @@ def test_runs_under_a_tight_memory_limit(
     monkeypatch.setenv("CHAINBREAKER_DUCKDB_MEMORY_LIMIT", "64MB")
     report = run_monitoring(bank_ws, tmp_path / "out")
     assert report.alerted_parties == 5
+
+
+def test_evidence_from_the_hit_parties_rows_equals_evidence_from_every_row(bank_ws: Workspace) -> None:
+    """The evidence step reads only the hit parties' rows (card purchases through their accounts): each
+    hit's txn ids must be those the whole enriched table gives."""
+    import copy
+
+    from chainbreaker.engines import get_engine
+    from chainbreaker.monitoring.features import hit_rows
+    from chainbreaker.monitoring.pipeline import EARLIEST, LATEST, compute
+    from chainbreaker.monitoring.runner import attach_evidence
+
+    eng = get_engine("duckdb", bank_ws)
+    try:
+        result, _ = compute(eng, load_catalogue(), EARLIEST, LATEST)
+        indicators = list(result.indicators.values())
+        whole, narrowed = copy.deepcopy(result.hits), copy.deepcopy(result.hits)
+        attach_evidence(eng, indicators, whole, 25)
+        attach_evidence(
+            eng, indicators, narrowed, 25, read_rows=lambda e: hit_rows(e, result.profile, EARLIEST, LATEST)
+        )
+        card = eng.query("card rows", "SELECT count(*) AS n FROM monitoring_hit_tx WHERE channel = 'card'")
+    finally:
+        eng.close()
+    assert card.to_pylist()[0]["n"] > 0  # the hit parties' card purchases are read too
+    assert sum(len(h.txn_ids) for h in whole) > 0
+    assert [(h.txn_ids, h.txn_ids_truncated) for h in narrowed] == [
+        (h.txn_ids, h.txn_ids_truncated) for h in whole
+    ]
+
+
+def test_hits_tied_on_the_sort_key_come_in_one_order() -> None:
+    """SQL returns rows in no defined order; two hits of one party and period must still sort alike."""
+    import pyarrow as pa
+
+    from chainbreaker.monitoring.runner import _hits_from
+
+    ind = load_catalogue().indicators[0]
+    rows = [
+        {
+            "party_id": "P1",
+            "account_id": None,
+            "period_start": dt.datetime(2024, 1, 1),
+            "period_end": dt.datetime(2024, 2, 1),
+            "strength": s,
+            "hub_party_id": hub,
+            "workers": w,
+        }
+        for s, hub, w in ((0.25, "B1", 4), (0.225, "B2", 3))
+    ]
+    one = _hits_from(ind, pa.Table.from_pylist(rows))
+    other = _hits_from(ind, pa.Table.from_pylist(rows[::-1]))
+    assert [(h.strength, h.hub_party_id) for h in one] == [(h.strength, h.hub_party_id) for h in other]
+    assert [h.strength for h in one] == [0.225, 0.25]

@@ -119,6 +119,9 @@ class Engine(abc.ABC):
     def _columns(self, name: str) -> list[str]:
         """Column names of a queryable table."""
 
+    def _drop(self, name: str) -> None:  # noqa: B027 - engines that keep nothing need not override
+        """Forget the materialised table `name` and free what it holds."""
+
     def close(self) -> None:  # noqa: B027 - engines without resources need not override
         """Release connections or sessions."""
 
@@ -153,6 +156,10 @@ class Engine(abc.ABC):
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         self._register_arrow(check_identifier(name), table)
+
+    def drop(self, name: str) -> None:
+        """Drop a table made by `create_table` once no later step reads it (its memory or scratch files)."""
+        self._drop(check_identifier(name))
 
     def register_parquet(self, name: str, path: Path) -> None:
         self._register_parquet(check_identifier(name), path)

@@ -37,6 +37,9 @@ class DuckDBEngine(Engine):
         row = self.connection.execute(f"SELECT count(*) FROM {name}").fetchone()
         return int(row[0]) if row else None
 
+    def _drop(self, name: str) -> None:
+        self.connection.execute(f"DROP TABLE IF EXISTS {name}")
+
     def _register_arrow(self, name: str, table: pa.Table) -> None:
         self.connection.register(name, table)
 

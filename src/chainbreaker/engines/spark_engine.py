@@ -76,6 +76,10 @@ class SparkEngine(Engine):
         self.spark.read.parquet(str(target)).createOrReplaceTempView(name)
         return None
 
+    def _drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        shutil.rmtree(self.scratch / name, ignore_errors=True)
+
     def _register_arrow(self, name: str, table: pa.Table) -> None:
         target = self.scratch / f"{name}.arrow.parquet"
         import pyarrow.parquet as pq

@@ -1,8 +1,9 @@
 """`run_monitoring`: the whole monitoring job as one library call (the CLI and the demo call only this).
 
-features (shared aggregates, once) -> every enabled indicator (one named step each) -> evidence
-(bounded txn ids) -> roll-up (risk, role, ties) -> the case store's party flags (risk notes raise risk,
-protected survivors are never subjects; `monitoring.party_flags`) -> alerts.parquet + party_risk.parquet.
+features (shared aggregates, once) -> every enabled indicator (one named step each) -> roll-up (risk, role,
+ties) -> the case store's party flags (risk notes raise risk, protected survivors are never subjects;
+`monitoring.party_flags`) -> evidence (bounded txn ids, for the alerts only) -> alerts.parquet +
+party_risk.parquet.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from chainbreaker.monitoring.catalogue import (
     load_catalogue,
     load_indicator_file,
 )
-from chainbreaker.monitoring.features import TRANSFER_CHANNELS, DataProfile, build_features, profile
+from chainbreaker.monitoring.features import (
+    TRANSFER_CHANNELS,
+    DataProfile,
+    build_features,
+    hit_rows,
+    profile,
+)
 from chainbreaker.monitoring.output import (
     ALERT_SCHEMA,
     PARTY_RISK_SCHEMA,
@@ -387,7 +394,8 @@ def compute(
     progress: Progress | None = None,
     extra: list[Indicator] | None = None,
 ) -> tuple[RunResult, dict[str, list[Hit]]]:
-    """Features, indicators, evidence and roll-up on an open engine; `extra` indicators run beside (shadow)."""
+    """Features, indicators and roll-up on an open engine; `extra` indicators run beside (shadow). Evidence is
+    attached later (`attach_alert_evidence`), once the case store's flags have settled who is alerted."""
     cfg = scoring_config()
     started = time.perf_counter()
     prof = profile(engine)
@@ -415,7 +423,6 @@ def compute(
                 f"the changed indicator failed: {run.message}", file=ind.id, column=run.step or None
             )
         shadow[ind.id] = found
-    attach_evidence(engine, enabled, hits, cfg.max_evidence_txns)
     indicators = {i.id: i for i in enabled}
     skipped = _skipped(runs)
     could = could_hit(engine, indicators, runs)
@@ -449,6 +456,22 @@ def could_hit(
 def _skipped(runs: list[IndicatorRun]) -> dict[str, str]:
     """Indicators the run skipped, with the stated reason (missing columns or a degenerate signal)."""
     return {r.indicator_id: r.message for r in runs if r.status == "skipped"}
+
+
+def attach_alert_evidence(
+    engine: Engine, result: RunResult, date_from: dt.datetime, date_to: dt.datetime
+) -> None:
+    """Bounded txn ids for the hits that become alerts: those of alerted parties (after the case store's
+    flags). Other hits are written nowhere, so their evidence is not looked up; each hit's ids depend on its
+    own party's rows only, so the alerts' evidence is the same as when every hit's was looked up."""
+    alerted = [h for h in result.hits if (p := result.parties.get(h.party_id)) is not None and p.alerted]
+    attach_evidence(
+        engine,
+        list(result.indicators.values()),
+        alerted,
+        scoring_config().max_evidence_txns,
+        read_rows=lambda eng: hit_rows(eng, result.profile, date_from, date_to),
+    )
 
 
 def link_groups(hits: list[Hit]) -> dict[str, list[str]]:
@@ -494,12 +517,13 @@ def run_monitoring(
         shadow = None
         if changed is not None:
             shadow = shadow_diff(eng, result, changed, shadow_hits[changed.id])
+        noted, protected = apply_party_flags(result.parties, flags, result.indicators, scoring_config())
+        attach_alert_evidence(eng, result, start, end)
         timings: dict[str, float] = defaultdict(float)
         for t in eng.timings:
             timings[t.step] += t.seconds
     finally:
         eng.close()
-    noted, protected = apply_party_flags(result.parties, flags, result.indicators, scoring_config())
     alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
     alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
     risk_path = write_table(party_rows(result.parties), PARTY_RISK_SCHEMA, out / "party_risk", fmt)

@@ -9,8 +9,10 @@ engines' results identical once the SQL has run.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -124,8 +126,22 @@ def _hits_from(ind: Indicator, table: pa.Table) -> list[Hit]:
                 hub_key=row.get("hub_key"),
             )
         )
-    hits.sort(key=lambda h: h.sort_key)
+    # the SQL's row order is not defined (DuckDB runs in parallel without preserving insertion order): hits
+    # that tie on the sort key (one worker tied to two bosses on one phone) are ordered by their other fields,
+    # weaker first
+    hits.sort(key=_full_order)
     return hits
+
+
+def _full_order(h: Hit) -> tuple[Any, ...]:
+    return (
+        h.sort_key,
+        h.strength,
+        h.hub_party_id or "",
+        h.link_kind or "",
+        json.dumps(h.figures, sort_keys=True, default=str),
+        h.period_end.isoformat(),
+    )
 
 
 def run_indicator(
@@ -155,11 +171,18 @@ def run_indicator(
     return IndicatorRun(ind.id, "ok", hits=len(hits), seconds=time.perf_counter() - started), hits
 
 
-def attach_evidence(engine: Engine, indicators: list[Indicator], hits: list[Hit], limit: int) -> None:
+def attach_evidence(
+    engine: Engine,
+    indicators: list[Indicator],
+    hits: list[Hit],
+    limit: int,
+    read_rows: Callable[[Engine], None] | None = None,
+) -> None:
     """Fill each hit's bounded list of transaction ids from its indicator's evidence condition.
 
-    The transactions of hit parties are first narrowed to one small table, so each indicator's evidence
-    query reads thousands of rows rather than the whole bank.
+    The transactions of hit parties are first narrowed to one small table (`monitoring_hit_tx`, made by
+    `read_rows` from the registered `monitoring_hits`, else read from `monitoring_tx_all`), so each indicator's
+    evidence query reads thousands of rows rather than the whole bank.
     """
     by_ind = {i.id: i for i in indicators if i.evidence}
     todo = [h for h in hits if h.indicator_id in by_ind]
@@ -176,14 +199,17 @@ def attach_evidence(engine: Engine, indicators: list[Indicator], hits: list[Hit]
         }
     )
     engine.register_arrow("monitoring_hits", table)
-    engine.create_table(
-        "monitoring_hit_tx",
-        "evidence: transactions of hit parties",
-        """
-        SELECT t.* FROM monitoring_tx_all t
-        WHERE t.party_id IN (SELECT DISTINCT party_id FROM monitoring_hits)
-        """,
-    )
+    if read_rows is not None:
+        read_rows(engine)
+    else:
+        engine.create_table(
+            "monitoring_hit_tx",
+            "evidence: transactions of hit parties",
+            """
+            SELECT t.* FROM monitoring_tx_all t
+            WHERE t.party_id IN (SELECT DISTINCT party_id FROM monitoring_hits)
+            """,
+        )
     for ind_id in sorted({h.indicator_id for h in todo}):
         ind = by_ind[ind_id]
         condition = ind.evidence or "TRUE"
