@@ -104,8 +104,14 @@ def alert_rows(
     parties: dict[str, PartyRisk],
     link_groups: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
-    """One row per hit on an alerted party, with its figures, txn ids and related parties as evidence."""
-    rows = []
+    """One row per alert on an alerted party, with its figures, txn ids and related parties as evidence.
+
+    An alert is its identity (`alert_id`): two hits that differ only in the hub they point at (a worker who
+    shares one address with two people who pay workers there, LT-14) are one alert, or cases would see one
+    id twice. The row keeps the stronger hit's figures and names every hub among its related parties.
+    """
+    rows: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] = {}
     for h in sorted(hits, key=lambda x: x.sort_key):
         p = parties.get(h.party_id)
         if p is None or not p.alerted:
@@ -135,22 +141,53 @@ def alert_rows(
             evidence["shared_identifier"] = {"kind": h.link_kind, "token": redact(h.link_key)}
         if h.hub_key:
             evidence["hub"] = h.hub_key
-        rows.append(
-            {
-                "alert_id": alert_id(h),
-                "party_id": h.party_id,
-                "account_id": h.account_id,
-                "indicator_id": h.indicator_id,
-                "trafficking_type": ind.trafficking_type,
-                "score": round(min(1.0, ind.weight * h.strength), 4),
-                "period_start": h.period_start,
-                "period_end": h.period_end,
-                "evidence": json.dumps(evidence, sort_keys=True, default=str),
-                "role": p.role,
-                "explanation": explanation,
-            }
-        )
+        identity = alert_id(h)
+        score = round(min(1.0, ind.weight * h.strength), 4)
+        earlier = by_id.get(identity)
+        if earlier is not None:
+            _merge_same_alert(earlier, evidence, score, explanation)
+            continue
+        row = {
+            "alert_id": identity,
+            "party_id": h.party_id,
+            "account_id": h.account_id,
+            "indicator_id": h.indicator_id,
+            "trafficking_type": ind.trafficking_type,
+            "score": score,
+            "period_start": h.period_start,
+            "period_end": h.period_end,
+            "evidence": evidence,
+            "role": p.role,
+            "explanation": explanation,
+        }
+        by_id[identity] = row
+        rows.append(row)
+    for row in rows:
+        row["evidence"] = json.dumps(row["evidence"], sort_keys=True, default=str)
     return rows
+
+
+def _merge_same_alert(row: dict[str, Any], evidence: dict[str, Any], score: float, explanation: str) -> None:
+    """Fold a second hit with the same alert identity into the row: the stronger hit's figures and
+    explanation, the union of related parties and transactions (a truncated list stays at the run's cap)."""
+    before: dict[str, Any] = row["evidence"]
+    related = sorted(set(before["related_party_ids"]) | set(evidence["related_party_ids"]))
+    txns = list(dict.fromkeys([*before["txn_ids"], *evidence["txn_ids"]]))
+    truncated = bool(before["txn_ids_truncated"] or evidence["txn_ids_truncated"])
+    if truncated:
+        txns = txns[: max(len(before["txn_ids"]), len(evidence["txn_ids"]))]
+    kept = before
+    if score > row["score"]:
+        kept = evidence
+        row["score"] = score
+        row["explanation"] = explanation
+    row["evidence"] = {
+        **kept,
+        "related_party_ids": related[:50],
+        "txn_ids": txns,
+        "txn_ids_truncated": truncated,
+        "hits_merged": int(before.get("hits_merged", 1)) + 1,
+    }
 
 
 def party_rows(parties: dict[str, PartyRisk]) -> list[dict[str, Any]]:
