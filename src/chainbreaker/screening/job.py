@@ -230,9 +230,12 @@ def _prepare_share(start: int, lo: int, hi: int) -> tuple[pa.Table, list[Reject]
     return query_key_rows(_INDEX, keyed), rejects, kept
 
 
-def _score_share(kept: Sequence[_Kept], candidates: pa.Table, threshold: float) -> list[Match]:
-    """Score a worker's prepared queries on their candidates (rows of `find_candidates`), in query order."""
-    by_query = _group(candidates.column("query_idx").to_pylist(), candidates.column("name_idx").to_pylist())
+def _score_share(
+    kept: Sequence[_Kept], query_idx: Sequence[int], name_idx: Sequence[int], threshold: float
+) -> list[Match]:
+    """Score a worker's prepared queries on their candidates ((query position, name id) rows in the order
+    of `find_candidates`), in query order."""
+    by_query = _group(query_idx, name_idx)
     return _score_part(
         [(query, names, by_query[position]) for position, query, names in kept if position in by_query],
         threshold,
@@ -250,7 +253,8 @@ def _serve(requests: Queue[_Request | None], replies: Queue[_Reply]) -> None:
                 rows, rejects, kept[request.start] = _prepare_share(request.start, request.lo, request.hi)
                 replies.put(_Reply(request.start, rows=rows, rejects=rejects))
             else:
-                matches = _score_share(kept.pop(request.start), request.candidates, request.threshold)
+                query_idx, name_idx = (column.tolist() for column in request.candidates)
+                matches = _score_share(kept.pop(request.start), query_idx, name_idx, request.threshold)
                 replies.put(_Reply(request.start, matches=matches))
         except Exception as exc:  # sent to the parent, which raises it
             replies.put(_Reply(request.start, error=_portable(exc)))
@@ -272,7 +276,7 @@ class _Request:
     start: int
     lo: int = 0
     hi: int = 0
-    candidates: pa.Table | None = None
+    candidates: tuple[np.ndarray, np.ndarray] | None = None  # query positions and name ids
     threshold: float = 0.0
 
 
@@ -317,11 +321,13 @@ class _Workers:
     def score(self, start: int, end: int, candidates: pa.Table, threshold: float) -> None:
         """Send each worker the candidates of its share (candidates ordered by query_idx)."""
         query_idx = candidates.column("query_idx").to_numpy()
+        name_idx = candidates.column("name_idx").to_numpy()
         for requests, (lo, hi) in zip(self.requests, self.shares(start, end), strict=True):
             first, last = np.searchsorted(query_idx, [lo - start, hi - start])
-            share = candidates.slice(int(first), int(last - first)).select(["query_idx", "name_idx"])
-            # a fresh copy, so pickling sends only the share and not the buffers it is a slice of
-            requests.put(_Request(start, candidates=share.combine_chunks(), threshold=threshold))
+            # copies, so pickling sends only this share (a slice of an Arrow table or of an array
+            # would carry the whole buffers it is a view of)
+            share = (query_idx[first:last].copy(), name_idx[first:last].copy())
+            requests.put(_Request(start, candidates=share, threshold=threshold))
 
     def receive(self, start: int) -> list[_Reply]:
         """The next reply of every worker, in worker order; each must be about the chunk at `start`."""
