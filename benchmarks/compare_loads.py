@@ -1,4 +1,4 @@
-"""Load the same bank folders with two source trees and compare what they stored (issue 18, perf-03).
+"""Load the same bank folders with two source trees and compare what they stored (issue 18, perf-05).
 
     .venv/bin/python benchmarks/compare_loads.py --base /path/to/other/src --new src DIR [DIR ...]
 
