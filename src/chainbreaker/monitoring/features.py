@@ -531,7 +531,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         SELECT * FROM monitoring_tx UNION ALL SELECT * FROM monitoring_card_out
         """,
     )
-    _account_month(engine)
+    _account_month(engine, prof, date_from, date_to)
     engine.create_table(
         "monitoring_span",
         "features: time span",
@@ -545,10 +545,16 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
 
 
 def card_rows(
-    prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime, accounts: str | None = None
+    prof: DataProfile,
+    date_from: dt.datetime,
+    date_to: dt.datetime,
+    accounts: str | None = None,
+    home: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """The enriched card purchases (the columns of `monitoring_tx`) as SQL and its parameters; with `accounts`
-    (a table of account ids) only those accounts' rows, filtered before any lookup."""
+    (a table of account ids) only those accounts' rows, filtered before any lookup; with `home` one more
+    column, the owner's `home_country`, read through `monitoring_account_home` (one row per account) in place
+    of `accounts`, so no per-row join with the party table is needed."""
     ref = reference()
     t = "transactions"
     memo = _col(prof, t, "description", "x")
@@ -571,9 +577,10 @@ def card_rows(
                lower(trim({_col(prof, t, "city", "x")})) AS city, upper({_col(prof, t, "country", "x")}) AS country,
                0 AS is_payroll, 0 AS is_rent, coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
                0 AS is_crypto, 0 AS is_tppp, 0 AS is_recruiter, CAST(NULL AS VARCHAR) AS payroll_memo
+               {", a.home_country" if home else ""}
         FROM transactions x
         {only}
-        JOIN accounts a ON a.account_id = x.account_id
+        JOIN {"monitoring_account_home" if home else "accounts"} a ON a.account_id = x.account_id
         LEFT JOIN monitoring_mcc b ON b.mcc = {_col(prof, t, "mcc", "x")}
         LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
         LEFT JOIN monitoring_memo m ON m.memo_raw = {memo}
@@ -847,12 +854,16 @@ def _cycles(engine: Engine) -> None:
     )
 
 
-def _account_month(engine: Engine) -> None:
-    """Per account and month: every count and sum the catalogue needs, in one grouped pass.
+def _account_month(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
+    """Per account and month: every count and sum the catalogue needs, grouped by city and rolled up.
 
-    One scan of the enriched rows groups by account, month and city; the city groups are then rolled up
-    (sums of sums, and counts of city flags give the distinct-city figures). Distinct payers come from the
-    small materialised table. `count(DISTINCT ...)` over raw rows, one hash table per aggregate, is avoided.
+    One grouped pass over the enriched rows by account, month and city; the city groups are then rolled up
+    (sums of sums, and counts of city flags give the distinct-city figures). The card purchases (about 60%
+    of the rows) are read straight from `transactions` with the owner's home country per account (no
+    per-row party join) and evaluate only the conditions they can meet: they are never incoming, cash, ACH
+    or P2P and carry no pay flag, so those aggregates get a constant (`false`, 0.0). The other rows join the
+    party for the home country as before. Distinct payers come from the small materialised table.
+    `count(DISTINCT ...)` over raw rows is avoided (docs/decisions/perf-04-monitoring-feature-stage.md).
     """
     ref = reference()
     cash = "channel IN ('cash', 'atm')"
@@ -923,28 +934,105 @@ def _account_month(engine: Engine) -> None:
     payer_flags = {
         "night_p2p_payers": f"{xin} AND channel = 'p2p' AND is_night = 1",
     }
-    select = ",\n                 ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
-    # One scan: group by city as well, then roll the city groups up (sums of sums, counts of city flags).
+    # aggregates that are 0 on every card purchase (direction 'out', channel 'card', no pay/rent/crypto/recruiter
+    # flag), and the city flags that card purchases can set
+    card_zero = {
+        "n_in",
+        "sum_in",
+        "cash_in_n",
+        "cash_in_sum",
+        "cash_out_n",
+        "cash_atm_n",
+        "night_cash_n",
+        "ach_n",
+        "p2p_in_small_n",
+        "night_p2p_in_n",
+        "dep_mid_n",
+        "payroll_out_sum",
+        "offhours_in_n",
+    }
+    card_cities = {"activity_cities", "lodging_cities"}
+
+    def kind(expr: str) -> str:
+        return "n" if expr.startswith("count") else "s" if expr.startswith("coalesce(sum(") else expr[:3]
+
+    def value(name: str, expr: str, zero: bool) -> str:  # one row's part of the aggregate
+        if name == "n_txn":
+            return "1"
+        if name in ("first_at", "last_at"):
+            return "booked_at"
+        if kind(expr) == "n":
+            return "false" if zero else f"({expr[len('count_if(') : -1]})"
+        return "CAST(0 AS DOUBLE)" if zero else expr[len("coalesce(sum(") : -len("), 0)")]
+
+    def flag(cond: str) -> str:
+        return f"CASE WHEN t.city IS NOT NULL AND {cond} THEN 1 ELSE 0 END"
+
+    card_select = (
+        ",\n                 ".join(
+            f"{value(name, expr, name in card_zero).replace('p.home_country', 't.home_country')} AS {name}"
+            for name, expr in aggregates.items()
+        )
+        + ",\n                 "
+        + ", ".join(f"{flag(c)} AS {n}" if n in card_cities else f"0 AS {n}" for n, c in city_flags.items())
+    )
+    row_select = (
+        ",\n                 ".join(
+            f"{value(name, expr, False)} AS {name}" for name, expr in aggregates.items()
+        )
+        + ",\n                 "
+        + ", ".join(f"{flag(c)} AS {n}" for n, c in city_flags.items())
+    )
+
+    def city_expr(name: str, kind_: str) -> str:
+        if name == "n_txn":
+            return "count(*)"
+        if name == "first_at":
+            return "min(first_at)"
+        if name == "last_at":
+            return "max(last_at)"
+        return f"count_if({name})" if kind_ == "n" else f"coalesce(sum({name}), 0)"
+
+    city_select = (
+        ",\n                 ".join(
+            f"{city_expr(name, kind(expr))} AS {name}" for name, expr in aggregates.items()
+        )
+        + ",\n                 "
+        + ", ".join(f"max({n}) AS {n}" for n in city_flags)
+    )
     rollup = ",\n               ".join(
         f"{'min' if name == 'first_at' else 'max' if name == 'last_at' else 'sum'}({name}) AS {name}"
         for name in aggregates
-    )
-    city_max = ", ".join(
-        f"max(CASE WHEN t.city IS NOT NULL AND {c} THEN 1 ELSE 0 END) AS {n}" for n, c in city_flags.items()
     )
     city_sum = ", ".join(f"sum({n}) AS {n}" for n in city_flags)
     payer_max = ", ".join(f"max(CASE WHEN {c} THEN 1 ELSE 0 END) AS {n}" for n, c in payer_flags.items())
     payer_sum = ", ".join(f"sum({n}) AS {n}" for n in payer_flags)
     engine.create_table(
+        "monitoring_account_home",
+        "features: account home countries",
+        """
+        SELECT a.account_id, a.party_id, p.home_country
+        FROM accounts a LEFT JOIN monitoring_party p ON p.party_id = a.party_id
+        """,
+    )
+    card_sql, card_params = card_rows(prof, date_from, date_to, home=True)
+    engine.create_table(
         "monitoring_account_month",
         "features: account-month aggregates",
         f"""
-        WITH by_city AS (
+        WITH card AS (
           SELECT t.account_id, t.party_id, t.month, t.city,
-                 {select},
-                 {city_max}
-          FROM monitoring_tx_all t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
-          GROUP BY t.account_id, t.party_id, t.month, t.city
+                 {card_select}
+          FROM ({card_sql}) t
+        ), other AS (
+          SELECT t.account_id, t.party_id, t.month, t.city,
+                 {row_select}
+          FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
+        ), by_city AS (
+          SELECT account_id, party_id, month, city,
+                 {city_select}
+          FROM (SELECT * FROM card UNION ALL SELECT * FROM other) u
+          GROUP BY account_id, party_id, month, city
         ), main AS (
           SELECT account_id, party_id, month,
                {rollup},
@@ -965,8 +1053,13 @@ def _account_month(engine: Engine) -> None:
         LEFT JOIN monitoring_party p ON p.party_id = m.party_id
         LEFT JOIN payers y ON y.account_id = m.account_id AND y.month = m.month
         """,
-        {"ad_unit_cents": int(ref.get("ad_unit_cents", 300)), "high_risk": list(ref["high_risk_countries"])},
+        {
+            **card_params,
+            "ad_unit_cents": int(ref.get("ad_unit_cents", 300)),
+            "high_risk": list(ref["high_risk_countries"]),
+        },
     )
+    engine.drop("monitoring_account_home")
 
 
 def _flows(engine: Engine) -> None:
