@@ -20,6 +20,17 @@ def submit_grievance(phone: Any, about_name: str, description: str) -> str:
     return found.group(0)
 
 
+def send_referral(ngo: Any, bank: str, person_name: str) -> None:
+    """Send a referral from the NGO's page: a survivor known by name with two documents, no account number."""
+    ngo.goto("/referrals/new")
+    ngo.select_option("#bank", bank)
+    ngo.fill("#person_name", person_name)
+    ngo.check("input[value=consular_id]")
+    ngo.check("input[value=shelter_letter]")
+    ngo.click("#referral-form button[type=submit]")
+    ngo.wait_for_selector(f"text=sent to {bank}")
+
+
 def handle_grievance_to_leverage(bank: Any, leverage_detail: str) -> None:
     """Record each step up to leverage on the open grievance page, the client refusing to cooperate.
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 from svc_world import PASSWORD, World, make_world
 from test_investigation_browser import accessible
-from test_service_browser import browser, login, pytestmark, shot  # noqa: F401 - browser: the shared fixture
+from test_service_browser import browser, login, open_tab, pytestmark, shot  # noqa: F401 - browser: the shared fixture
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.fiu.ingest import ingest_files
@@ -43,18 +43,9 @@ def fiu_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, 
     server.stop()
 
 
-def _tab(launched, url: str):  # type: ignore[no-untyped-def]
-    context = launched.new_context(base_url=url, viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.problems = problems  # type: ignore[attr-defined]
-    return tab
-
-
 def test_ngo_report_then_fiu_analysis(browser, fiu_site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     world, url = fiu_site
-    ngo = _tab(browser, url)
+    ngo = open_tab(browser, url)
     login(ngo, "nadia")
     ngo.click("nav >> text=Report to the FIU")
     accessible(ngo)
@@ -71,7 +62,7 @@ def test_ngo_report_then_fiu_analysis(browser, fiu_site) -> None:  # type: ignor
     assert ngo.problems == []  # type: ignore[attr-defined]
     ngo.context.close()
 
-    fiu = _tab(browser, url)
+    fiu = open_tab(browser, url)
     login(fiu, "fatima")
     fiu.click("nav >> text=Received reports")
     assert "121 reports" in fiu.locator("#fiu-summary h2").inner_text()  # the NGO's report among the banks'

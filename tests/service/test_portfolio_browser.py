@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from svc_world import PASSWORD, World, make_world
 from test_investigation_browser import accessible
-from test_service_browser import browser, login, pytestmark, shot  # noqa: F401 - browser: the shared fixture
+from test_service_browser import browser, login, open_tab, pytestmark, shot  # noqa: F401 - browser: the shared fixture
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.portfolio.demo import write_demo_gsi, write_demo_holdings, write_demo_ilab
@@ -56,9 +56,8 @@ def test_upload_dashboard_holding_and_engagement(browser, fund_site) -> None:  #
     holdings = write_demo_holdings(root / "holdings.csv", [("H-101", "Fazenda Boa Vista Agropecuária")])
     with holdings.open("a", encoding="utf-8") as fh:
         fh.write("H-900,Bad Row Co,Atlantis,,,,,USD,\n")
-    tab = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900}).new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    tab = open_tab(browser, url)
+    problems: list[str] = tab.problems
     login(tab, "ivy")
 
     # 1. upload holdings (one bad row)

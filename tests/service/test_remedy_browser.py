@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from remedy_steps import handle_grievance_to_leverage, submit_grievance
+from remedy_steps import handle_grievance_to_leverage, send_referral, submit_grievance
 from svc_world import PASSWORD, World, make_world
-from test_service_browser import browser, login, pytestmark, shot  # noqa: F401 - browser: the shared fixture
+from test_service_browser import browser, login, open_tab, pytestmark, shot  # noqa: F401 - browser: the shared fixture
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.service import accounts
@@ -35,18 +35,9 @@ def remedy_site(
     server.stop()
 
 
-def _tab(launched, url: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
-    context = launched.new_context(base_url=url, viewport={"width": width, "height": height})
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.problems = problems  # type: ignore[attr-defined]
-    return tab
-
-
 def test_grievance_from_a_phone_handled_by_the_bank(browser, remedy_site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _world, url = remedy_site
-    phone = _tab(browser, url, 375, 740)
+    phone = open_tab(browser, url, 375, 740)
     phone.goto("/grievances/new/bank-a?lang=es")
     assert phone.locator("h1", has_text="Denunciar un problema").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on a phone
@@ -60,7 +51,7 @@ def test_grievance_from_a_phone_handled_by_the_bank(browser, remedy_site) -> Non
     shot(phone, "20-grievance-phone-es")
     phone.context.close()
 
-    bank = _tab(browser, url)
+    bank = open_tab(browser, url)
     login(bank, "alice")
     bank.goto("/remedy")
     bank.locator("#grievances-table a", has_text=reference).click()
@@ -79,18 +70,12 @@ def test_grievance_from_a_phone_handled_by_the_bank(browser, remedy_site) -> Non
 
 def test_referral_becomes_a_protected_account(browser, remedy_site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _world, url = remedy_site
-    ngo = _tab(browser, url)
+    ngo = open_tab(browser, url)
     login(ngo, "nadia")
-    ngo.goto("/referrals/new")
-    ngo.select_option("#bank", "bank-a")
-    ngo.fill("#person_name", "Ana Souza")
-    ngo.check("input[value=consular_id]")
-    ngo.check("input[value=shelter_letter]")
-    ngo.click("#referral-form button[type=submit]")
-    ngo.wait_for_selector("text=sent to bank-a")
+    send_referral(ngo, "bank-a", "Ana Souza")
     ngo.context.close()
 
-    bank = _tab(browser, url)
+    bank = open_tab(browser, url)
     login(bank, "alice")
     bank.goto("/remedy")
     bank.locator("#referrals-table a").first.click()
@@ -110,7 +95,7 @@ def test_exit_blocked_until_reviewed_and_restitution(browser, remedy_site) -> No
     case = world.api("sam").get("/api/v1/cases").json()[0]
     detail = world.api("sam").get(f"/api/v1/cases/{case['reference']}").json()
     subject = next(p["party_id"] for p in detail["parties"] if p["role"] == "subject")
-    bank = _tab(browser, url)
+    bank = open_tab(browser, url)
     login(bank, "sam")
     bank.goto(f"/cases/{case['reference']}")
     token = bank.locator("input[name=csrf_token]").first.get_attribute("value")

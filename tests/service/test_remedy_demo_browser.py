@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from remedy_steps import handle_grievance_to_leverage, submit_grievance
+from remedy_steps import handle_grievance_to_leverage, send_referral, submit_grievance
 from sqlalchemy import select
 from svc_world import PASSWORD
-from test_service_browser import ARGS, CHROMIUM, SCREENSHOTS
+from test_service_browser import ARGS, CHROMIUM, SCREENSHOTS, open_tab
 
 from chainbreaker.cases.parties import party_details
 from chainbreaker.core.settings import Settings
@@ -82,10 +82,7 @@ def _labels(root: Path) -> list[dict[str, str]]:
 
 
 def _tab(browser, site: DemoSite, width: int = 1280, height: int = 900, user: str | None = None):  # type: ignore[no-untyped-def]
-    tab = browser.new_context(base_url=site.url, viewport={"width": width, "height": height}).new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.problems = problems  # type: ignore[attr-defined]
+    tab = open_tab(browser, site.url, width, height)
     if user is not None:
         tab.goto("/login")
         tab.fill("#username", user)
@@ -192,13 +189,7 @@ def test_grievance_referral_and_exit_on_the_demo_bank_reach_monitoring(demo: Dem
             .limit(1)
         ).one()
     ngo = _tab(chromium, demo, user="nadia")
-    ngo.goto("/referrals/new")
-    ngo.select_option("#bank", "default")
-    ngo.fill("#person_name", "A Survivor")
-    ngo.check("input[value=consular_id]")
-    ngo.check("input[value=shelter_letter]")
-    ngo.click("#referral-form button[type=submit]")
-    ngo.wait_for_selector("text=sent to default")
+    send_referral(ngo, "default", "A Survivor")
     ngo.context.close()
     bank.goto("/remedy")
     bank.locator("#referrals-table a").first.click()

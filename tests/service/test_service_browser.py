@@ -78,6 +78,15 @@ def page(browser, site):  # type: ignore[no-untyped-def]
     context.close()
 
 
+def open_tab(launched, url: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
+    """A page in its own browser context that records the page's script errors in `tab.problems`."""
+    tab = launched.new_context(base_url=url, viewport={"width": width, "height": height}).new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    tab.problems = problems
+    return tab
+
+
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
