@@ -42,6 +42,12 @@ SEGMENT_P = {
 
 # person flags (bit mask); SWEEPER: moves most of each pay to an own account at another bank
 REMITTER, GAMBLER, PREPAID_USER, AD_BUYER, LANDLORD, TANDA, HOMEOWNER, SWEEPER = (1 << i for i in range(8))
+#: Businesses that may house staff at their premises, and the share of them that do (benign; see
+#: `_live_in_staff`). No statistic gives the share; it is set so that every small bank holds a few.
+LIVE_IN_KINDS = frozenset(
+    {"restaurant", "bar", "grocery", "nail_salon", "spa", "construction", "landscaping"}
+)
+LIVE_IN_SHARE = 0.15
 #: Share of ordinary persons who became customers during the period (steady onboarding, every style).
 NEW_CUSTOMER_SHARE = 0.15
 
@@ -312,6 +318,7 @@ def _employment(c: Community, people: People) -> list[Business]:
             c.parties.set(
                 people.party[i], employer=name, occupation=occupations[int(c.rng.integers(len(occupations)))]
             )
+        _live_in_staff(c, people, b, kind.key)
         # an owner from the community signs for the business account (some own two businesses)
         owner = _pick_owner(c, people, businesses)
         b.owner = owner
@@ -321,6 +328,20 @@ def _employment(c: Community, people: People) -> list[Business]:
         _job(c, people, i)
     _rents(c, people)
     return businesses
+
+
+def _live_in_staff(c: Community, people: People, b: Business, kind: str) -> None:
+    """A benign look-alike of workers housed by a trafficking front: some lawful employers house staff at
+    the premises (a cook above the restaurant, a crew in the contractor's bunkhouse, employer-provided housing
+    for farm and construction labour), so their KYC address is the business's. Only a red flag of the
+    business, never the shared address alone, may make them likely victims."""
+    if kind not in LIVE_IN_KINDS or not b.employees or c.rng.random() >= LIVE_IN_SHARE:
+        return
+    address = c.parties.get(b.party, "address")
+    postal_code = c.parties.get(b.party, "postal_code")
+    k = min(len(b.employees), int(c.rng.integers(1, 4)))
+    for i in c.rng.choice(np.asarray(b.employees), size=k, replace=False):
+        c.parties.set(people.party[int(i)], address=address, postal_code=postal_code)
 
 
 def ascii_fold_domain(name: str) -> str:

@@ -81,6 +81,7 @@ def _person(
     onboard: int,
     branch: tuple[str, str] | None = None,
     address: str | None = None,
+    postal_code: str | None = None,
     phone: str | None = None,
     immigrant: bool = False,
     occupation: str | None = None,
@@ -101,7 +102,7 @@ def _person(
         country="US",
         address=address or c.address(),
         city=CITIES[city].name,
-        postal_code=c.postal_code(city),
+        postal_code=postal_code or c.postal_code(city),
         phone=phone or c.format_phone(digits),
         email=c.email(name),
         occupation=occupation,
@@ -527,6 +528,12 @@ def sex_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------
+#: The share of massage storefronts whose workers live in the shop. Polaris ("Human Trafficking in Illicit
+#: Massage Businesses", 2018) and raid reports (Cape Cod Times, 6 Dec 2014; New York Times, March 2019) describe
+#: women living and sleeping where they work; no source gives a share, so one storefront in two was set before
+#: any run and is not tuned (decision monitoring-07).
+MASSAGE_ON_SITE_SHARE = 0.5
+
 MASSAGE_NAMES = (
     "Golden Lotus Massage",
     "Sunshine Relax Spa",
@@ -558,8 +565,8 @@ def massage_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
     c.label(owner.party, ring, "controller")
     storefronts = 1 if weak else 2
     shop_phone = c.phone_number(home)
-    flat = c.address(unit=True)
     landlord = LANDLORDS[int(rng.integers(len(LANDLORDS)))]
+    flats: dict[int, tuple[str, str]] = {}  # city -> (street and unit, postal code) of the workers' flat
     for s in range(storefronts):
         city = home if s == 0 or rng.random() < 0.5 else c.city_index()
         name = f"{MASSAGE_NAMES[int(rng.integers(len(MASSAGE_NAMES)))]} {('LLC', 'Inc', '')[s % 3]}".strip()
@@ -574,7 +581,16 @@ def massage_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
         )
         c.label(party, ring, "front_business")
         c.holders.append((acct, owner.party, "signatory"))
+        # Where the workers live: in the business itself (Polaris 2018; Cape Cod Times 2014: "lived where they
+        # worked") or in a flat in the storefront's own city that the business rents (LT-11). One flat per
+        # city: storefronts of one city share it, a storefront in another city rents its own.
+        on_site = rng.random() < MASSAGE_ON_SITE_SHARE
+        if on_site:
+            home_address = (c.parties.get(party, "address") or "", c.parties.get(party, "postal_code") or "")
+        else:
+            home_address = flats.setdefault(city, (c.address(unit=True), c.postal_code(city)))
         for _ in range(int(rng.integers(2, 4)) if not weak else 2):
+            lives_there = not weak or rng.random() < 0.5  # weak rings: half the workers live elsewhere
             v = _person(
                 c,
                 people,
@@ -583,7 +599,8 @@ def massage_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
                 city=city,
                 age=(20, 45),
                 onboard=int(rng.integers(-200, 60)),
-                address=flat if not weak or rng.random() < 0.5 else None,
+                address=home_address[0] if lives_there else None,
+                postal_code=home_address[1] if lives_there else None,
                 phone=c.format_phone(shop_phone) if not weak else None,
                 immigrant=True,
                 occupation="massage therapist",
@@ -621,21 +638,23 @@ def massage_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
             ctry=c.us,
             desc=c.descs.idx("BRANCH CASH DEPOSIT"),
         )
-        # the business pays the workers' residential rent and groceries (LT-11, T4)
-        monthly(
-            c,
-            np.asarray([acct]),
-            np.asarray([int(rng.integers(16, 30)) * 10000]),
-            0,
-            3,
-            OUT,
-            "ach",
-            cpn=c.names.idx(landlord),
-            cpa=c.ext_account(landlord),
-            desc=c.descs.idx(
-                f"RENT {flat.split(' Apt ')[-1] if ' Apt ' in flat else ''} RESIDENTIAL".strip()
-            ),
-        )
+        # the business pays the workers' residential rent (LT-11) unless they sleep in the shop
+        if not on_site:
+            flat = home_address[0]
+            monthly(
+                c,
+                np.asarray([acct]),
+                np.asarray([int(rng.integers(16, 30)) * 10000]),
+                0,
+                3,
+                OUT,
+                "ach",
+                cpn=c.names.idx(landlord),
+                cpa=c.ext_account(landlord),
+                desc=c.descs.idx(
+                    f"RENT {flat.split(' Apt ')[-1] if ' Apt ' in flat else ''} RESIDENTIAL".strip()
+                ),
+            )
         monthly(
             c,
             np.asarray([acct]),
