@@ -529,7 +529,7 @@ def sex_ring(c: Community, people: People, ring: Ring, weak: bool) -> None:
 
 # --------------------------------------------------------------------------------------------------------
 #: The share of massage storefronts whose workers live in the shop. Polaris ("Human Trafficking in Illicit
-#: Massage Businesses", 2018) and raid reports (Cape Cod Times, 6 Dec 2014; New York Times, March 2019) describe
+#: Massage Businesses", 2018) and raid reports (Cape Cod Times, 6 Dec 2014; Las Vegas Sun, 6 Mar 2019) describe
 #: women living and sleeping where they work; no source gives a share, so one storefront in two was set before
 #: any run and is not tuned (decision monitoring-07).
 MASSAGE_ON_SITE_SHARE = 0.5
