@@ -23,9 +23,9 @@ from chainbreaker.ingest import load_folder
 from chainbreaker.monitoring import MonitoringReport, run_monitoring
 from chainbreaker.synth import SynthConfig, generate_bank
 
-# seed 23 holds a labour front whose cash inflow "out of hours" (G-03) keeps it above the control hand-off
-# only when the export has times
-CONFIG = dict(transactions=80_000, seed=23, prevalence=0.05, weak_share=0.3, format="parquet")
+# seed 26 holds a business (an unlabelled restaurant: cash "out of hours", G-03, and residential rents, LT-11)
+# that stays above the control hand-off to its signatory only when the export has times
+CONFIG = dict(transactions=80_000, seed=26, prevalence=0.05, weak_share=0.3, format="parquet")
 NIGHT_FLAGS = {"G-03", "ST-11"}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from chainbreaker.core.workspace import Workspace
@@ -17,6 +18,17 @@ from chainbreaker.monitoring import MonitoringReport, evaluate, run_monitoring
 from chainbreaker.synth import SynthConfig, generate_bank
 
 CONFIG = dict(transactions=80_000, seed=21, prevalence=0.05, weak_share=0.3, format="parquet")
+
+
+def _subject_budget(bank: Path) -> float:
+    """1% of parties, or one review place per labelled subject when that is more: a bank of a few hundred
+    parties has a 1% list of 4 places, which cannot hold its 7 subjects whatever the scores."""
+    import csv
+
+    with (bank / "labels.csv").open() as f:
+        subjects = sum(1 for r in csv.DictReader(f) if r["role"] != "victim")
+    parties = pq.read_metadata(bank / "parties.parquet").num_rows
+    return max(0.01, subjects / parties)
 
 
 def _run(tmp: Path, style: str) -> tuple[MonitoringReport, Path]:
@@ -64,7 +76,7 @@ def test_card_first_export_reads_baskets_from_descriptors(neobank: tuple[Monitor
 @pytest.mark.parametrize("fixture", ["european", "neobank"])
 def test_subjects_are_still_found(fixture: str, request: pytest.FixtureRequest) -> None:
     report, bank = request.getfixturevalue(fixture)
-    ev = evaluate(bank / "labels.csv", report.party_risk_path, budget=0.01)
+    ev = evaluate(bank / "labels.csv", report.party_risk_path, budget=_subject_budget(bank))
     assert ev.subject_recall >= 0.8, ev.summary()
     assert evaluate(bank / "labels.csv", report.party_risk_path, budget=0.07).victim_recall >= 0.8
 
@@ -112,5 +124,6 @@ def test_masked_tax_ids_resolve_to_the_one_customer_with_those_digits_and_name(
 
 def test_latam_subjects_are_still_found(latam: tuple[MonitoringReport, Path]) -> None:
     report, bank = latam
-    assert evaluate(bank / "labels.csv", report.party_risk_path, budget=0.01).subject_recall >= 0.8
+    budget = _subject_budget(bank)
+    assert evaluate(bank / "labels.csv", report.party_risk_path, budget=budget).subject_recall >= 0.8
     assert evaluate(bank / "labels.csv", report.party_risk_path, budget=0.07).victim_recall >= 0.8
