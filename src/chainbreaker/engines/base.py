@@ -67,7 +67,9 @@ def bind_parameters(sql: str, params: dict[str, ParamValue] | None, dialect: str
             return _literal(params[node.name])
         return node
 
-    tree = tree.transform(replace)
+    # the tree was just parsed and is ours: replaced in place, without the deep copy `transform` makes by
+    # default (about 0.3 CPU-s of a 10M monitoring run's 126 statements)
+    tree = tree.transform(replace, copy=False)
     unused = set(params) - used
     if unused:
         raise KeyError(f"parameters not used in the SQL: {', '.join(sorted(unused))}")

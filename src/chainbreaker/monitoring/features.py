@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -120,12 +121,14 @@ MIN_SHARE = 0.5
 
 
 def profile(engine: Engine) -> DataProfile:
-    """One pass over each table counting non-empty values per column (a column that is all empty is absent),
-    then one pass over the transactions for the degenerate signals."""
+    """One pass over each table counting non-empty values per column (a column that is all empty is absent);
+    the transactions' pass also counts what the degenerate signals need (`_signal_sums`), so the largest
+    table is read once here, not twice."""
     present: set[str] = set()
     findings: list[str] = []
     rows = 0
     first = last = None
+    signal_row: dict[str, Any] = {}
     for table in TABLES_BY_NAME.values():
         if not engine.exists(table.name):
             continue
@@ -133,12 +136,21 @@ def profile(engine: Engine) -> DataProfile:
         if not cols:
             continue
         counts = ", ".join(f"count({c}) AS {c}" for c in cols)
-        extra = (
-            ", min(booked_at) AS first_at, max(booked_at) AS last_at" if table.name == "transactions" else ""
-        )
+        extra = ""
+        params: dict[str, Any] = {}
+        if table.name == "transactions":
+            sums = ", ".join(
+                f"{expr} AS {SIGNAL_PREFIX}{name}" for name, expr in _signal_sums(set(cols)).items()
+            )
+            extra = f", min(booked_at) AS first_at, max(booked_at) AS last_at, {sums}"
+            params = {"payroll": reference()["payroll_pattern"]}
         result = engine.query(
-            f"profile {table.name}", f"SELECT count(*) AS n_rows, {counts}{extra} FROM {table.name}"
+            f"profile {table.name}", f"SELECT count(*) AS n_rows, {counts}{extra} FROM {table.name} x", params
         ).to_pylist()[0]
+        if table.name == "transactions":
+            signal_row = {
+                k[len(SIGNAL_PREFIX) :]: v for k, v in result.items() if k.startswith(SIGNAL_PREFIX)
+            }
         for c in cols:
             if result[c]:
                 present.add(f"{table.name}.{c}")
@@ -154,33 +166,40 @@ def profile(engine: Engine) -> DataProfile:
         findings.append("transactions.mcc is empty: MCC baskets fall back to merchant descriptors")
     prof = DataProfile(first, last, rows, present, has_holders, findings=findings)
     if rows:
-        _signals(engine, prof)
+        _signals(engine, prof, signal_row)
     return prof
 
 
-def _signals(engine: Engine, prof: DataProfile) -> None:
-    """Time of day, MCC coverage, counterparty identity, payroll wording and the name layout."""
-    t = "transactions"
-    mcc = _col(prof, t, "mcc", "x")
-    cpa = _col(prof, t, "counterparty_account", "x")
-    memo = _col(prof, t, "description", "x")
-    r = engine.query(
-        "profile: signals",
-        f"""
-        SELECT count(*) AS n,
-               sum(CASE WHEN extract(hour FROM x.booked_at) = 0 AND extract(minute FROM x.booked_at) = 0
-                         AND extract(second FROM x.booked_at) = 0 THEN 1 ELSE 0 END) AS midnight,
-               sum(CASE WHEN x.channel = 'card' THEN 1 ELSE 0 END) AS card_n,
-               sum(CASE WHEN x.channel = 'card' AND {mcc} IS NOT NULL THEN 1 ELSE 0 END) AS card_mcc,
-               sum(CASE WHEN x.channel IN ('p2p', 'internal') THEN 1 ELSE 0 END) AS p2p_n,
-               sum(CASE WHEN x.channel IN ('p2p', 'internal') AND {cpa} IS NOT NULL THEN 1 ELSE 0 END) AS p2p_acct,
-               sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in' THEN 1 ELSE 0 END) AS ach_in,
-               sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in'
-                         AND regexp_matches(lower(coalesce({memo}, '')), :payroll) THEN 1 ELSE 0 END) AS ach_payroll
-        FROM transactions x
-        """,
-        {"payroll": reference()["payroll_pattern"]},
-    ).to_pylist()[0]
+#: Prefix of the signal counts in the transactions' profile row (no contract column starts with it).
+SIGNAL_PREFIX = "signal__"
+
+
+def _signal_sums(columns: set[str]) -> dict[str, str]:
+    """The counts behind the degenerate signals, as aggregates over `transactions x` (`columns`: those the
+    table has). A column of the table that is all empty counts as a NULL column does, so reading it is the
+    same as reading `CAST(NULL ...)` in its place, as before when these were a second pass."""
+
+    def col(name: str) -> str:
+        return f"x.{name}" if name in columns else "CAST(NULL AS VARCHAR)"
+
+    mcc, cpa, memo = col("mcc"), col("counterparty_account"), col("description")
+    return {
+        "n": "count(*)",
+        "midnight": "sum(CASE WHEN extract(hour FROM x.booked_at) = 0 AND extract(minute FROM x.booked_at) = 0 "
+        "AND extract(second FROM x.booked_at) = 0 THEN 1 ELSE 0 END)",
+        "card_n": "sum(CASE WHEN x.channel = 'card' THEN 1 ELSE 0 END)",
+        "card_mcc": f"sum(CASE WHEN x.channel = 'card' AND {mcc} IS NOT NULL THEN 1 ELSE 0 END)",
+        "p2p_n": "sum(CASE WHEN x.channel IN ('p2p', 'internal') THEN 1 ELSE 0 END)",
+        "p2p_acct": f"sum(CASE WHEN x.channel IN ('p2p', 'internal') AND {cpa} IS NOT NULL THEN 1 ELSE 0 END)",
+        "ach_in": "sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in' THEN 1 ELSE 0 END)",
+        "ach_payroll": "sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in' "
+        f"AND regexp_matches(lower(coalesce({memo}, '')), :payroll) THEN 1 ELSE 0 END)",
+    }
+
+
+def _signals(engine: Engine, prof: DataProfile, r: dict[str, Any]) -> None:
+    """Time of day, MCC coverage, counterparty identity, payroll wording (from the counts `r` of the
+    transactions' profile pass) and the name layout."""
     n = int(r["n"] or 0)
     share = (int(r["midnight"] or 0) / n) if n else 0.0
     prof.figures.update({k: int(v or 0) for k, v in r.items()})
@@ -271,20 +290,16 @@ KEY_SCHEMA = pa.schema(
 )
 
 
-def register_party_keys(engine: Engine, prof: DataProfile) -> None:
-    """`monitoring_party_keys`: each party's phone, email, address and id keys by `core.identifiers`, the
-    rules cases and screening use too (phones as E.164 through `phonenumbers`), computed once per run."""
-    p = "parties"
-    raw = engine.query(
-        "features: party identifiers",
-        f"""
-        SELECT x.party_id, {_col(prof, p, "phone", "x")} AS phone, {_col(prof, p, "email", "x")} AS email,
-               {_col(prof, p, "address", "x")} AS address, {_col(prof, p, "postal_code", "x")} AS postal_code,
-               {_col(prof, p, "city", "x")} AS city, {_col(prof, p, "id_number", "x")} AS id_number,
-               {_col(prof, p, "country", "x")} AS country
-        FROM parties x
-        """,
-    ).to_pylist()
+def _parties_col(columns: set[str], column: str, sql_type: str = "VARCHAR") -> str:
+    """A column of `parties x` when the table has it, else a typed NULL. Unlike `_col` this needs no profile:
+    a column the table has but that is all empty reads as NULL in every row, which is what `_col`'s NULL in
+    its place gives, so the party tables can be read before the profile pass."""
+    return f"x.{column}" if column in columns else f"CAST(NULL AS {sql_type})"
+
+
+def _party_key_table(raw: list[dict[str, Any]]) -> pa.Table:
+    """Each party's phone, email, address and id keys by `core.identifiers`, the rules cases and screening
+    use too (phones as E.164 through `phonenumbers`)."""
     rows = []
     for r in raw:
         # the street with the city, not the postal code: thin KYC files lose or mistype postal codes, and one
@@ -307,17 +322,94 @@ def register_party_keys(engine: Engine, prof: DataProfile) -> None:
                 "id_key": keys.id_number,
             }
         )
-    engine.register_arrow("monitoring_party_keys", pa.Table.from_pylist(rows, schema=KEY_SCHEMA))
+    return pa.Table.from_pylist(rows, schema=KEY_SCHEMA)
 
 
-def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
-    """Create the feature tables every indicator reads (see FEATURE_TABLES in catalogue.py)."""
+def _name_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
+    return pa.table(
+        {
+            "party_id": pa.array([str(r["party_id"]) for r in rows], pa.string()),
+            "surname": pa.array(
+                [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows],
+                pa.string(),
+            ),
+            "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
+            "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
+            "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
+            "c12_rev": pa.array(
+                [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
+            ),
+            # an organisation's name, and a person's KYC employer, without legal forms (LLC, S.A. DE C.V.)
+            "org_key": pa.array(
+                [org_key(r["name"] if r["party_type"] == "organization" else r["employer"]) for r in rows],
+                pa.string(),
+            ),
+        }
+    )
+
+
+@dataclass
+class PartyTables:
+    """The party keys and name tables being computed in Python (`phonenumbers`, `rigour`: about 3 CPU-s at
+    46,200 parties) by one worker thread, while the engine runs the profile pass and the feature steps that
+    need neither. Only the worker's pure Python runs off the main thread; every engine call stays on it."""
+
+    keys: Future[pa.Table]
+    names: Future[pa.Table]
+
+    def register(self, engine: Engine) -> None:
+        """Wait for both tables and make them queryable (`monitoring_names`, `monitoring_party_keys`)."""
+        engine.register_arrow("monitoring_names", self.names.result())
+        engine.register_arrow("monitoring_party_keys", self.keys.result())
+
+
+def start_party_tables(engine: Engine) -> PartyTables:
+    """Read the parties' identifiers and names (two quick queries) and start computing their keys and name
+    signatures in a worker thread; `PartyTables.register` waits for them. DuckDB releases the GIL while it
+    runs a query, so the profile pass and the first feature steps overlap with this Python work."""
+    columns = set(engine.columns("parties"))
+
+    def col(name: str) -> str:
+        return _parties_col(columns, name)
+
+    raw = engine.query(
+        "features: party identifiers",
+        f"""
+        SELECT x.party_id, {col("phone")} AS phone, {col("email")} AS email, {col("address")} AS address,
+               {col("postal_code")} AS postal_code, {col("city")} AS city, {col("id_number")} AS id_number,
+               {col("country")} AS country
+        FROM parties x
+        """,
+    ).to_pylist()
+    names = engine.query(
+        "features: party names",
+        f"SELECT party_id, party_type, name, {col('employer')} AS employer FROM parties x",
+    ).to_pylist()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="party-tables")
+    try:
+        tables = PartyTables(keys=pool.submit(_party_key_table, raw), names=pool.submit(_name_table, names))
+    finally:
+        pool.shutdown(wait=False)  # the submitted work still runs; no more is accepted
+    return tables
+
+
+def build_features(
+    engine: Engine,
+    prof: DataProfile,
+    date_from: dt.datetime,
+    date_to: dt.datetime,
+    party_tables: PartyTables | None = None,
+) -> None:
+    """Create the feature tables every indicator reads (see FEATURE_TABLES in catalogue.py). `party_tables`
+    (from `start_party_tables`, begun before the profile pass) are started here when not given."""
     ref = reference()
     baskets = basket_codes()
     as_of = min(date_to, (prof.last or date_to) + dt.timedelta(seconds=1))
-    _name_tables(engine, prof)
+    pending = party_tables or start_party_tables(engine)
     p = "parties"
-    register_party_keys(engine, prof)
+    _lookup_tables(engine, prof, baskets)
+    pending.register(engine)
     engine.create_table(
         "monitoring_party",
         "features: parties",
@@ -354,51 +446,10 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
             "labour_naics": "^(" + "|".join(ref["labour_naics"]) + ")",
         },
     )
-    a = "accounts"
-    engine.create_table(
-        "monitoring_accounts",
-        "features: accounts",
-        f"""
-        SELECT a.account_id, a.party_id, a.account_type, a.opened_at,
-               {_col(prof, a, "branch", "a")} AS branch, lower({_col(prof, a, "branch_city", "a")}) AS branch_city
-        FROM accounts a
-        """,
-    )
     t = "transactions"
-    # Small lookup tables first: the MCC basket of each code, and flags of each distinct memo and counterparty
-    # name. Regular expressions then run once per distinct text, not once per transaction.
-    codes = [(code, name) for name, members in baskets.items() for code in members]
-    unique: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for code, name in codes:  # the first basket that lists a code wins
-        if code not in seen:
-            seen.add(code)
-            unique.append((code, name))
-    engine.register_arrow(
-        "monitoring_mcc",
-        pa.table({"mcc": [c for c, _ in unique], "basket": [n for _, n in unique]}),
-    )
     memo = _col(prof, t, "description", "x")
-    engine.create_table(
-        "monitoring_memo",
-        "features: memo flags",
-        f"""
-        SELECT memo_raw, lower(memo_raw) AS memo,
-               CASE WHEN regexp_matches(lower(memo_raw), :payroll_pattern) THEN 1 ELSE 0 END AS is_payroll,
-               CASE WHEN regexp_matches(lower(memo_raw), :rent_pattern) THEN 1 ELSE 0 END AS is_rent,
-               CASE WHEN regexp_matches(lower(memo_raw), :fee_pattern) THEN 1 ELSE 0 END AS is_fee,
-               CASE WHEN regexp_matches(lower(memo_raw), 'prepaid|gift card|vanilla') THEN 1 ELSE 0 END AS is_prepaid
-        FROM (SELECT DISTINCT {memo} AS memo_raw FROM transactions x) m
-        WHERE memo_raw IS NOT NULL
-        """,
-        {
-            "payroll_pattern": ref["payroll_pattern"],
-            "rent_pattern": ref["rent_pattern"],
-            "fee_pattern": ref["fee_pattern"],
-        },
-    )
     cpn = _col(prof, t, "counterparty_name", "x")
-    _cp_tables(engine, prof)
+    _masked_ids(engine, prof)
     # the distinct counterparty names come from `monitoring_cpsig` (read once by _cp_tables), not a second scan
     engine.create_table(
         "monitoring_cpname",
@@ -544,6 +595,57 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
     holders_table(engine, prof)
 
 
+def _lookup_tables(engine: Engine, prof: DataProfile, baskets: dict[str, list[str]]) -> None:
+    """The feature steps that need neither the party keys nor the name tables (accounts, MCC baskets, memo
+    flags, counterparty accounts and names, merchant descriptors): they run while the worker thread of
+    `start_party_tables` computes those."""
+    ref = reference()
+    a = "accounts"
+    engine.create_table(
+        "monitoring_accounts",
+        "features: accounts",
+        f"""
+        SELECT a.account_id, a.party_id, a.account_type, a.opened_at,
+               {_col(prof, a, "branch", "a")} AS branch, lower({_col(prof, a, "branch_city", "a")}) AS branch_city
+        FROM accounts a
+        """,
+    )
+    t = "transactions"
+    # Small lookup tables first: the MCC basket of each code, and flags of each distinct memo and counterparty
+    # name. Regular expressions then run once per distinct text, not once per transaction.
+    codes = [(code, name) for name, members in baskets.items() for code in members]
+    unique: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for code, name in codes:  # the first basket that lists a code wins
+        if code not in seen:
+            seen.add(code)
+            unique.append((code, name))
+    engine.register_arrow(
+        "monitoring_mcc",
+        pa.table({"mcc": [c for c, _ in unique], "basket": [n for _, n in unique]}),
+    )
+    memo = _col(prof, t, "description", "x")
+    engine.create_table(
+        "monitoring_memo",
+        "features: memo flags",
+        f"""
+        SELECT memo_raw, lower(memo_raw) AS memo,
+               CASE WHEN regexp_matches(lower(memo_raw), :payroll_pattern) THEN 1 ELSE 0 END AS is_payroll,
+               CASE WHEN regexp_matches(lower(memo_raw), :rent_pattern) THEN 1 ELSE 0 END AS is_rent,
+               CASE WHEN regexp_matches(lower(memo_raw), :fee_pattern) THEN 1 ELSE 0 END AS is_fee,
+               CASE WHEN regexp_matches(lower(memo_raw), 'prepaid|gift card|vanilla') THEN 1 ELSE 0 END AS is_prepaid
+        FROM (SELECT DISTINCT {memo} AS memo_raw FROM transactions x) m
+        WHERE memo_raw IS NOT NULL
+        """,
+        {
+            "payroll_pattern": ref["payroll_pattern"],
+            "rent_pattern": ref["rent_pattern"],
+            "fee_pattern": ref["fee_pattern"],
+        },
+    )
+    _cp_tables(engine, prof)
+
+
 def card_rows(
     prof: DataProfile,
     date_from: dt.datetime,
@@ -617,40 +719,6 @@ def hit_rows(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to:
     )
 
 
-def _name_tables(engine: Engine, prof: DataProfile) -> None:
-    """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
-    rows = engine.query(
-        "features: party names",
-        f"SELECT party_id, party_type, name, {_col(prof, 'parties', 'employer', 'x')} AS employer FROM parties x",
-    ).to_pylist()
-    engine.register_arrow(
-        "monitoring_names",
-        pa.table(
-            {
-                "party_id": pa.array([str(r["party_id"]) for r in rows], pa.string()),
-                "surname": pa.array(
-                    [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows],
-                    pa.string(),
-                ),
-                "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
-                "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
-                "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
-                "c12_rev": pa.array(
-                    [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
-                ),
-                # an organisation's name, and a person's KYC employer, without legal forms (LLC, S.A. DE C.V.)
-                "org_key": pa.array(
-                    [
-                        org_key(r["name"] if r["party_type"] == "organization" else r["employer"])
-                        for r in rows
-                    ],
-                    pa.string(),
-                ),
-            }
-        ),
-    )
-
-
 def _cp_tables(engine: Engine, prof: DataProfile) -> None:
     """Lookups per distinct value: counterparty account -> account (ids compared without spaces or case, so an
     IBAN printed in groups of four still finds its account), counterparty name -> signature, merchant
@@ -676,7 +744,6 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
             "SELECT CAST(NULL AS VARCHAR) AS cp_raw, CAST(NULL AS VARCHAR) AS account_id, "
             "CAST(NULL AS VARCHAR) AS party_id FROM accounts WHERE 1 = 0",
         )
-    _masked_ids(engine, prof)
     names: list[str] = []
     if f"{t}.counterparty_name" in prof.present:
         names = [

@@ -36,6 +36,7 @@ from chainbreaker.monitoring.features import (
     build_features,
     hit_rows,
     profile,
+    start_party_tables,
 )
 from chainbreaker.monitoring.output import (
     ALERT_SCHEMA,
@@ -398,8 +399,10 @@ def compute(
     attached later (`attach_alert_evidence`), once the case store's flags have settled who is alerted."""
     cfg = scoring_config()
     started = time.perf_counter()
+    # the party keys and name signatures (Python) are computed in a worker thread during the profile pass
+    party_tables = start_party_tables(engine)
     prof = profile(engine)
-    build_features(engine, prof, date_from, date_to)
+    build_features(engine, prof, date_from, date_to, party_tables)
     span = engine.query("features: rows in the period", "SELECT n FROM monitoring_span").to_pylist()
     prof.rows = int(span[0]["n"]) if span else 0
     feature_seconds = time.perf_counter() - started

@@ -129,19 +129,40 @@ def _hits_from(ind: Indicator, table: pa.Table) -> list[Hit]:
     # the SQL's row order is not defined (DuckDB runs in parallel without preserving insertion order): hits
     # that tie on the sort key (one worker tied to two bosses on one phone) are ordered by their other fields,
     # weaker first
-    hits.sort(key=_full_order)
-    return hits
+    return sort_hits(hits)
 
 
 def _full_order(h: Hit) -> tuple[Any, ...]:
-    return (
-        h.sort_key,
-        h.strength,
-        h.hub_party_id or "",
-        h.link_kind or "",
-        json.dumps(h.figures, sort_keys=True, default=str),
-        h.period_end.isoformat(),
-    )
+    return (*_cheap_order(h), *_tie_order(h))
+
+
+def _cheap_order(h: Hit) -> tuple[Any, ...]:
+    return (h.sort_key, h.strength, h.hub_party_id or "", h.link_kind or "")
+
+
+def _tie_order(h: Hit) -> tuple[str, str]:
+    return (json.dumps(h.figures, sort_keys=True, default=str), h.period_end.isoformat())
+
+
+def sort_hits(hits: list[Hit]) -> list[Hit]:
+    """`hits` in the order of `_full_order`, with the figures written as JSON only for hits that tie on
+    everything before them (a few), not for every hit (about 100,000 at 10M transactions, 0.4 CPU-s): a
+    stable sort on the leading fields, then each run of equal leading fields sorted on the rest, is the same
+    order as one sort on the whole tuple."""
+    keyed = sorted(((_cheap_order(h), h) for h in hits), key=lambda kh: kh[0])
+    out: list[Hit] = []
+    start = 0
+    while start < len(keyed):
+        end = start + 1
+        while end < len(keyed) and keyed[end][0] == keyed[start][0]:
+            end += 1
+        run = [h for _, h in keyed[start:end]]
+        if len(run) > 1:
+            run.sort(key=_tie_order)
+        out.extend(run)
+        start = end
+    hits[:] = out
+    return hits
 
 
 def run_indicator(
