@@ -129,8 +129,10 @@ class Engine(abc.ABC):
 
     # --- what the base owns -----------------------------------------------------------------------
     def translate(self, sql: str, params: dict[str, ParamValue] | None = None) -> str:
-        """Bind parameters and write the SQL in this engine's dialect."""
-        return bind_parameters(sql, params).sql(dialect=self.dialect)
+        """Bind parameters and write the SQL in this engine's dialect. The bound tree is ours and thrown away
+        afterwards, so the generator may change it in place (`copy=False`, as sqlglot's own `transpile`
+        does) instead of deep-copying it first (about 0.5 CPU-s of a 10M monitoring run)."""
+        return bind_parameters(sql, params).sql(dialect=self.dialect, copy=False)
 
     def query(self, step: str, sql: str, params: dict[str, ParamValue] | None = None) -> pa.Table:
         """Run a named query and return Arrow; failures name the step and show the SQL."""
