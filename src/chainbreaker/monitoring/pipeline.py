@@ -47,7 +47,7 @@ from chainbreaker.monitoring.output import (
     write_table,
 )
 from chainbreaker.monitoring.party_flags import apply_party_flags, read_party_flags
-from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator
+from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator, run_indicators
 from chainbreaker.monitoring.scoring import (
     ContactGroup,
     ControlTie,
@@ -410,10 +410,7 @@ def compute(
     total = len(enabled) + len(extra or [])
     hits: list[Hit] = []
     runs: list[IndicatorRun] = []
-    for n, ind in enumerate(enabled, start=1):
-        if progress:
-            progress(ind.id, n, total)
-        run, found = run_indicator(engine, ind, prof)
+    for run, found in run_indicators(engine, enabled, prof, progress, total):
         runs.append(run)
         hits.extend(found)
     shadow: dict[str, list[Hit]] = {}

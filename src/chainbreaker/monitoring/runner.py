@@ -13,6 +13,7 @@ import json
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -165,16 +166,33 @@ def sort_hits(hits: list[Hit]) -> list[Hit]:
     return hits
 
 
-def run_indicator(
+@dataclass
+class PendingRun:
+    """An indicator whose SQL has run (or that was skipped or failed before its rows came back): `finish`
+    turns its rows into hits. Split in two so the Python half can run in a worker thread while the engine
+    runs the next indicator's SQL."""
+
+    indicator: Indicator
+    table: pa.Table | None = None
+    seconds: float = 0.0
+    done: IndicatorRun | None = None
+
+
+def query_indicator(
     engine: Engine, ind: Indicator, prof: DataProfile, overrides: dict[str, ParamValue] | None = None
-) -> tuple[IndicatorRun, list[Hit]]:
-    """Run one indicator; never raises for the indicator's own faults, it reports them instead."""
+) -> PendingRun:
+    """Run one indicator's SQL; never raises for the indicator's own faults, it reports them instead."""
     missing = prof.missing(ind.requires)
     if missing:
-        return IndicatorRun(ind.id, "skipped", step="columns", message=f"data lacks {', '.join(missing)}"), []
+        return PendingRun(
+            ind,
+            done=IndicatorRun(ind.id, "skipped", step="columns", message=f"data lacks {', '.join(missing)}"),
+        )
     degenerate = prof.missing_signals(list(ind.signals))
     if degenerate:
-        return IndicatorRun(ind.id, "skipped", step="signals", message="; ".join(degenerate)), []
+        return PendingRun(
+            ind, done=IndicatorRun(ind.id, "skipped", step="signals", message="; ".join(degenerate))
+        )
     params: dict[str, ParamValue] = {**ind.defaults, **(overrides or {})}
     started = time.perf_counter()
     try:
@@ -182,14 +200,56 @@ def run_indicator(
     except EngineError as exc:
         first = str(exc.cause).strip().splitlines()[0] if str(exc.cause).strip() else type(exc.cause).__name__
         log.warning("indicator failed", extra={"indicator": ind.id, "step": exc.step})
-        return IndicatorRun(
-            ind.id, "failed", seconds=time.perf_counter() - started, step="run", message=first
-        ), []
+        return PendingRun(
+            ind,
+            done=IndicatorRun(
+                ind.id, "failed", seconds=time.perf_counter() - started, step="run", message=first
+            ),
+        )
+    return PendingRun(ind, table=table, seconds=time.perf_counter() - started)
+
+
+def finish_indicator(pending: PendingRun) -> tuple[IndicatorRun, list[Hit]]:
+    """The hits of an indicator whose SQL has run (pure Python: safe in a worker thread)."""
+    if pending.done is not None or pending.table is None:
+        return pending.done or IndicatorRun(pending.indicator.id, "failed", step="run"), []
+    ind = pending.indicator
+    started = time.perf_counter()
     try:
-        hits = _hits_from(ind, table)
+        hits = _hits_from(ind, pending.table)
     except (ValueError, TypeError) as exc:
         return IndicatorRun(ind.id, "failed", step="output", message=str(exc)), []
-    return IndicatorRun(ind.id, "ok", hits=len(hits), seconds=time.perf_counter() - started), hits
+    seconds = pending.seconds + time.perf_counter() - started
+    return IndicatorRun(ind.id, "ok", hits=len(hits), seconds=seconds), hits
+
+
+def run_indicator(
+    engine: Engine, ind: Indicator, prof: DataProfile, overrides: dict[str, ParamValue] | None = None
+) -> tuple[IndicatorRun, list[Hit]]:
+    """Run one indicator; never raises for the indicator's own faults, it reports them instead."""
+    return finish_indicator(query_indicator(engine, ind, prof, overrides))
+
+
+def run_indicators(
+    engine: Engine,
+    indicators: list[Indicator],
+    prof: DataProfile,
+    progress: Callable[[str, int, int], None] | None = None,
+    total: int | None = None,
+) -> list[tuple[IndicatorRun, list[Hit]]]:
+    """Run indicators in order, each one's rows turned into hits in a worker thread while the engine runs
+    the next one's SQL (the conversion is about 0.7 CPU-s of Python over 100,000 hits at 10M transactions).
+    Every engine call stays on this thread; results come back in the indicators' order."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hits")
+    try:
+        futures: list[Future[tuple[IndicatorRun, list[Hit]]]] = []
+        for n, ind in enumerate(indicators, start=1):
+            if progress:
+                progress(ind.id, n, total or len(indicators))
+            futures.append(pool.submit(finish_indicator, query_indicator(engine, ind, prof)))
+        return [f.result() for f in futures]
+    finally:
+        pool.shutdown(wait=True)
 
 
 def attach_evidence(
