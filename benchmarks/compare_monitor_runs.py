@@ -142,7 +142,8 @@ def main() -> None:
     problems = compare_runs(args.run_a, args.run_b, args.rel, args.show)
     for line in problems:
         print(line)
-    print("EQUAL" if not problems else f"DIFFERENT ({len(problems)} findings)")
+    findings = sum(1 for line in problems if not line.startswith(" "))  # indented lines are examples
+    print("EQUAL" if not problems else f"DIFFERENT ({findings} findings)")
     sys.exit(1 if problems else 0)
 
 
