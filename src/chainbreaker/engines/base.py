@@ -92,6 +92,9 @@ class Engine(abc.ABC):
     name: str = ""
     #: sqlglot dialect the engine speaks.
     dialect: str = ""
+    #: Whether `update` can change a table made by `create_table` in place. Where it cannot (Spark's
+    #: temporary views over Parquet), callers make a new table with the changed values instead.
+    updates_in_place: bool = False
 
     def __init__(self) -> None:
         self.timings: list[StepTiming] = []
@@ -157,6 +160,12 @@ class Engine(abc.ABC):
         except Exception as exc:
             raise EngineError(step, final, exc) from exc
         self._record(step, started, rows)
+
+    def update(self, step: str, sql: str, params: dict[str, ParamValue] | None = None) -> None:
+        """Run a named `UPDATE` of a table made by `create_table`; only where `updates_in_place`."""
+        if not self.updates_in_place:
+            raise EngineError(step, sql, NotImplementedError(f"{self.name} does not update tables in place"))
+        self.query(step, sql, params)
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         self._register_arrow(check_identifier(name), table)
