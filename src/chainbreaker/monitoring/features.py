@@ -450,7 +450,10 @@ def build_features(
     memo = _col(prof, t, "description", "x")
     cpn = _col(prof, t, "counterparty_name", "x")
     _masked_ids(engine, prof)
-    # the distinct counterparty names come from `monitoring_cpsig` (read once by _cp_tables), not a second scan
+    # the distinct counterparty names come from `monitoring_cpsig` (read once by _cp_tables), not a second scan.
+    # The length conditions sit inside the join keys (a short value's key is NULL and meets nothing), so each
+    # join is a hash join: written beside the equality, DuckDB joined the 11,330 names of the 10M bank to the
+    # 44,760 name prefixes by nested loop (1.4 CPU-s).
     engine.create_table(
         "monitoring_cpname",
         "features: counterparty-name flags",
@@ -473,14 +476,14 @@ def build_features(
                           min(party_id) AS party_id FROM monitoring_party
                    WHERE phone_key IS NOT NULL
                    GROUP BY right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) HAVING count(*) = 1) hp
-          ON length(n.digits) >= 9 AND hp.k = right(n.digits, 9)
+          ON hp.k = CASE WHEN length(n.digits) >= 9 THEN right(n.digits, 9) END
         LEFT JOIN monitoring_cpsig sg ON sg.name_raw = n.name_raw
         LEFT JOIN (SELECT name_sig, min(party_id) AS party_id FROM monitoring_names
                    WHERE name_sig IS NOT NULL GROUP BY name_sig HAVING count(*) = 1) us
           ON us.name_sig = sg.name_sig
         LEFT JOIN (SELECT substr(compact, 1, 12) AS c12, min(party_id) AS party_id FROM monitoring_names
                    WHERE length(compact) >= 8 GROUP BY substr(compact, 1, 12) HAVING count(*) = 1) uc
-          ON length(sg.compact) >= 8 AND uc.c12 = substr(sg.compact, 1, 12)
+          ON uc.c12 = CASE WHEN length(sg.compact) >= 8 THEN substr(sg.compact, 1, 12) END
         """,
         {
             "crypto_pattern": ref["crypto_pattern"],
