@@ -224,3 +224,31 @@ def test_hits_tied_on_the_sort_key_come_in_one_order() -> None:
     other = _hits_from(ind, pa.Table.from_pylist(rows[::-1]))
     assert [(h.strength, h.hub_party_id) for h in one] == [(h.strength, h.hub_party_id) for h in other]
     assert [h.strength for h in one] == [0.225, 0.25]
+
+
+def test_sort_hits_is_the_order_of_the_whole_key() -> None:
+    """Hits are sorted on their leading fields with the figures' JSON written only for ties: the order must
+    be that of one sort on the whole key, ties on every field and on the leading fields only included."""
+    import random
+
+    from chainbreaker.monitoring.runner import Hit, _full_order, sort_hits
+
+    rng = random.Random(18)
+    hits = [
+        Hit(
+            indicator_id=rng.choice(["ST-01", "LT-14"]),
+            party_id=rng.choice(["P1", "P2"]),
+            account_id=rng.choice([None, "A1"]),
+            period_start=dt.datetime(2024, rng.choice([1, 2]), 1),
+            period_end=dt.datetime(2024, 3, rng.choice([1, 2])),
+            strength=rng.choice([0.25, 0.5]),
+            figures={"workers": rng.choice([3, 4]), "total": rng.choice([1.5, 2.0])},
+            hub_party_id=rng.choice([None, "B1", "B2"]),
+            link_kind=rng.choice([None, "phone"]),
+        )
+        for _ in range(400)
+    ]
+    expected = sorted(hits, key=_full_order)
+    got = sort_hits(list(reversed(hits)))
+    assert [_full_order(h) for h in got] == [_full_order(h) for h in expected]
+    assert len({_full_order(h) for h in hits}) < len(hits)  # full ties occur, and the check covers them

@@ -67,7 +67,9 @@ def bind_parameters(sql: str, params: dict[str, ParamValue] | None, dialect: str
             return _literal(params[node.name])
         return node
 
-    tree = tree.transform(replace)
+    # the tree was just parsed and is ours: replaced in place, without the deep copy `transform` makes by
+    # default (about 0.3 CPU-s of a 10M monitoring run's 126 statements)
+    tree = tree.transform(replace, copy=False)
     unused = set(params) - used
     if unused:
         raise KeyError(f"parameters not used in the SQL: {', '.join(sorted(unused))}")
@@ -90,6 +92,9 @@ class Engine(abc.ABC):
     name: str = ""
     #: sqlglot dialect the engine speaks.
     dialect: str = ""
+    #: Whether `update` can change a table made by `create_table` in place. Where it cannot (Spark's
+    #: temporary views over Parquet), callers make a new table with the changed values instead.
+    updates_in_place: bool = False
 
     def __init__(self) -> None:
         self.timings: list[StepTiming] = []
@@ -127,8 +132,10 @@ class Engine(abc.ABC):
 
     # --- what the base owns -----------------------------------------------------------------------
     def translate(self, sql: str, params: dict[str, ParamValue] | None = None) -> str:
-        """Bind parameters and write the SQL in this engine's dialect."""
-        return bind_parameters(sql, params).sql(dialect=self.dialect)
+        """Bind parameters and write the SQL in this engine's dialect. The bound tree is ours and thrown away
+        afterwards, so the generator may change it in place (`copy=False`, as sqlglot's own `transpile`
+        does) instead of deep-copying it first (about 0.5 CPU-s of a 10M monitoring run)."""
+        return bind_parameters(sql, params).sql(dialect=self.dialect, copy=False)
 
     def query(self, step: str, sql: str, params: dict[str, ParamValue] | None = None) -> pa.Table:
         """Run a named query and return Arrow; failures name the step and show the SQL."""
@@ -153,6 +160,12 @@ class Engine(abc.ABC):
         except Exception as exc:
             raise EngineError(step, final, exc) from exc
         self._record(step, started, rows)
+
+    def update(self, step: str, sql: str, params: dict[str, ParamValue] | None = None) -> None:
+        """Run a named `UPDATE` of a table made by `create_table`; only where `updates_in_place`."""
+        if not self.updates_in_place:
+            raise EngineError(step, sql, NotImplementedError(f"{self.name} does not update tables in place"))
+        self.query(step, sql, params)
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         self._register_arrow(check_identifier(name), table)

@@ -16,6 +16,7 @@ class DuckDBEngine(Engine):
 
     name = "duckdb"
     dialect = "duckdb"
+    updates_in_place = True
 
     def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
         super().__init__()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -120,12 +121,14 @@ MIN_SHARE = 0.5
 
 
 def profile(engine: Engine) -> DataProfile:
-    """One pass over each table counting non-empty values per column (a column that is all empty is absent),
-    then one pass over the transactions for the degenerate signals."""
+    """One pass over each table counting non-empty values per column (a column that is all empty is absent);
+    the transactions' pass also counts what the degenerate signals need (`_signal_sums`), so the largest
+    table is read once here, not twice."""
     present: set[str] = set()
     findings: list[str] = []
     rows = 0
     first = last = None
+    signal_row: dict[str, Any] = {}
     for table in TABLES_BY_NAME.values():
         if not engine.exists(table.name):
             continue
@@ -133,12 +136,21 @@ def profile(engine: Engine) -> DataProfile:
         if not cols:
             continue
         counts = ", ".join(f"count({c}) AS {c}" for c in cols)
-        extra = (
-            ", min(booked_at) AS first_at, max(booked_at) AS last_at" if table.name == "transactions" else ""
-        )
+        extra = ""
+        params: dict[str, Any] = {}
+        if table.name == "transactions":
+            sums = ", ".join(
+                f"{expr} AS {SIGNAL_PREFIX}{name}" for name, expr in _signal_sums(set(cols)).items()
+            )
+            extra = f", min(booked_at) AS first_at, max(booked_at) AS last_at, {sums}"
+            params = {"payroll": reference()["payroll_pattern"]}
         result = engine.query(
-            f"profile {table.name}", f"SELECT count(*) AS n_rows, {counts}{extra} FROM {table.name}"
+            f"profile {table.name}", f"SELECT count(*) AS n_rows, {counts}{extra} FROM {table.name} x", params
         ).to_pylist()[0]
+        if table.name == "transactions":
+            signal_row = {
+                k[len(SIGNAL_PREFIX) :]: v for k, v in result.items() if k.startswith(SIGNAL_PREFIX)
+            }
         for c in cols:
             if result[c]:
                 present.add(f"{table.name}.{c}")
@@ -154,33 +166,40 @@ def profile(engine: Engine) -> DataProfile:
         findings.append("transactions.mcc is empty: MCC baskets fall back to merchant descriptors")
     prof = DataProfile(first, last, rows, present, has_holders, findings=findings)
     if rows:
-        _signals(engine, prof)
+        _signals(engine, prof, signal_row)
     return prof
 
 
-def _signals(engine: Engine, prof: DataProfile) -> None:
-    """Time of day, MCC coverage, counterparty identity, payroll wording and the name layout."""
-    t = "transactions"
-    mcc = _col(prof, t, "mcc", "x")
-    cpa = _col(prof, t, "counterparty_account", "x")
-    memo = _col(prof, t, "description", "x")
-    r = engine.query(
-        "profile: signals",
-        f"""
-        SELECT count(*) AS n,
-               sum(CASE WHEN extract(hour FROM x.booked_at) = 0 AND extract(minute FROM x.booked_at) = 0
-                         AND extract(second FROM x.booked_at) = 0 THEN 1 ELSE 0 END) AS midnight,
-               sum(CASE WHEN x.channel = 'card' THEN 1 ELSE 0 END) AS card_n,
-               sum(CASE WHEN x.channel = 'card' AND {mcc} IS NOT NULL THEN 1 ELSE 0 END) AS card_mcc,
-               sum(CASE WHEN x.channel IN ('p2p', 'internal') THEN 1 ELSE 0 END) AS p2p_n,
-               sum(CASE WHEN x.channel IN ('p2p', 'internal') AND {cpa} IS NOT NULL THEN 1 ELSE 0 END) AS p2p_acct,
-               sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in' THEN 1 ELSE 0 END) AS ach_in,
-               sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in'
-                         AND regexp_matches(lower(coalesce({memo}, '')), :payroll) THEN 1 ELSE 0 END) AS ach_payroll
-        FROM transactions x
-        """,
-        {"payroll": reference()["payroll_pattern"]},
-    ).to_pylist()[0]
+#: Prefix of the signal counts in the transactions' profile row (no contract column starts with it).
+SIGNAL_PREFIX = "signal__"
+
+
+def _signal_sums(columns: set[str]) -> dict[str, str]:
+    """The counts behind the degenerate signals, as aggregates over `transactions x` (`columns`: those the
+    table has). A column of the table that is all empty counts as a NULL column does, so reading it is the
+    same as reading `CAST(NULL ...)` in its place, as before when these were a second pass."""
+
+    def col(name: str) -> str:
+        return f"x.{name}" if name in columns else "CAST(NULL AS VARCHAR)"
+
+    mcc, cpa, memo = col("mcc"), col("counterparty_account"), col("description")
+    return {
+        "n": "count(*)",
+        "midnight": "sum(CASE WHEN extract(hour FROM x.booked_at) = 0 AND extract(minute FROM x.booked_at) = 0 "
+        "AND extract(second FROM x.booked_at) = 0 THEN 1 ELSE 0 END)",
+        "card_n": "sum(CASE WHEN x.channel = 'card' THEN 1 ELSE 0 END)",
+        "card_mcc": f"sum(CASE WHEN x.channel = 'card' AND {mcc} IS NOT NULL THEN 1 ELSE 0 END)",
+        "p2p_n": "sum(CASE WHEN x.channel IN ('p2p', 'internal') THEN 1 ELSE 0 END)",
+        "p2p_acct": f"sum(CASE WHEN x.channel IN ('p2p', 'internal') AND {cpa} IS NOT NULL THEN 1 ELSE 0 END)",
+        "ach_in": "sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in' THEN 1 ELSE 0 END)",
+        "ach_payroll": "sum(CASE WHEN x.channel = 'ach' AND x.direction = 'in' "
+        f"AND regexp_matches(lower(coalesce({memo}, '')), :payroll) THEN 1 ELSE 0 END)",
+    }
+
+
+def _signals(engine: Engine, prof: DataProfile, r: dict[str, Any]) -> None:
+    """Time of day, MCC coverage, counterparty identity, payroll wording (from the counts `r` of the
+    transactions' profile pass) and the name layout."""
     n = int(r["n"] or 0)
     share = (int(r["midnight"] or 0) / n) if n else 0.0
     prof.figures.update({k: int(v or 0) for k, v in r.items()})
@@ -271,20 +290,16 @@ KEY_SCHEMA = pa.schema(
 )
 
 
-def register_party_keys(engine: Engine, prof: DataProfile) -> None:
-    """`monitoring_party_keys`: each party's phone, email, address and id keys by `core.identifiers`, the
-    rules cases and screening use too (phones as E.164 through `phonenumbers`), computed once per run."""
-    p = "parties"
-    raw = engine.query(
-        "features: party identifiers",
-        f"""
-        SELECT x.party_id, {_col(prof, p, "phone", "x")} AS phone, {_col(prof, p, "email", "x")} AS email,
-               {_col(prof, p, "address", "x")} AS address, {_col(prof, p, "postal_code", "x")} AS postal_code,
-               {_col(prof, p, "city", "x")} AS city, {_col(prof, p, "id_number", "x")} AS id_number,
-               {_col(prof, p, "country", "x")} AS country
-        FROM parties x
-        """,
-    ).to_pylist()
+def _parties_col(columns: set[str], column: str, sql_type: str = "VARCHAR") -> str:
+    """A column of `parties x` when the table has it, else a typed NULL. Unlike `_col` this needs no profile:
+    a column the table has but that is all empty reads as NULL in every row, which is what `_col`'s NULL in
+    its place gives, so the party tables can be read before the profile pass."""
+    return f"x.{column}" if column in columns else f"CAST(NULL AS {sql_type})"
+
+
+def _party_key_table(raw: list[dict[str, Any]]) -> pa.Table:
+    """Each party's phone, email, address and id keys by `core.identifiers`, the rules cases and screening
+    use too (phones as E.164 through `phonenumbers`)."""
     rows = []
     for r in raw:
         # the street with the city, not the postal code: thin KYC files lose or mistype postal codes, and one
@@ -307,17 +322,94 @@ def register_party_keys(engine: Engine, prof: DataProfile) -> None:
                 "id_key": keys.id_number,
             }
         )
-    engine.register_arrow("monitoring_party_keys", pa.Table.from_pylist(rows, schema=KEY_SCHEMA))
+    return pa.Table.from_pylist(rows, schema=KEY_SCHEMA)
 
 
-def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
-    """Create the feature tables every indicator reads (see FEATURE_TABLES in catalogue.py)."""
+def _name_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
+    return pa.table(
+        {
+            "party_id": pa.array([str(r["party_id"]) for r in rows], pa.string()),
+            "surname": pa.array(
+                [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows],
+                pa.string(),
+            ),
+            "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
+            "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
+            "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
+            "c12_rev": pa.array(
+                [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
+            ),
+            # an organisation's name, and a person's KYC employer, without legal forms (LLC, S.A. DE C.V.)
+            "org_key": pa.array(
+                [org_key(r["name"] if r["party_type"] == "organization" else r["employer"]) for r in rows],
+                pa.string(),
+            ),
+        }
+    )
+
+
+@dataclass
+class PartyTables:
+    """The party keys and name tables being computed in Python (`phonenumbers`, `rigour`: about 3 CPU-s at
+    46,200 parties) by one worker thread, while the engine runs the profile pass and the feature steps that
+    need neither. Only the worker's pure Python runs off the main thread; every engine call stays on it."""
+
+    keys: Future[pa.Table]
+    names: Future[pa.Table]
+
+    def register(self, engine: Engine) -> None:
+        """Wait for both tables and make them queryable (`monitoring_names`, `monitoring_party_keys`)."""
+        engine.register_arrow("monitoring_names", self.names.result())
+        engine.register_arrow("monitoring_party_keys", self.keys.result())
+
+
+def start_party_tables(engine: Engine) -> PartyTables:
+    """Read the parties' identifiers and names (two quick queries) and start computing their keys and name
+    signatures in a worker thread; `PartyTables.register` waits for them. DuckDB releases the GIL while it
+    runs a query, so the profile pass and the first feature steps overlap with this Python work."""
+    columns = set(engine.columns("parties"))
+
+    def col(name: str) -> str:
+        return _parties_col(columns, name)
+
+    raw = engine.query(
+        "features: party identifiers",
+        f"""
+        SELECT x.party_id, {col("phone")} AS phone, {col("email")} AS email, {col("address")} AS address,
+               {col("postal_code")} AS postal_code, {col("city")} AS city, {col("id_number")} AS id_number,
+               {col("country")} AS country
+        FROM parties x
+        """,
+    ).to_pylist()
+    names = engine.query(
+        "features: party names",
+        f"SELECT party_id, party_type, name, {col('employer')} AS employer FROM parties x",
+    ).to_pylist()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="party-tables")
+    try:
+        tables = PartyTables(keys=pool.submit(_party_key_table, raw), names=pool.submit(_name_table, names))
+    finally:
+        pool.shutdown(wait=False)  # the submitted work still runs; no more is accepted
+    return tables
+
+
+def build_features(
+    engine: Engine,
+    prof: DataProfile,
+    date_from: dt.datetime,
+    date_to: dt.datetime,
+    party_tables: PartyTables | None = None,
+) -> None:
+    """Create the feature tables every indicator reads (see FEATURE_TABLES in catalogue.py). `party_tables`
+    (from `start_party_tables`, begun before the profile pass) are started here when not given."""
     ref = reference()
     baskets = basket_codes()
     as_of = min(date_to, (prof.last or date_to) + dt.timedelta(seconds=1))
-    _name_tables(engine, prof)
+    pending = party_tables or start_party_tables(engine)
     p = "parties"
-    register_party_keys(engine, prof)
+    _lookup_tables(engine, prof, baskets)
+    pending.register(engine)
     engine.create_table(
         "monitoring_party",
         "features: parties",
@@ -354,6 +446,171 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
             "labour_naics": "^(" + "|".join(ref["labour_naics"]) + ")",
         },
     )
+    t = "transactions"
+    memo = _col(prof, t, "description", "x")
+    cpn = _col(prof, t, "counterparty_name", "x")
+    _masked_ids(engine, prof)
+    # the distinct counterparty names come from `monitoring_cpsig` (read once by _cp_tables), not a second scan.
+    # The length conditions sit inside the join keys (a short value's key is NULL and meets nothing), so each
+    # join is a hash join: written beside the equality, DuckDB joined the 11,330 names of the 10M bank to the
+    # 44,760 name prefixes by nested loop (1.4 CPU-s).
+    engine.create_table(
+        "monitoring_cpname",
+        "features: counterparty-name flags",
+        """
+        SELECT n.name_raw, n.name,
+               CASE WHEN regexp_matches(n.name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
+               CASE WHEN regexp_matches(n.name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
+               CASE WHEN regexp_matches(n.name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter,
+               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.c12,
+               coalesce(us.party_id, uc.party_id) AS name_party_id
+        FROM (
+          SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name,
+                 regexp_replace(name_raw, '[^0-9]', '', 'g') AS digits
+          FROM monitoring_cpsig d
+        ) n
+        LEFT JOIN (SELECT email_key AS k, min(party_id) AS party_id FROM monitoring_party
+                   WHERE email_key IS NOT NULL AND email_key <> '' GROUP BY email_key HAVING count(*) = 1) he
+          ON he.k = lower(trim(n.name_raw))
+        LEFT JOIN (SELECT right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) AS k,
+                          min(party_id) AS party_id FROM monitoring_party
+                   WHERE phone_key IS NOT NULL
+                   GROUP BY right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) HAVING count(*) = 1) hp
+          ON hp.k = CASE WHEN length(n.digits) >= 9 THEN right(n.digits, 9) END
+        LEFT JOIN monitoring_cpsig sg ON sg.name_raw = n.name_raw
+        LEFT JOIN (SELECT name_sig, min(party_id) AS party_id FROM monitoring_names
+                   WHERE name_sig IS NOT NULL GROUP BY name_sig HAVING count(*) = 1) us
+          ON us.name_sig = sg.name_sig
+        LEFT JOIN (SELECT substr(compact, 1, 12) AS c12, min(party_id) AS party_id FROM monitoring_names
+                   WHERE length(compact) >= 8 GROUP BY substr(compact, 1, 12) HAVING count(*) = 1) uc
+          ON uc.c12 = CASE WHEN length(sg.compact) >= 8 THEN substr(sg.compact, 1, 12) END
+        """,
+        {
+            "crypto_pattern": ref["crypto_pattern"],
+            "tppp_pattern": ref["tppp_pattern"],
+            "recruiter_pattern": ref["recruiter_pattern"],
+        },
+    )
+    # The enriched rows as a view (card purchases are most rows and feed only the monthly aggregates), and a
+    # materialised copy of the other rows (transfers, cash, card sales) that the sequence indicators re-read.
+    # without a usable counterparty account (none, or a masked id such as a PIX CPF), a counterparty whose
+    # name (or handle spelling a name) belongs to exactly one party of the bank is that party
+    no_account = "(t.cp_account IS NULL OR t.cp_account = '' OR t.cp_account LIKE '%*%')"
+    # the counterparty is the holder: same name tokens in any order, or a handle spelling the name
+    own_name = "(n.name_sig = a.name_sig OR n.c12 = a.c12 OR n.c12 = a.c12_rev)"
+    # each account with its owner's name signatures: one join per row instead of two
+    engine.create_table(
+        "monitoring_account_owner",
+        "features: account owners",
+        """
+        SELECT a.account_id, a.party_id, own.name_sig, own.c12, own.c12_rev
+        FROM accounts a LEFT JOIN monitoring_names own ON own.party_id = a.party_id
+        """,
+    )
+    # Materialised once: the recurring pay and rent step and the flags it sets both need it, and as a view its
+    # eight lookups ran twice over every row. An engine that updates tables in place (DuckDB) makes it
+    # `monitoring_tx` itself, its flag columns holding the memo signal until the cycles are added in place;
+    # elsewhere it is `monitoring_tx_base`, copied into `monitoring_tx` with the flags (`_flagged_copy`).
+    in_place = engine.updates_in_place
+    base = "monitoring_tx" if in_place else "monitoring_tx_base"
+    pay_col, rent_col, memo_col = (
+        ("is_payroll", "is_rent", "payroll_memo")
+        if in_place
+        else ("is_payroll_memo", "is_rent_memo", "memo_payroll")
+    )
+    engine.create_table(
+        base,
+        "features: enriched rows",
+        f"""
+        SELECT t.txn_id, t.account_id, a.party_id, t.booked_at,
+               date_trunc('month', t.booked_at) AS month,
+               epoch(t.booked_at) AS ts,
+               CAST(extract(hour FROM t.booked_at) AS INTEGER) AS hour,
+               CASE WHEN extract(hour FROM t.booked_at) >= :night_start
+                      OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
+               CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
+               coalesce(ca.party_id, mk.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
+                        CASE WHEN {no_account} THEN n.name_party_id END) AS cp_party_id,
+               ca.account_id AS cp_account_id,
+               CASE WHEN coalesce(ca.party_id, mk.party_id, n.handle_party_id) IS NOT NULL
+                      THEN 'party:' || coalesce(ca.party_id, mk.party_id, n.handle_party_id)
+                    WHEN {own_name} THEN 'party:' || a.party_id
+                    WHEN {no_account} AND n.name_party_id IS NOT NULL THEN 'party:' || n.name_party_id
+                    WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
+                    WHEN n.name IS NOT NULL AND n.name <> '' THEN 'name:' || n.name END AS cp_key,
+               upper(t.cp_country) AS cp_country, t.mcc,
+               CASE WHEN t.mcc IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
+               lower(trim(t.city)) AS city, upper(t.country) AS country,
+               coalesce(m.is_payroll, 0) AS {pay_col}, coalesce(m.is_rent, 0) AS {rent_col},
+               coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
+               coalesce(n.is_crypto, 0) AS is_crypto, coalesce(n.is_tppp, 0) AS is_tppp,
+               coalesce(n.is_recruiter, 0) AS is_recruiter,
+               CASE WHEN m.is_payroll = 1 THEN m.memo END AS {memo_col}
+        FROM (
+          SELECT x.txn_id, x.account_id, x.booked_at, x.amount, x.direction, x.channel,
+                 {_col(prof, t, "counterparty_account", "x")} AS cp_account,
+                 {cpn} AS cp_name_raw,
+                 {_col(prof, t, "counterparty_country", "x")} AS cp_country,
+                 {_col(prof, t, "mcc", "x")} AS mcc, {_col(prof, t, "city", "x")} AS city,
+                 {_col(prof, t, "country", "x")} AS country,
+                 {memo} AS memo_raw, {_col(prof, t, "merchant_name", "x")} AS merchant_raw
+          FROM transactions x
+          WHERE x.booked_at >= :date_from AND x.booked_at < :date_to
+            AND NOT (x.direction = 'out' AND x.channel = 'card')
+        ) t
+        JOIN monitoring_account_owner a ON a.account_id = t.account_id
+        LEFT JOIN monitoring_cpacct ca ON ca.cp_raw = t.cp_account
+        LEFT JOIN monitoring_cpmask mk ON mk.cp_raw = t.cp_account AND mk.name_raw = t.cp_name_raw
+        LEFT JOIN monitoring_mcc b ON b.mcc = t.mcc
+        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = t.merchant_raw
+        LEFT JOIN monitoring_memo m ON m.memo_raw = t.memo_raw
+        LEFT JOIN monitoring_cpname n ON n.name_raw = t.cp_name_raw
+        """,
+        {
+            "night_start": int(ref["night_start_hour"]),
+            "night_end": int(ref["night_end_hour"]),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+    # Card purchases are most rows and only feed the monthly aggregates: a light view without the
+    # counterparty lookups, joined to the materialised other rows by UNION ALL.
+    sql, params = card_rows(prof, date_from, date_to)
+    engine.query(
+        "features: card purchases (view)",
+        f"CREATE OR REPLACE TEMPORARY VIEW monitoring_card_out AS {sql}",
+        params,
+    )
+    _cycles(engine, base)
+    if in_place:
+        _flag_in_place(engine)
+    else:
+        _flagged_copy(engine)
+    engine.query(
+        "features: all enriched transactions (view)",
+        """
+        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_all AS
+        SELECT * FROM monitoring_tx UNION ALL SELECT * FROM monitoring_card_out
+        """,
+    )
+    _account_month(engine, prof, date_from, date_to)
+    engine.create_table(
+        "monitoring_span",
+        "features: time span",
+        """
+        SELECT min(first_at) AS first_at, max(last_at) AS last_at, sum(n_txn) AS n FROM monitoring_account_month
+        """,
+    )
+    _flows(engine)
+    _identifiers(engine, prof, date_from, date_to)
+    holders_table(engine, prof)
+
+
+def _lookup_tables(engine: Engine, prof: DataProfile, baskets: dict[str, list[str]]) -> None:
+    """The feature steps that need neither the party keys nor the name tables (accounts, MCC baskets, memo
+    flags, counterparty accounts and names, merchant descriptors): they run while the worker thread of
+    `start_party_tables` computes those."""
+    ref = reference()
     a = "accounts"
     engine.create_table(
         "monitoring_accounts",
@@ -397,151 +654,7 @@ def build_features(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
             "fee_pattern": ref["fee_pattern"],
         },
     )
-    cpn = _col(prof, t, "counterparty_name", "x")
     _cp_tables(engine, prof)
-    # the distinct counterparty names come from `monitoring_cpsig` (read once by _cp_tables), not a second scan
-    engine.create_table(
-        "monitoring_cpname",
-        "features: counterparty-name flags",
-        """
-        SELECT n.name_raw, n.name,
-               CASE WHEN regexp_matches(n.name, :crypto_pattern) THEN 1 ELSE 0 END AS is_crypto,
-               CASE WHEN regexp_matches(n.name, :tppp_pattern) THEN 1 ELSE 0 END AS is_tppp,
-               CASE WHEN regexp_matches(n.name, :recruiter_pattern) THEN 1 ELSE 0 END AS is_recruiter,
-               coalesce(he.party_id, hp.party_id) AS handle_party_id, sg.name_sig, sg.c12,
-               coalesce(us.party_id, uc.party_id) AS name_party_id
-        FROM (
-          SELECT name_raw, trim(regexp_replace(lower(name_raw), '[^a-z0-9]+', ' ', 'g')) AS name,
-                 regexp_replace(name_raw, '[^0-9]', '', 'g') AS digits
-          FROM monitoring_cpsig d
-        ) n
-        LEFT JOIN (SELECT email_key AS k, min(party_id) AS party_id FROM monitoring_party
-                   WHERE email_key IS NOT NULL AND email_key <> '' GROUP BY email_key HAVING count(*) = 1) he
-          ON he.k = lower(trim(n.name_raw))
-        LEFT JOIN (SELECT right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) AS k,
-                          min(party_id) AS party_id FROM monitoring_party
-                   WHERE phone_key IS NOT NULL
-                   GROUP BY right(regexp_replace(phone_key, '[^0-9]', '', 'g'), 9) HAVING count(*) = 1) hp
-          ON length(n.digits) >= 9 AND hp.k = right(n.digits, 9)
-        LEFT JOIN monitoring_cpsig sg ON sg.name_raw = n.name_raw
-        LEFT JOIN (SELECT name_sig, min(party_id) AS party_id FROM monitoring_names
-                   WHERE name_sig IS NOT NULL GROUP BY name_sig HAVING count(*) = 1) us
-          ON us.name_sig = sg.name_sig
-        LEFT JOIN (SELECT substr(compact, 1, 12) AS c12, min(party_id) AS party_id FROM monitoring_names
-                   WHERE length(compact) >= 8 GROUP BY substr(compact, 1, 12) HAVING count(*) = 1) uc
-          ON length(sg.compact) >= 8 AND uc.c12 = substr(sg.compact, 1, 12)
-        """,
-        {
-            "crypto_pattern": ref["crypto_pattern"],
-            "tppp_pattern": ref["tppp_pattern"],
-            "recruiter_pattern": ref["recruiter_pattern"],
-        },
-    )
-    # The enriched rows as a view (card purchases are most rows and feed only the monthly aggregates), and a
-    # materialised copy of the other rows (transfers, cash, card sales) that the sequence indicators re-read.
-    # without a usable counterparty account (none, or a masked id such as a PIX CPF), a counterparty whose
-    # name (or handle spelling a name) belongs to exactly one party of the bank is that party
-    no_account = "(t.cp_account IS NULL OR t.cp_account = '' OR t.cp_account LIKE '%*%')"
-    # the counterparty is the holder: same name tokens in any order, or a handle spelling the name
-    own_name = "(n.name_sig = a.name_sig OR n.c12 = a.c12 OR n.c12 = a.c12_rev)"
-    # each account with its owner's name signatures: one join per row instead of two
-    engine.create_table(
-        "monitoring_account_owner",
-        "features: account owners",
-        """
-        SELECT a.account_id, a.party_id, own.name_sig, own.c12, own.c12_rev
-        FROM accounts a LEFT JOIN monitoring_names own ON own.party_id = a.party_id
-        """,
-    )
-    # Materialised once: the recurring pay and rent step and the flagged copy (`monitoring_tx`) both read it,
-    # and as a view its eight lookups ran twice over every row.
-    engine.create_table(
-        "monitoring_tx_base",
-        "features: enriched rows",
-        f"""
-        SELECT t.txn_id, t.account_id, a.party_id, t.booked_at,
-               date_trunc('month', t.booked_at) AS month,
-               epoch(t.booked_at) AS ts,
-               CAST(extract(hour FROM t.booked_at) AS INTEGER) AS hour,
-               CASE WHEN extract(hour FROM t.booked_at) >= :night_start
-                      OR extract(hour FROM t.booked_at) < :night_end THEN 1 ELSE 0 END AS is_night,
-               CAST(t.amount AS DOUBLE) AS amount, t.direction, t.channel,
-               coalesce(ca.party_id, mk.party_id, n.handle_party_id, CASE WHEN {own_name} THEN a.party_id END,
-                        CASE WHEN {no_account} THEN n.name_party_id END) AS cp_party_id,
-               ca.account_id AS cp_account_id,
-               CASE WHEN coalesce(ca.party_id, mk.party_id, n.handle_party_id) IS NOT NULL
-                      THEN 'party:' || coalesce(ca.party_id, mk.party_id, n.handle_party_id)
-                    WHEN {own_name} THEN 'party:' || a.party_id
-                    WHEN {no_account} AND n.name_party_id IS NOT NULL THEN 'party:' || n.name_party_id
-                    WHEN t.cp_account IS NOT NULL AND t.cp_account <> '' THEN 'acct:' || t.cp_account
-                    WHEN n.name IS NOT NULL AND n.name <> '' THEN 'name:' || n.name END AS cp_key,
-               upper(t.cp_country) AS cp_country, t.mcc,
-               CASE WHEN t.mcc IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
-               lower(trim(t.city)) AS city, upper(t.country) AS country,
-               coalesce(m.is_payroll, 0) AS is_payroll_memo, coalesce(m.is_rent, 0) AS is_rent_memo,
-               coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
-               coalesce(n.is_crypto, 0) AS is_crypto, coalesce(n.is_tppp, 0) AS is_tppp,
-               coalesce(n.is_recruiter, 0) AS is_recruiter,
-               CASE WHEN m.is_payroll = 1 THEN m.memo END AS memo_payroll
-        FROM (
-          SELECT x.txn_id, x.account_id, x.booked_at, x.amount, x.direction, x.channel,
-                 {_col(prof, t, "counterparty_account", "x")} AS cp_account,
-                 {cpn} AS cp_name_raw,
-                 {_col(prof, t, "counterparty_country", "x")} AS cp_country,
-                 {_col(prof, t, "mcc", "x")} AS mcc, {_col(prof, t, "city", "x")} AS city,
-                 {_col(prof, t, "country", "x")} AS country,
-                 {memo} AS memo_raw, {_col(prof, t, "merchant_name", "x")} AS merchant_raw
-          FROM transactions x
-          WHERE x.booked_at >= :date_from AND x.booked_at < :date_to
-            AND NOT (x.direction = 'out' AND x.channel = 'card')
-        ) t
-        JOIN monitoring_account_owner a ON a.account_id = t.account_id
-        LEFT JOIN monitoring_cpacct ca ON ca.cp_raw = t.cp_account
-        LEFT JOIN monitoring_cpmask mk ON mk.cp_raw = t.cp_account AND mk.name_raw = t.cp_name_raw
-        LEFT JOIN monitoring_mcc b ON b.mcc = t.mcc
-        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = t.merchant_raw
-        LEFT JOIN monitoring_memo m ON m.memo_raw = t.memo_raw
-        LEFT JOIN monitoring_cpname n ON n.name_raw = t.cp_name_raw
-        """,
-        {
-            "night_start": int(ref["night_start_hour"]),
-            "night_end": int(ref["night_end_hour"]),
-            "date_from": date_from,
-            "date_to": date_to,
-        },
-    )
-    # Card purchases are most rows and only feed the monthly aggregates: a light view without the
-    # counterparty lookups, joined to the materialised other rows by UNION ALL.
-    sql, params = card_rows(prof, date_from, date_to)
-    engine.query(
-        "features: card purchases (view)",
-        f"CREATE OR REPLACE TEMPORARY VIEW monitoring_card_out AS {sql}",
-        params,
-    )
-    _cycles(engine)
-    engine.create_table(
-        "monitoring_tx", "features: enriched transactions", "SELECT * FROM monitoring_tx_flagged"
-    )
-    engine.query("features: drop the enriched rows", "DROP VIEW IF EXISTS monitoring_tx_flagged")
-    engine.drop("monitoring_tx_base")
-    engine.query(
-        "features: all enriched transactions (view)",
-        """
-        CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_all AS
-        SELECT * FROM monitoring_tx UNION ALL SELECT * FROM monitoring_card_out
-        """,
-    )
-    _account_month(engine, prof, date_from, date_to)
-    engine.create_table(
-        "monitoring_span",
-        "features: time span",
-        """
-        SELECT min(first_at) AS first_at, max(last_at) AS last_at, sum(n_txn) AS n FROM monitoring_account_month
-        """,
-    )
-    _flows(engine)
-    _identifiers(engine, prof, date_from, date_to)
-    holders_table(engine, prof)
 
 
 def card_rows(
@@ -617,40 +730,6 @@ def hit_rows(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to:
     )
 
 
-def _name_tables(engine: Engine, prof: DataProfile) -> None:
-    """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
-    rows = engine.query(
-        "features: party names",
-        f"SELECT party_id, party_type, name, {_col(prof, 'parties', 'employer', 'x')} AS employer FROM parties x",
-    ).to_pylist()
-    engine.register_arrow(
-        "monitoring_names",
-        pa.table(
-            {
-                "party_id": pa.array([str(r["party_id"]) for r in rows], pa.string()),
-                "surname": pa.array(
-                    [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows],
-                    pa.string(),
-                ),
-                "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
-                "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
-                "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
-                "c12_rev": pa.array(
-                    [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
-                ),
-                # an organisation's name, and a person's KYC employer, without legal forms (LLC, S.A. DE C.V.)
-                "org_key": pa.array(
-                    [
-                        org_key(r["name"] if r["party_type"] == "organization" else r["employer"])
-                        for r in rows
-                    ],
-                    pa.string(),
-                ),
-            }
-        ),
-    )
-
-
 def _cp_tables(engine: Engine, prof: DataProfile) -> None:
     """Lookups per distinct value: counterparty account -> account (ids compared without spaces or case, so an
     IBAN printed in groups of four still finds its account), counterparty name -> signature, merchant
@@ -676,7 +755,6 @@ def _cp_tables(engine: Engine, prof: DataProfile) -> None:
             "SELECT CAST(NULL AS VARCHAR) AS cp_raw, CAST(NULL AS VARCHAR) AS account_id, "
             "CAST(NULL AS VARCHAR) AS party_id FROM accounts WHERE 1 = 0",
         )
-    _masked_ids(engine, prof)
     names: list[str] = []
     if f"{t}.counterparty_name" in prof.present:
         names = [
@@ -781,22 +859,22 @@ def _masked_ids(engine: Engine, prof: DataProfile) -> None:
     )
 
 
-def _cycles(engine: Engine) -> None:
+def _cycles(engine: Engine, source: str) -> None:
     """Pay and rent recognised from behaviour: recurring credits from one payer on a weekly, bi-weekly,
     semi-monthly or monthly cycle with steady amounts (pay), and fixed monthly payments to one payee early in
     the month (rent). Cash deposits count as one payer (`cash:`): wages paid in cash, common in cash-heavy
     economies, are deposited on the pay cycle with steady amounts. The description patterns stay a second
-    signal (`is_payroll_memo`, `is_rent_memo`).
+    signal (the memo flags of `source`, the enriched rows).
     """
     ref = reference()["cycles"]
     engine.create_table(
         "monitoring_cycle",
         "features: recurring pay and rent",
-        """
+        f"""
         WITH y AS (
           SELECT account_id, CASE WHEN channel = 'cash' THEN 'cash:' ELSE cp_key END AS cp_key, direction,
                  channel, amount, booked_at, ts
-          FROM monitoring_tx_base
+          FROM {check_identifier(source)}
           WHERE (cp_key IS NOT NULL AND channel IN ('ach', 'wire', 'check', 'other', 'p2p', 'internal')
                  AND (cp_party_id IS NULL OR cp_party_id <> party_id))
              OR (channel = 'cash' AND direction = 'in')
@@ -827,9 +905,58 @@ def _cycles(engine: Engine) -> None:
             "rent_max_day": float(ref["rent_max_day"]),
         },
     )
+
+
+#: The cycles that flag rows: (account, counterparty key, direction) recognised as pay or rent, and the
+#: employers (by party) whose recurring credits to a worker's account are pay, so the employer's own debit
+#: line to that account is pay too.
+_CYCLE_FLAGS = """(SELECT account_id, cp_key, direction, is_pay, is_rent FROM monitoring_cycle
+                   WHERE is_pay = 1 OR is_rent = 1)"""
+_EMPLOYER_PAY = """(SELECT account_id AS worker_account, substr(cp_key, 7) AS employer_party,
+                          'out' AS direction, max(is_pay) AS is_pay
+                   FROM monitoring_cycle WHERE is_pay = 1 AND direction = 'in' AND cp_key LIKE 'party:%'
+                   GROUP BY account_id, substr(cp_key, 7))"""
+
+
+def _flag_in_place(engine: Engine) -> None:
+    """Add the recurring pay and rent to `monitoring_tx` in place: a row is pay when its memo says so (the
+    value it was made with) or a pay cycle covers it, rent likewise, and a pay row without a payroll memo
+    gets `cycle <counterparty key>` as its memo. The same values as `_flagged_copy` (each cycle key is unique,
+    so a row meets at most one cycle row of each kind) without copying 3.5M rows of 31 columns at 10M
+    transactions: the two updates cost 1.5 CPU-s there, the copy 3.2."""
+    engine.update(
+        "features: pay and rent cycles (in place)",
+        f"""
+        UPDATE monitoring_tx AS t
+        SET is_payroll = CASE WHEN ci.is_pay = 1 THEN 1 ELSE t.is_payroll END,
+            is_rent = CASE WHEN ci.is_rent = 1 THEN 1 ELSE t.is_rent END,
+            payroll_memo = CASE WHEN t.payroll_memo IS NULL AND ci.is_pay = 1
+                                THEN 'cycle ' || coalesce(t.cp_key, '') ELSE t.payroll_memo END
+        FROM {_CYCLE_FLAGS} ci
+        WHERE ci.account_id = t.account_id AND ci.direction = t.direction
+          AND ci.cp_key = CASE WHEN t.channel = 'cash' THEN 'cash:' ELSE t.cp_key END
+        """,
+    )
+    engine.update(
+        "features: employers' pay (in place)",
+        f"""
+        UPDATE monitoring_tx AS t
+        SET is_payroll = 1,
+            payroll_memo = CASE WHEN t.payroll_memo IS NULL THEN 'cycle ' || coalesce(t.cp_key, '')
+                                ELSE t.payroll_memo END
+        FROM {_EMPLOYER_PAY} co
+        WHERE co.worker_account = t.cp_account_id AND co.employer_party = t.party_id
+          AND co.direction = t.direction AND co.is_pay = 1
+        """,
+    )
+
+
+def _flagged_copy(engine: Engine) -> None:
+    """`monitoring_tx`: the enriched rows (`monitoring_tx_base`, dropped after) copied with the recurring pay
+    and rent flags, for engines that cannot update a table in place (Spark's temporary views)."""
     engine.query(
         "features: enriched transactions (view)",
-        """
+        f"""
         CREATE OR REPLACE TEMPORARY VIEW monitoring_tx_flagged AS
         SELECT t.txn_id, t.account_id, t.party_id, t.booked_at, t.month, t.ts, t.hour, t.is_night, t.amount,
                t.direction, t.channel, t.cp_party_id, t.cp_account_id, t.cp_key, t.cp_country, t.mcc, t.basket,
@@ -840,18 +967,19 @@ def _cycles(engine: Engine) -> None:
                CASE WHEN t.memo_payroll IS NOT NULL THEN t.memo_payroll
                     WHEN ci.is_pay = 1 OR co.is_pay = 1 THEN 'cycle ' || coalesce(t.cp_key, '') END AS payroll_memo
         FROM monitoring_tx_base t
-        LEFT JOIN (SELECT account_id, cp_key, direction, is_pay, is_rent FROM monitoring_cycle
-                   WHERE is_pay = 1 OR is_rent = 1) ci
+        LEFT JOIN {_CYCLE_FLAGS} ci
           ON ci.account_id = t.account_id AND ci.direction = t.direction
          AND ci.cp_key = CASE WHEN t.channel = 'cash' THEN 'cash:' ELSE t.cp_key END
-        LEFT JOIN (SELECT account_id AS worker_account, substr(cp_key, 7) AS employer_party,
-                          'out' AS direction, max(is_pay) AS is_pay
-                   FROM monitoring_cycle WHERE is_pay = 1 AND direction = 'in' AND cp_key LIKE 'party:%'
-                   GROUP BY account_id, substr(cp_key, 7)) co
+        LEFT JOIN {_EMPLOYER_PAY} co
           ON co.worker_account = t.cp_account_id AND co.employer_party = t.party_id
          AND co.direction = t.direction
         """,
     )
+    engine.create_table(
+        "monitoring_tx", "features: enriched transactions", "SELECT * FROM monitoring_tx_flagged"
+    )
+    engine.query("features: drop the enriched rows", "DROP VIEW IF EXISTS monitoring_tx_flagged")
+    engine.drop("monitoring_tx_base")
 
 
 def _account_month(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:

@@ -36,6 +36,7 @@ from chainbreaker.monitoring.features import (
     build_features,
     hit_rows,
     profile,
+    start_party_tables,
 )
 from chainbreaker.monitoring.output import (
     ALERT_SCHEMA,
@@ -46,7 +47,7 @@ from chainbreaker.monitoring.output import (
     write_table,
 )
 from chainbreaker.monitoring.party_flags import apply_party_flags, read_party_flags
-from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator
+from chainbreaker.monitoring.runner import Hit, IndicatorRun, attach_evidence, run_indicator, run_indicators
 from chainbreaker.monitoring.scoring import (
     ContactGroup,
     ControlTie,
@@ -398,8 +399,10 @@ def compute(
     attached later (`attach_alert_evidence`), once the case store's flags have settled who is alerted."""
     cfg = scoring_config()
     started = time.perf_counter()
+    # the party keys and name signatures (Python) are computed in a worker thread during the profile pass
+    party_tables = start_party_tables(engine)
     prof = profile(engine)
-    build_features(engine, prof, date_from, date_to)
+    build_features(engine, prof, date_from, date_to, party_tables)
     span = engine.query("features: rows in the period", "SELECT n FROM monitoring_span").to_pylist()
     prof.rows = int(span[0]["n"]) if span else 0
     feature_seconds = time.perf_counter() - started
@@ -407,10 +410,7 @@ def compute(
     total = len(enabled) + len(extra or [])
     hits: list[Hit] = []
     runs: list[IndicatorRun] = []
-    for n, ind in enumerate(enabled, start=1):
-        if progress:
-            progress(ind.id, n, total)
-        run, found = run_indicator(engine, ind, prof)
+    for run, found in run_indicators(engine, enabled, prof, progress, total):
         runs.append(run)
         hits.extend(found)
     shadow: dict[str, list[Hit]] = {}

@@ -13,6 +13,7 @@ import json
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -129,31 +130,69 @@ def _hits_from(ind: Indicator, table: pa.Table) -> list[Hit]:
     # the SQL's row order is not defined (DuckDB runs in parallel without preserving insertion order): hits
     # that tie on the sort key (one worker tied to two bosses on one phone) are ordered by their other fields,
     # weaker first
-    hits.sort(key=_full_order)
-    return hits
+    return sort_hits(hits)
 
 
 def _full_order(h: Hit) -> tuple[Any, ...]:
-    return (
-        h.sort_key,
-        h.strength,
-        h.hub_party_id or "",
-        h.link_kind or "",
-        json.dumps(h.figures, sort_keys=True, default=str),
-        h.period_end.isoformat(),
-    )
+    return (*_cheap_order(h), *_tie_order(h))
 
 
-def run_indicator(
+def _cheap_order(h: Hit) -> tuple[Any, ...]:
+    return (h.sort_key, h.strength, h.hub_party_id or "", h.link_kind or "")
+
+
+def _tie_order(h: Hit) -> tuple[str, str]:
+    return (json.dumps(h.figures, sort_keys=True, default=str), h.period_end.isoformat())
+
+
+def sort_hits(hits: list[Hit]) -> list[Hit]:
+    """`hits` in the order of `_full_order`, with the figures written as JSON only for hits that tie on
+    everything before them (a few), not for every hit (about 100,000 at 10M transactions, 0.4 CPU-s): a
+    stable sort on the leading fields, then each run of equal leading fields sorted on the rest, is the same
+    order as one sort on the whole tuple."""
+    keyed = sorted(((_cheap_order(h), h) for h in hits), key=lambda kh: kh[0])
+    out: list[Hit] = []
+    start = 0
+    while start < len(keyed):
+        end = start + 1
+        while end < len(keyed) and keyed[end][0] == keyed[start][0]:
+            end += 1
+        run = [h for _, h in keyed[start:end]]
+        if len(run) > 1:
+            run.sort(key=_tie_order)
+        out.extend(run)
+        start = end
+    hits[:] = out
+    return hits
+
+
+@dataclass
+class PendingRun:
+    """An indicator whose SQL has run (or that was skipped or failed before its rows came back): `finish`
+    turns its rows into hits. Split in two so the Python half can run in a worker thread while the engine
+    runs the next indicator's SQL."""
+
+    indicator: Indicator
+    table: pa.Table | None = None
+    seconds: float = 0.0
+    done: IndicatorRun | None = None
+
+
+def query_indicator(
     engine: Engine, ind: Indicator, prof: DataProfile, overrides: dict[str, ParamValue] | None = None
-) -> tuple[IndicatorRun, list[Hit]]:
-    """Run one indicator; never raises for the indicator's own faults, it reports them instead."""
+) -> PendingRun:
+    """Run one indicator's SQL; never raises for the indicator's own faults, it reports them instead."""
     missing = prof.missing(ind.requires)
     if missing:
-        return IndicatorRun(ind.id, "skipped", step="columns", message=f"data lacks {', '.join(missing)}"), []
+        return PendingRun(
+            ind,
+            done=IndicatorRun(ind.id, "skipped", step="columns", message=f"data lacks {', '.join(missing)}"),
+        )
     degenerate = prof.missing_signals(list(ind.signals))
     if degenerate:
-        return IndicatorRun(ind.id, "skipped", step="signals", message="; ".join(degenerate)), []
+        return PendingRun(
+            ind, done=IndicatorRun(ind.id, "skipped", step="signals", message="; ".join(degenerate))
+        )
     params: dict[str, ParamValue] = {**ind.defaults, **(overrides or {})}
     started = time.perf_counter()
     try:
@@ -161,14 +200,56 @@ def run_indicator(
     except EngineError as exc:
         first = str(exc.cause).strip().splitlines()[0] if str(exc.cause).strip() else type(exc.cause).__name__
         log.warning("indicator failed", extra={"indicator": ind.id, "step": exc.step})
-        return IndicatorRun(
-            ind.id, "failed", seconds=time.perf_counter() - started, step="run", message=first
-        ), []
+        return PendingRun(
+            ind,
+            done=IndicatorRun(
+                ind.id, "failed", seconds=time.perf_counter() - started, step="run", message=first
+            ),
+        )
+    return PendingRun(ind, table=table, seconds=time.perf_counter() - started)
+
+
+def finish_indicator(pending: PendingRun) -> tuple[IndicatorRun, list[Hit]]:
+    """The hits of an indicator whose SQL has run (pure Python: safe in a worker thread)."""
+    if pending.done is not None or pending.table is None:
+        return pending.done or IndicatorRun(pending.indicator.id, "failed", step="run"), []
+    ind = pending.indicator
+    started = time.perf_counter()
     try:
-        hits = _hits_from(ind, table)
+        hits = _hits_from(ind, pending.table)
     except (ValueError, TypeError) as exc:
         return IndicatorRun(ind.id, "failed", step="output", message=str(exc)), []
-    return IndicatorRun(ind.id, "ok", hits=len(hits), seconds=time.perf_counter() - started), hits
+    seconds = pending.seconds + time.perf_counter() - started
+    return IndicatorRun(ind.id, "ok", hits=len(hits), seconds=seconds), hits
+
+
+def run_indicator(
+    engine: Engine, ind: Indicator, prof: DataProfile, overrides: dict[str, ParamValue] | None = None
+) -> tuple[IndicatorRun, list[Hit]]:
+    """Run one indicator; never raises for the indicator's own faults, it reports them instead."""
+    return finish_indicator(query_indicator(engine, ind, prof, overrides))
+
+
+def run_indicators(
+    engine: Engine,
+    indicators: list[Indicator],
+    prof: DataProfile,
+    progress: Callable[[str, int, int], None] | None = None,
+    total: int | None = None,
+) -> list[tuple[IndicatorRun, list[Hit]]]:
+    """Run indicators in order, each one's rows turned into hits in a worker thread while the engine runs
+    the next one's SQL (the conversion is about 0.7 CPU-s of Python over 100,000 hits at 10M transactions).
+    Every engine call stays on this thread; results come back in the indicators' order."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hits")
+    try:
+        futures: list[Future[tuple[IndicatorRun, list[Hit]]]] = []
+        for n, ind in enumerate(indicators, start=1):
+            if progress:
+                progress(ind.id, n, total or len(indicators))
+            futures.append(pool.submit(finish_indicator, query_indicator(engine, ind, prof)))
+        return [f.result() for f in futures]
+    finally:
+        pool.shutdown(wait=True)
 
 
 def attach_evidence(
