@@ -250,14 +250,29 @@ class PartyContext:
 def _contact_groups(engine: Engine) -> list[ContactGroup]:
     """Parties sharing a phone, e-mail or address, or persons whose KYC employer is an organisation's name,
     in groups of 2..MAX_CONTACT_GROUP that include a party with hits, or a party sharing another group with
-    one (so the unrelated co-residents of a front's worker are seen)."""
+    one (so the unrelated co-residents of a front's worker are seen).
+
+    A name that organisations of the bank carry in several cities ("Dragon Buffet" in Nashville and in
+    Chicago) names the one in the worker's own city: a KYC employer field has no address, and tying a worker
+    to every business of that name would join unrelated rings into one network. A worker without a city, or
+    in a city where none of them is, gets no employer tie by such a name."""
     rows = engine.query(
         "roll-up: contact groups",
         """
-        WITH i AS (
+        WITH named AS (
+          SELECT n.org_key, n.party_id, p.party_type, p.home_city
+          FROM monitoring_names n JOIN monitoring_party p ON p.party_id = n.party_id
+          WHERE n.org_key IS NOT NULL
+        ), by_city AS (
+          SELECT org_key FROM named WHERE party_type = 'organization'
+          GROUP BY org_key HAVING count(DISTINCT coalesce(home_city, '')) > 1
+        ), i AS (
           SELECT kind, value, party_id FROM monitoring_identifier WHERE kind IN ('phone', 'email', 'address')
           UNION ALL
-          SELECT 'employer', org_key, party_id FROM monitoring_names WHERE org_key IS NOT NULL
+          SELECT 'employer',
+                 CASE WHEN c.org_key IS NULL THEN n.org_key ELSE concat(n.org_key, '|', coalesce(n.home_city, '')) END,
+                 n.party_id
+          FROM named n LEFT JOIN by_city c ON c.org_key = n.org_key
         ), g AS (
           SELECT kind, value FROM i GROUP BY kind, value
           HAVING count(DISTINCT party_id) BETWEEN 2 AND :max_parties
