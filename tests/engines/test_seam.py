@@ -115,3 +115,22 @@ def test_unknown_engine_is_a_clear_error(workspace: Workspace) -> None:
     _workspace_with_transactions(workspace)
     with pytest.raises(ConfigurationError, match="unknown engine"):
         get_engine("oracle", workspace)
+
+
+def test_update_changes_a_table_in_place_or_is_refused_by_name(
+    workspace: Workspace, engine_name: str
+) -> None:
+    """`update` works where the engine says `updates_in_place`; elsewhere it refuses, naming the step, and the
+    table is left as it was (callers build a new table instead)."""
+    _workspace_with_transactions(workspace)
+    with get_engine(engine_name, workspace) as engine:
+        engine.create_table("flags", "flags", "SELECT txn_id, 0 AS is_cash FROM transactions")
+        sql = "UPDATE flags SET is_cash = 1 WHERE txn_id IN ('t3', 't4')"
+        if engine.updates_in_place:
+            engine.update("mark cash", sql)
+        else:
+            with pytest.raises(EngineError) as info:
+                engine.update("mark cash", sql)
+            assert info.value.step == "mark cash" and "in place" in str(info.value)
+        got = engine.query("read", "SELECT sum(is_cash) AS n FROM flags").to_pylist()[0]["n"]
+    assert got == (2 if engine.updates_in_place else 0)

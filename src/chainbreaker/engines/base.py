@@ -164,7 +164,8 @@ class Engine(abc.ABC):
     def update(self, step: str, sql: str, params: dict[str, ParamValue] | None = None) -> None:
         """Run a named `UPDATE` of a table made by `create_table`; only where `updates_in_place`."""
         if not self.updates_in_place:
-            raise EngineError(step, sql, NotImplementedError(f"{self.name} does not update tables in place"))
+            # a caller's mistake, not a gap: such engines get a new table with the changed values instead
+            raise EngineError(step, sql, RuntimeError(f"{self.name} cannot change a table in place"))
         self.query(step, sql, params)
 
     def register_arrow(self, name: str, table: pa.Table) -> None:

@@ -179,10 +179,7 @@ def _signal_sums(columns: set[str]) -> dict[str, str]:
     table has). A column of the table that is all empty counts as a NULL column does, so reading it is the
     same as reading `CAST(NULL ...)` in its place, as before when these were a second pass."""
 
-    def col(name: str) -> str:
-        return f"x.{name}" if name in columns else "CAST(NULL AS VARCHAR)"
-
-    mcc, cpa, memo = col("mcc"), col("counterparty_account"), col("description")
+    mcc, cpa, memo = (_table_col(columns, c) for c in ("mcc", "counterparty_account", "description"))
     return {
         "n": "count(*)",
         "midnight": "sum(CASE WHEN extract(hour FROM x.booked_at) = 0 AND extract(minute FROM x.booked_at) = 0 "
@@ -290,10 +287,10 @@ KEY_SCHEMA = pa.schema(
 )
 
 
-def _parties_col(columns: set[str], column: str, sql_type: str = "VARCHAR") -> str:
-    """A column of `parties x` when the table has it, else a typed NULL. Unlike `_col` this needs no profile:
-    a column the table has but that is all empty reads as NULL in every row, which is what `_col`'s NULL in
-    its place gives, so the party tables can be read before the profile pass."""
+def _table_col(columns: set[str], column: str, sql_type: str = "VARCHAR") -> str:
+    """A column of the table aliased `x` when the table has it (`columns`), else a typed NULL. Unlike `_col`
+    this needs no profile: a column the table has but that is all empty reads as NULL in every row, which is
+    what `_col`'s NULL in its place gives, so the party tables and the profile pass itself can use it."""
     return f"x.{column}" if column in columns else f"CAST(NULL AS {sql_type})"
 
 
@@ -371,7 +368,7 @@ def start_party_tables(engine: Engine) -> PartyTables:
     columns = set(engine.columns("parties"))
 
     def col(name: str) -> str:
-        return _parties_col(columns, name)
+        return _table_col(columns, name)
 
     raw = engine.query(
         "features: party identifiers",

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -150,18 +151,12 @@ def sort_hits(hits: list[Hit]) -> list[Hit]:
     everything before them (a few), not for every hit (about 100,000 at 10M transactions, 0.4 CPU-s): a
     stable sort on the leading fields, then each run of equal leading fields sorted on the rest, is the same
     order as one sort on the whole tuple."""
-    keyed = sorted(((_cheap_order(h), h) for h in hits), key=lambda kh: kh[0])
     out: list[Hit] = []
-    start = 0
-    while start < len(keyed):
-        end = start + 1
-        while end < len(keyed) and keyed[end][0] == keyed[start][0]:
-            end += 1
-        run = [h for _, h in keyed[start:end]]
+    for _lead, tied in groupby(sorted(hits, key=_cheap_order), key=_cheap_order):
+        run = list(tied)
         if len(run) > 1:
             run.sort(key=_tie_order)
         out.extend(run)
-        start = end
     hits[:] = out
     return hits
 
