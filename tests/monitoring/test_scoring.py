@@ -205,6 +205,43 @@ def test_unrelated_adults_with_one_phone_and_one_home_read_as_victims() -> None:
     assert all(parties[m].role == "unknown" for m in members)
 
 
+def test_housing_of_a_risky_rent_paying_front_reads_as_victim_second_hand() -> None:
+    # F is a risky front that pays residential rent (LT-11); H1, H2 are the unrelated foreign nationals of its
+    # owner's country at one address in its city (`pipeline._housing_groups`); a direct phone tie (W) reads
+    # stronger than the inferred housing tie
+    hits = [hit("LT-04", "F"), hit("NW-08", "F"), hit("LT-11", "F")]
+    contacts = [ContactGroup("housing", ("F", "H1", "H2"), 2), ContactGroup("phone", ("F", "W"), 1)]
+    ids = ["F", "H1", "H2", "W"]
+    parties = score_parties(hits, IND, ids, set(), [], organizations={"F"}, contacts=contacts)
+    assert parties["H1"].role == parties["H2"].role == "likely_victim"
+    assert 0 < parties["H1"].victim_score < parties["W"].victim_score
+    assert {
+        "party_id": "F",
+        "how": "shared_identifier",
+        "identifier": "housing",
+        "hub_risk": parties["F"].own_score,
+    } in parties["H1"].ties
+    assert not parties["H1"].alerted and parties["H1"].subject_score == 0
+    # a quiet business houses nobody into the victim list
+    quiet = score_parties([hit("LT-11", "F")], IND, ids, set(), [], organizations={"F"}, contacts=contacts)
+    assert quiet["H1"].victim_score == 0 and quiet["H1"].role == "unknown"
+
+
+def test_a_housing_group_passes_only_the_businesss_risk() -> None:
+    # a risky subject-side person living in the flat is not the hub of a housing group: only the business
+    # that pays the rent (the group's first member) is, and a quiet business passes nothing
+    subject = [hit("ST-01", "S"), hit("NW-06", "S"), hit("ST-05", "S"), hit("G-06", "S")]
+    contacts = [ContactGroup("housing", ("F", "H1", "S"), 2)]
+    ids = ["F", "H1", "S"]
+    quiet = score_parties([hit("LT-11", "F"), *subject], IND, ids, set(), [], None, None, {"F"}, contacts)
+    assert quiet["S"].role == "likely_subject" and quiet["S"].own_score >= 0.5
+    assert quiet["H1"].victim_score == 0 and not quiet["H1"].ties
+    front = [hit("LT-11", "F"), hit("LT-04", "F"), hit("NW-08", "F")]
+    risky = score_parties(front + subject, IND, ids, set(), [], None, None, {"F"}, contacts)
+    assert [t["party_id"] for t in risky["H1"].ties] == ["F"]
+    assert risky["H1"].role == "likely_victim"
+
+
 def test_payee_of_recruitment_fees_from_two_victims_is_a_subject_without_flags_of_its_own() -> None:
     # the pipeline turns fees paid by LT-05 payers to an on-us recruiter into money ties of full share
     hits = [hit(i, w) for w in ("W1", "W2") for i in ("LT-05", "LT-02", "G-13")]

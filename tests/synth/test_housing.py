@@ -87,11 +87,25 @@ def test_on_site_storefronts_pay_no_residential_rent(massage_db: duckdb.DuckDBPy
             assert int(str(n_rent)) > 0, party
 
 
-def test_lawful_employers_house_some_staff_at_the_premises(bank_db: duckdb.DuckDBPyConnection) -> None:
+#: A bank large enough to hold several dozen businesses of the kinds that may house staff (the small test bank
+#: has eight, and 15% of them house staff: too few to test a look-alike on).
+LAWFUL = SynthConfig(transactions=400_000, seed=12, format="parquet")
+
+
+@pytest.fixture(scope="module")
+def lawful_db(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    report = generate_bank(Path(tmp_path_factory.mktemp("lawful")), LAWFUL)
+    con = duckdb.connect()
+    con.read_parquet(str(report.files["parties"])).create("parties")
+    con.read_csv(str(report.files["labels"]), header=True, all_varchar=True).create("labels")
+    return con
+
+
+def test_lawful_employers_house_some_staff_at_the_premises(lawful_db: duckdb.DuckDBPyConnection) -> None:
     """The benign look-alike of on-site workers: unlabelled persons whose home is their unlabelled employer's
     street and city."""
     live_in = rows(
-        bank_db,
+        lawful_db,
         """
         SELECT count(*) FROM parties w JOIN parties b
           ON b.party_type = 'organization' AND w.party_type = 'person' AND lower(w.address) = lower(b.address)
@@ -100,3 +114,22 @@ def test_lawful_employers_house_some_staff_at_the_premises(bank_db: duckdb.DuckD
         """,
     )
     assert int(str(live_in[0][0])) >= 3, live_in
+
+
+def test_some_unlabelled_flats_are_shared_by_compatriots_born_abroad(
+    lawful_db: duckdb.DuckDBPyConnection,
+) -> None:
+    """The benign look-alike of employer-provided housing that the roll-up reads from nationality: flats of
+    unlabelled unrelated adults (two or more surnames) who are all foreign nationals of one country."""
+    flats = rows(
+        lawful_db,
+        """
+        SELECT lower(address), city FROM parties
+        WHERE party_type = 'person' AND address IS NOT NULL
+          AND party_id NOT IN (SELECT party_id FROM labels)
+        GROUP BY ALL
+        HAVING count(*) >= 2 AND count(DISTINCT split_part(name, ' ', -1)) >= 2
+           AND count(DISTINCT nationality) = 1 AND min(nationality) <> 'US'
+        """,
+    )
+    assert len(flats) >= 3, flats

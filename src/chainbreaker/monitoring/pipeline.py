@@ -74,6 +74,8 @@ FEE_INDICATORS = ("LT-05",)
 #: Larger groups sharing one contact detail are shared facilities (shelters, dorms, big employers), as in the
 #: shared-identifier red flags (NW-01..NW-05 `max_parties`).
 MAX_CONTACT_GROUP = 25
+#: Red flags that say a business pays for other people's housing (employer-provided housing, `_housing_groups`).
+HOUSING_INDICATORS = frozenset({"LT-11"})
 
 
 @dataclass
@@ -307,6 +309,81 @@ def _contact_groups(engine: Engine) -> list[ContactGroup]:
     return sorted(groups, key=lambda g: (g.kind, g.members))
 
 
+def _housing_groups(
+    engine: Engine, prof: DataProfile, hits: list[Hit], controls: list[ControlTie]
+) -> list[ContactGroup]:
+    """Employer-provided housing seen without a shared phone or employer field: unrelated adults (two or
+    more family names, no organisation at the address) who gave one residential address, in the city of a
+    business that pays residential rent for others (a housing red flag, `HOUSING_INDICATORS`), all foreign
+    nationals of the country of a person who controls that business (signs for or draws from its accounts).
+
+    Polaris (2018, illicit massage businesses) and FinCEN FIN-2014-A008 / FIN-2020-A008 describe the pattern:
+    the operator rents flats for workers of its own nationality near the storefront and holds their contact
+    details, so a bank with thin KYC (no phone, no employer) holds only the address, the nationality and the
+    business's rent payments. Each group comes back as a `housing` contact group whose first member is the
+    business; the roll-up reads it as a second-hand tie (`scoring._contact_workers`), weaker than a shared
+    identifier, and only when the business itself is a risky subject-side party."""
+    housing_orgs = sorted({h.party_id for h in hits if h.indicator_id in HOUSING_INDICATORS})
+    controllers = sorted({c.controller for c in controls if c.controlled in housing_orgs})
+    if not housing_orgs or not controllers:
+        return []
+    engine.register_arrow(
+        "monitoring_housing_party",
+        pa.table(
+            {
+                "party_id": pa.array(housing_orgs + controllers, pa.string()),
+                "is_org": pa.array([1] * len(housing_orgs) + [0] * len(controllers), pa.int32()),
+            }
+        ),
+    )
+    present = "parties.nationality" in prof.present
+    nationality = "upper(trim(x.nationality))" if present else "CAST(NULL AS VARCHAR)"
+    rows = engine.query(
+        "roll-up: housing groups",
+        f"""
+        WITH p AS (
+          SELECT mp.party_id, mp.party_type, mp.address_key, mp.home_city, mp.home_country, mp.surname,
+                 {nationality} AS nationality
+          FROM monitoring_party mp JOIN parties x ON x.party_id = mp.party_id
+        ), cities AS (
+          SELECT DISTINCT p.home_city FROM p JOIN monitoring_housing_party h ON h.party_id = p.party_id
+          WHERE h.is_org = 1 AND p.home_city IS NOT NULL
+        ), g AS (
+          SELECT address_key FROM p WHERE address_key IS NOT NULL GROUP BY address_key
+          HAVING count(DISTINCT party_id) BETWEEN 2 AND :max_parties
+             AND count_if(party_type <> 'person') = 0
+             AND count(DISTINCT surname) >= 2
+             AND count(DISTINCT nationality) = 1 AND count(nationality) = count(*)
+             AND count(DISTINCT home_city) = 1 AND count(home_city) = count(*)
+             AND count_if(nationality = coalesce(home_country, '')) = 0
+        )
+        SELECT p.address_key AS address_key, p.party_id AS party_id, p.home_city AS home_city,
+               p.nationality AS nationality, 0 AS is_org
+        FROM p JOIN g ON g.address_key = p.address_key
+        WHERE p.home_city IN (SELECT home_city FROM cities)
+        UNION ALL
+        SELECT NULL, p.party_id, p.home_city, p.nationality, h.is_org
+        FROM p JOIN monitoring_housing_party h ON h.party_id = p.party_id
+        """,
+        {"max_parties": MAX_CONTACT_GROUP},
+    ).to_pylist()
+    city = {str(r["party_id"]): r["home_city"] for r in rows if r["is_org"] == 1}
+    nationality_of = {str(r["party_id"]): r["nationality"] for r in rows if r["address_key"] is None}
+    homes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if r["address_key"] is not None:
+            homes[str(r["address_key"])].append(r)
+    groups = []
+    for org in housing_orgs:
+        ruled_by = {nationality_of.get(c.controller) for c in controls if c.controlled == org} - {None}
+        for _key, members in sorted(homes.items()):
+            if members[0]["home_city"] == city.get(org) and members[0]["nationality"] in ruled_by:
+                persons = tuple(sorted(str(m["party_id"]) for m in members))
+                if org not in persons:
+                    groups.append(ContactGroup("housing", (org, *persons), len(persons)))
+    return groups
+
+
 def _fee_ties(engine: Engine, hits: list[Hit]) -> list[FlowTie]:
     """Recruitment fees paid by persons with a fee red flag to a party of the bank whose name says
     recruitment (the payee need not have red flags of its own: an agency that only collects fees shows
@@ -329,9 +406,9 @@ def _fee_ties(engine: Engine, hits: list[Hit]) -> list[FlowTie]:
     ]
 
 
-def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> PartyContext:
+def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig, prof: DataProfile) -> PartyContext:
     """All party ids, the businesses in labour-risk sectors, money ties among parties with hits, control and
-    contact groups."""
+    contact groups (with the employer-provided housing groups, `_housing_groups`)."""
     rows = engine.query(
         "roll-up: parties", "SELECT party_id, party_type, is_labour_sector FROM monitoring_party"
     ).to_pylist()
@@ -397,9 +474,9 @@ def _party_context(engine: Engine, hits: list[Hit], cfg: ScoringConfig) -> Party
     ]
     flows += _fee_ties(engine, hits)
     flows.sort(key=lambda f: (f.source, f.target))
-    return PartyContext(
-        party_ids, labour, flows, _control_ties(engine), organizations, _contact_groups(engine)
-    )
+    controls = _control_ties(engine)
+    contacts = _contact_groups(engine) + _housing_groups(engine, prof, hits, controls)
+    return PartyContext(party_ids, labour, flows, controls, organizations, contacts)
 
 
 def compute(
@@ -443,7 +520,7 @@ def compute(
     could = could_hit(engine, indicators, runs)
     # what the profile skipped must not silently lower what a party passes on: stated with the run
     prof.hand_offs = [h.as_json() for _kind, h in sorted(hand_offs(indicators, skipped, could, cfg).items())]
-    parties = _party_context(engine, hits, cfg).score(hits, indicators, cfg, skipped, could)
+    parties = _party_context(engine, hits, cfg, prof).score(hits, indicators, cfg, skipped, could)
     return RunResult(hits, runs, parties, indicators, prof, feature_seconds, could), shadow
 
 
@@ -607,7 +684,7 @@ def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: lis
     kept = [h for h in result.hits if h.indicator_id != changed.id]
     indicators = {**result.indicators, changed.id: changed}
     cfg = scoring_config()
-    after = _party_context(engine, kept + hits, cfg).score(
+    after = _party_context(engine, kept + hits, cfg, result.profile).score(
         kept + hits, indicators, cfg, _skipped(result.runs)
     )
     before = result.parties

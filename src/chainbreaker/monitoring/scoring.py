@@ -99,7 +99,10 @@ class ControlTie:
 class ContactGroup:
     """Parties that gave the bank one contact detail (`phone`, `email`, `address`) or name one employer
     (`employer`: persons whose KYC employer is the organisation's name), in a group small enough not to be a
-    shared facility. `surnames` counts the distinct family names of the persons among them."""
+    shared facility. `surnames` counts the distinct family names of the persons among them. A `housing` group
+    is a business that pays residential rent for others followed by the unrelated foreign nationals of its
+    controller's country who share one address in its city (employer-provided housing without a shared
+    phone or employer field, `pipeline._housing_groups`): a second-hand tie, read at a lower share."""
 
     kind: str
     members: tuple[str, ...]
@@ -462,19 +465,24 @@ def _contact_workers(
     """Persons who gave the bank a risky subject-side party's own phone, e-mail or address, or name it as
     their employer (FIN-2020-A008: controllers hold their victims' contact details and house them), and the
     unrelated adults who live with such a person (employer-provided housing: several surnames at one
-    address). Returns party -> (victim-side share, the party it comes through, the identifier kind).
-    Groups of any size from two up (the shared-identifier red flags start at three) but never shared
+    address) or who live, foreign nationals of its controller's country, in the city of a risky business that
+    pays residential rent for others (`housing` groups, at the lower second-hand share). Returns party ->
+    (victim-side share, the party it comes through, the identifier kind). Groups of any size from two up (the shared-identifier red flags start at three) but never shared
     facilities: the caller keeps groups of at most the red flags' `max_parties`. `passes` gives the risk a
     party passes on (its own risk, renormalised on a thin export)."""
     share = cfg.network.identifier_share
     hubs = {pid for pid in subject_side if passes(pid) >= cfg.network.hub_min_risk}
     found: dict[str, tuple[float, str, str]] = {}
     for g in contacts:
+        # a housing group's hub is the business that pays the rent (its first member), and no other member
         risky = sorted((m for m in g.members if m in hubs), key=lambda m: (-passes(m), m))
+        if g.kind == "housing":
+            risky = [m for m in risky if m == g.members[0]]
         if not risky:
             continue
         hub = risky[0]
-        value = share * passes(hub)
+        # housing is inferred (city, nationality, the business's rent), not an identifier they gave: second-hand
+        value = share * passes(hub) * (share if g.kind == "housing" else 1.0)
         for m in g.members:
             if m not in hubs and m in parties and value > found.get(m, (0.0, "", ""))[0]:
                 found[m] = (value, hub, g.kind)
@@ -483,7 +491,8 @@ def _contact_workers(
         if g.kind != "address" or g.surnames < 2:
             continue
         workers = sorted(
-            (m for m in g.members if m in found and found[m][2] != "address"), key=lambda m: (-found[m][0], m)
+            (m for m in g.members if m in found and found[m][2] not in ("address", "housing")),
+            key=lambda m: (-found[m][0], m),
         )
         if not workers:
             continue

@@ -48,6 +48,11 @@ LIVE_IN_KINDS = frozenset(
     {"restaurant", "bar", "grocery", "nail_salon", "spa", "construction", "landscaping"}
 )
 LIVE_IN_SHARE = 0.15
+#: Share of roommate flats whose adults are compatriots (one naming culture; newcomers room with newcomers, so
+#: they share the first roommate's nationality): the benign look-alike of employer-provided housing, which the
+#: roll-up reads from unrelated foreign nationals of one country at one address (`pipeline._housing_groups`).
+#: No statistic gives the share; one in two was set before any run ("common", neither "always" nor "rare").
+COMPATRIOT_FLAT_SHARE = 0.5
 #: Share of ordinary persons who became customers during the period (steady onboarding, every style).
 NEW_CUSTOMER_SHARE = 0.15
 
@@ -112,9 +117,13 @@ def _new_person(
     address: str,
     phone: str,
     postal: str | None = None,
+    immigrant: bool | None = None,
 ) -> int:
+    """One person; `immigrant` (born abroad: the culture's nationality) is drawn from the culture's share
+    unless given (a compatriot roommate shares the first roommate's)."""
     culture = CULTURES[culture_i]
-    immigrant = c.rng.random() < culture.immigrant_share
+    drawn = c.rng.random() < culture.immigrant_share
+    immigrant = drawn if immigrant is None else immigrant
     if segment == STUDENT:
         dob, onboard = c.dob(18, 24), int(c.rng.integers(-400, -20))
     elif segment == RETIREE:
@@ -231,6 +240,7 @@ def _households(c: Community, people: People, n: int) -> None:
             made += 1
             continue
         roommates = size > 1 and c.rng.random() < 0.3
+        compatriots = roommates and c.rng.random() < COMPATRIOT_FLAT_SHARE
         address = c.address(unit=True if roommates else None)
         postal = c.postal_code(city)
         landline = c.phone_number(city) if (not roommates and size > 1 and c.rng.random() < 0.25) else ""
@@ -238,10 +248,15 @@ def _households(c: Community, people: People, n: int) -> None:
         surname = c.surname(CULTURES[family_culture])
         members: list[int] = []
         for k in range(size):
-            culture_i = int(c.rng.choice(len(CULTURES))) if roommates else family_culture
+            culture_i = int(c.rng.choice(len(CULTURES))) if roommates and not compatriots else family_culture
             seg = segment if k == 0 else int(c.rng.choice(segments, p=seg_p))
             sex = "F" if c.rng.random() < 0.5 else "M"
             phone = c.format_phone(landline) if landline else c.format_phone(c.phone_number(city))
+            first_born_abroad = (
+                c.parties.get(people.party[members[0]], "nationality") != "US"
+                if compatriots and members
+                else None
+            )
             members.append(
                 _new_person(
                     c,
@@ -254,6 +269,7 @@ def _households(c: Community, people: People, n: int) -> None:
                     address,
                     phone,
                     postal,
+                    immigrant=first_born_abroad,
                 )
             )
         if not roommates and size > 1 and c.rng.random() < 0.5:  # couples share a joint checking account
@@ -335,12 +351,14 @@ def _live_in_staff(c: Community, people: People, b: Business, kind: str) -> None
     the premises (a cook above the restaurant, a crew in the contractor's bunkhouse, employer-provided housing
     for farm and construction labour), so their KYC address is the business's. Only a red flag of the
     business, never the shared address alone, may make them likely victims."""
-    if kind not in LIVE_IN_KINDS or not b.employees or c.rng.random() >= LIVE_IN_SHARE:
+    # only staff who live in the business's city: a home is a street and a city
+    local = [i for i in b.employees if people.city[i] == b.city]
+    if kind not in LIVE_IN_KINDS or not local or c.rng.random() >= LIVE_IN_SHARE:
         return
     address = c.parties.get(b.party, "address")
     postal_code = c.parties.get(b.party, "postal_code")
-    k = min(len(b.employees), int(c.rng.integers(1, 4)))
-    for i in c.rng.choice(np.asarray(b.employees), size=k, replace=False):
+    k = min(len(local), int(c.rng.integers(1, 4)))
+    for i in c.rng.choice(np.asarray(local), size=k, replace=False):
         c.parties.set(people.party[int(i)], address=address, postal_code=postal_code)
 
 
