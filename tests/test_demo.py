@@ -47,6 +47,14 @@ def test_demo_end_to_end_without_the_shared_folder(
     sar = next(p for p in report.reports if p.name.endswith("sar.xml")).read_text(encoding="utf-8")
     assert "HUMAN TRAFFICKING FIN-2020-A008" in sar
     assert messages and (tmp_path / "demo" / DEMO_MARKER).exists()
+    # a case the data cannot report complete (seed 3: a labour front whose accounts have no signatory, so
+    # goAML has no director) is refused as `report` refuses it, said, and leaves no file behind
+    refused = [m for m in messages if "cannot be exported" in m]
+    assert refused
+    written = {p.name.split(".", 1)[0] for p in (tmp_path / "demo" / "reports").iterdir()}
+    assert len(written) == 1
+    for message in refused:
+        assert "the demo reports the next case" in message and message.split()[1] not in written
 
     # Where the reference folder is present, the goAML file the demo wrote is valid against the FIU's XSD.
     if optional_shared_dir is not None:

@@ -165,7 +165,7 @@ def run_demo(
 
     started = time.perf_counter()
     tell("exporting reports to FIUs")
-    exports = demo_reports(workspace, root / "reports", schema_dir=schema_dir)
+    exports = demo_reports(workspace, root / "reports", schema_dir=schema_dir, say=tell)
     for result in exports:
         report.reports.append(result.path)
         if result.validated_against is not None:

@@ -23,9 +23,10 @@ from chainbreaker.ingest import load_folder
 from chainbreaker.monitoring import MonitoringReport, run_monitoring
 from chainbreaker.synth import SynthConfig, generate_bank
 
-# seed 26 holds a business (an unlabelled restaurant: cash "out of hours", G-03, and residential rents, LT-11)
-# that stays above the control hand-off to its signatory only when the export has times
-CONFIG = dict(transactions=80_000, seed=26, prevalence=0.05, weak_share=0.3, format="parquet")
+# seed 36 holds a business with a night-time red flag that stays above the control hand-off to its signatory
+# only when the export has times (found by scanning seeds 26-50 of the generator of decision monitoring-08:
+# the only one; the property itself, equal hand-offs, held on all 25)
+CONFIG = dict(transactions=80_000, seed=36, prevalence=0.05, weak_share=0.3, format="parquet")
 NIGHT_FLAGS = {"G-03", "ST-11"}
 
 

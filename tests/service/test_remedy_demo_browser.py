@@ -181,13 +181,15 @@ def test_grievance_referral_and_exit_on_the_demo_bank_reach_monitoring(demo: Dem
     assert "unpaid wages" in report and "withheld" in bank.content()  # one grievance: its cells are withheld
 
     with demo.app.state.ctx.sessions() as session:  # type: ignore[attr-defined]
-        case_ref, survivor = session.execute(
+        matched = session.execute(
             select(Case.reference, ScreeningHit.party_id)
             .join(ScreeningHit, ScreeningHit.case_id == Case.id)
-            .where(ScreeningHit.party_id.is_not(None))
+            .where(ScreeningHit.party_id.is_not(None), ScreeningHit.party_id != front)
             .order_by(Case.reference, ScreeningHit.party_id)
-            .limit(1)
-        ).one()
+        ).all()
+    # the survivor is a person with a list match in a case (never the business the grievance names)
+    kinds = party_details(demo.workspace, sorted({str(p) for _c, p in matched}))
+    case_ref, survivor = next((c, p) for c, p in matched if kinds[str(p)].get("party_type") == "person")
     ngo = _tab(chromium, demo, user="nadia")
     send_referral(ngo, "default", "A Survivor")
     ngo.context.close()

@@ -9,6 +9,7 @@ A real bank supplies `WS/reporting/institution.yaml` and `kyc.csv` from its own 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import yaml
 from chainbreaker.cases.parties import party_details
 from chainbreaker.core.errors import ConflictError, NotFoundError
 from chainbreaker.core.workspace import Workspace
+from chainbreaker.reports.errors import ReportIncompleteError
 from chainbreaker.reports.export import ExportResult
 from chainbreaker.reports.institution import reporting_dir
 
@@ -88,7 +90,11 @@ def write_demo_reporting(workspace: Workspace, party_ids: list[str]) -> tuple[Pa
 
 
 def demo_reports(
-    workspace: Workspace, out_dir: Path, org_id: str = "default", schema_dir: Path | None = None
+    workspace: Workspace,
+    out_dir: Path,
+    org_id: str = "default",
+    schema_dir: Path | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> list[ExportResult]:
     """For `chainbreaker demo`: export the riskiest typed case with a subject as goAML, FinCEN SAR and HTML.
 
@@ -96,6 +102,10 @@ def demo_reports(
     Returns the three results, each validated against its FIU schema where one is found (the package's own,
     `schema_dir`, or the configured shared folder); a file without its schema is still written for the demo,
     marked "not validated: no XSD for profile X (pass --schema-dir)" (a real `report` refuses instead).
+
+    A case the bank's data cannot report complete (a front business whose accounts have no signatory, so
+    goAML has no director) is refused as `report` refuses it, nothing written; the demo says so through
+    `say` and reports the next case instead, so the walk-through shows what a complete report looks like.
     """
     from sqlalchemy import select
 
@@ -111,26 +121,35 @@ def demo_reports(
             # A clearly typed case first: the demo shows a report that says sex or labour trafficking.
             .order_by((Case.trafficking_type == "mixed").asc(), Case.risk_score.desc(), Case.id)
         ).scalars()
-        case = next(iter(candidates), None)
-        if case is None:
-            raise NotFoundError("no case with a subject and a sex or labour trafficking type to report")
-        reference = case.reference
-        parties = [p.party_id for p in case.parties]
-    write_demo_reporting(workspace, parties)
-    results = []
-    for fmt, suffix in (("goaml", "goaml.xml"), ("fincen-sar", "sar.xml"), ("html", "html")):
-        path = out_dir / f"{reference}.{suffix}"
-        results.append(
-            export_report(
-                workspace,
-                reference,
-                fmt,
-                None,
-                path,
-                org_id=org_id,
-                actor="demo",
-                schema_dir=schema_dir,
-                allow_unvalidated=True,
-            )
-        )
-    return results
+        cases = [(c.reference, [p.party_id for p in c.parties]) for c in candidates]
+    if not cases:
+        raise NotFoundError("no case with a subject and a sex or labour trafficking type to report")
+    write_demo_reporting(workspace, sorted({p for _ref, parties in cases for p in parties}))
+    refused: list[ReportIncompleteError] = []
+    for reference, _parties in cases:
+        results = []
+        try:
+            for fmt, suffix in (("goaml", "goaml.xml"), ("fincen-sar", "sar.xml"), ("html", "html")):
+                path = out_dir / f"{reference}.{suffix}"
+                results.append(
+                    export_report(
+                        workspace,
+                        reference,
+                        fmt,
+                        None,
+                        path,
+                        org_id=org_id,
+                        actor="demo",
+                        schema_dir=schema_dir,
+                        allow_unvalidated=True,
+                    )
+                )
+        except ReportIncompleteError as exc:
+            for done in results:  # the case's files are written together or not at all
+                done.path.unlink(missing_ok=True)
+            refused.append(exc)
+            if say:
+                say(f"{exc} (the demo reports the next case)")
+            continue
+        return results
+    raise refused[0]
