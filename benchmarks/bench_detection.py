@@ -20,7 +20,9 @@ Tuning/reported split: the weights, thresholds and fallbacks of the library were
 which was a reported matrix once, then became tuning data) and on seed 24; seeds 31-33 and 41-43 were
 reported and are seen data now, 51-57 were tuning cells of the fourth round (decision monitoring-05),
 seeds 61-63 were the held-out cells of that round and are seen data since monitoring-06 (whose change
-was tuned on 51-53); the targets are judged on seeds 71-73 (docs/performance.md says which run used what).
+was tuned on 51-53); 71-73 and 81-83 were the held-out cells of the next two rounds and are seen data now;
+monitoring-08 was developed on 51-54 and the targets are judged on seeds 91-93 (docs/performance.md says
+which run used what).
 `--prepare-only` synthesises and loads the cells without monitoring (the data do not depend on the
 library), so the final run measures the library alone.
 """
