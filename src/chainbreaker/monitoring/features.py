@@ -121,9 +121,9 @@ MIN_SHARE = 0.5
 
 
 def profile(engine: Engine) -> DataProfile:
-    """One pass over each table counting non-empty values per column (a column that is all empty is absent);
-    the transactions' pass also counts what the degenerate signals need (`_signal_sums`), so the largest
-    table is read once here, not twice."""
+    """Which columns of each table hold a value (a column that is all empty is absent), each found by a scan
+    that stops at its first non-empty row; one pass over the transactions counts what the degenerate
+    signals need (`_signal_sums`) and the time range."""
     present: set[str] = set()
     findings: list[str] = []
     rows = 0
@@ -135,7 +135,13 @@ def profile(engine: Engine) -> DataProfile:
         cols = [c for c in table.column_names if c in set(engine.columns(table.name))]
         if not cols:
             continue
-        counts = ", ".join(f"count({c}) AS {c}" for c in cols)
+        # whether each column holds a value, not how many: a scan that stops at the first non-empty row (an
+        # all-empty column reads its validity only); counting every column's values read all of them (about
+        # 1 CPU-s of the 10M bank's transactions)
+        counts = ", ".join(
+            f"(SELECT count(*) FROM (SELECT 1 AS one FROM {table.name} WHERE {c} IS NOT NULL LIMIT 1) e) AS {c}"
+            for c in cols
+        )
         extra = ""
         params: dict[str, Any] = {}
         if table.name == "transactions":
@@ -862,6 +868,12 @@ def _cycles(engine: Engine, source: str) -> None:
     the month (rent). Cash deposits count as one payer (`cash:`): wages paid in cash, common in cash-heavy
     economies, are deposited on the pay cycle with steady amounts. The description patterns stay a second
     signal (the memo flags of `source`, the enriched rows).
+
+    Only the keys with `min_count` rows or more can become a cycle, so the window that orders each key's rows
+    runs on those rows only (1.55M of the 2.36M candidate rows at 10M transactions: 2.7 -> 2.3 CPU-s). A
+    key's rows are all kept or all dropped, so its gaps, and the cycles, are those of the whole set; the
+    keys are never NULL (`cp_key` is checked or set, `account_id` is joined) except perhaps `direction`,
+    compared as NOT DISTINCT.
     """
     ref = reference()["cycles"]
     engine.create_table(
@@ -875,11 +887,16 @@ def _cycles(engine: Engine, source: str) -> None:
           WHERE (cp_key IS NOT NULL AND channel IN ('ach', 'wire', 'check', 'other', 'p2p', 'internal')
                  AND (cp_party_id IS NULL OR cp_party_id <> party_id))
              OR (channel = 'cash' AND direction = 'in')
+        ), k AS (
+          SELECT account_id, cp_key, direction FROM y GROUP BY account_id, cp_key, direction
+          HAVING count(*) >= :min_count
         ), x AS (
-          SELECT account_id, cp_key, direction, channel, amount,
-                 CAST(extract(day FROM booked_at) AS INTEGER) AS dom,
-                 (ts - lag(ts) OVER (PARTITION BY account_id, cp_key, direction ORDER BY ts)) / 86400.0 AS gap
-          FROM y
+          SELECT y.account_id, y.cp_key, y.direction, y.channel, y.amount,
+                 CAST(extract(day FROM y.booked_at) AS INTEGER) AS dom,
+                 (y.ts - lag(y.ts) OVER (PARTITION BY y.account_id, y.cp_key, y.direction ORDER BY y.ts)) / 86400.0
+                   AS gap
+          FROM y JOIN k ON k.account_id = y.account_id AND k.cp_key = y.cp_key
+                       AND k.direction IS NOT DISTINCT FROM y.direction
         ), g AS (
           SELECT account_id, cp_key, direction, count(*) AS n, median(gap) AS gap, avg(amount) AS mean_amount,
                  coalesce(stddev_samp(amount), 0) AS sd_amount, max(amount) - min(amount) AS spread,

@@ -13,6 +13,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -610,7 +611,15 @@ def run_monitoring(
         if changed is not None:
             shadow = shadow_diff(eng, result, changed, shadow_hits[changed.id])
         noted, protected = apply_party_flags(result.parties, flags, result.indicators, scoring_config())
-        attach_alert_evidence(eng, result, start, end)
+        # the party rows and the profile's text need no evidence: made in a worker thread (pure Python) while
+        # the engine looks up the alerts' evidence; files are written only once the run has succeeded
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="party-rows")
+        try:
+            risk_rows = pool.submit(party_rows, result.parties)
+            profile_text = pool.submit(_profile_text, result)
+            attach_alert_evidence(eng, result, start, end)
+        finally:
+            pool.shutdown(wait=True)
         timings: dict[str, float] = defaultdict(float)
         for t in eng.timings:
             timings[t.step] += t.seconds
@@ -618,29 +627,9 @@ def run_monitoring(
         eng.close()
     alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
     alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
-    risk_path = write_table(party_rows(result.parties), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
+    risk_path = write_table(risk_rows.result(), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
     profile_path = out / "profile.json"
-    profile_path.write_text(
-        json.dumps(
-            {
-                **result.profile.as_json(),
-                "indicator_runs": [
-                    {
-                        "indicator_id": r.indicator_id,
-                        "status": r.status,
-                        "hits": r.hits,
-                        "step": r.step,
-                        "message": r.message,
-                    }
-                    for r in result.runs
-                ],
-            },
-            indent=2,
-            sort_keys=True,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    profile_path.write_text(profile_text.result(), encoding="utf-8")
     alerted = [p for p in result.parties.values() if p.alerted]
     report = MonitoringReport(
         out_dir=out,
@@ -676,6 +665,21 @@ def run_monitoring(
         },
     )
     return report
+
+
+def _profile_text(result: RunResult) -> str:
+    """`profile.json`: the data profile and how each indicator ran."""
+    runs = [
+        {
+            "indicator_id": r.indicator_id,
+            "status": r.status,
+            "hits": r.hits,
+            "step": r.step,
+            "message": r.message,
+        }
+        for r in result.runs
+    ]
+    return json.dumps({**result.profile.as_json(), "indicator_runs": runs}, indent=2, sort_keys=True) + "\n"
 
 
 def shadow_diff(engine: Engine, result: RunResult, changed: Indicator, hits: list[Hit]) -> ShadowDiff:
