@@ -359,11 +359,11 @@ def _housing_groups(
              AND count_if(nationality = coalesce(home_country, '')) = 0
         )
         SELECT p.address_key AS address_key, p.party_id AS party_id, p.home_city AS home_city,
-               p.nationality AS nationality, 0 AS is_org
+               p.nationality AS nationality, p.surname AS surname, 0 AS is_org
         FROM p JOIN g ON g.address_key = p.address_key
         WHERE p.home_city IN (SELECT home_city FROM cities)
         UNION ALL
-        SELECT NULL, p.party_id, p.home_city, p.nationality, h.is_org
+        SELECT NULL, p.party_id, p.home_city, p.nationality, p.surname, h.is_org
         FROM p JOIN monitoring_housing_party h ON h.party_id = p.party_id
         """,
         {"max_parties": MAX_CONTACT_GROUP},
@@ -380,8 +380,9 @@ def _housing_groups(
         for _key, members in sorted(homes.items()):
             if members[0]["home_city"] == city.get(org) and members[0]["nationality"] in ruled_by:
                 persons = tuple(sorted(str(m["party_id"]) for m in members))
+                surnames = len({m["surname"] for m in members if m["surname"]})
                 if org not in persons:
-                    groups.append(ContactGroup("housing", (org, *persons), len(persons)))
+                    groups.append(ContactGroup("housing", (org, *persons), surnames))
     return groups
 
 
