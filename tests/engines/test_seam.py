@@ -134,3 +134,18 @@ def test_update_changes_a_table_in_place_or_is_refused_by_name(
             assert info.value.step == "mark cash" and "in place" in str(info.value)
         got = engine.query("read", "SELECT sum(is_cash) AS n FROM flags").to_pylist()[0]["n"]
     assert got == (2 if engine.updates_in_place else 0)
+
+
+def test_unordered_results_keep_the_answers(workspace: Workspace, engine_name: str) -> None:
+    """`unordered_results` (the monitoring run's speed setting) changes no answer, only the order rows may
+    come in; on DuckDB it turns insertion order off for that connection only."""
+    _workspace_with_transactions(workspace)
+    sql = "SELECT account_id, sum(amount) AS total FROM transactions GROUP BY account_id"
+    with get_engine(engine_name, workspace) as engine:
+        before = sorted(engine.query("totals", sql).to_pylist(), key=lambda r: r["account_id"])
+        engine.unordered_results()
+        after = sorted(engine.query("totals", sql).to_pylist(), key=lambda r: r["account_id"])
+        if engine_name == "duckdb":
+            setting = engine.query("setting", "SELECT current_setting('preserve_insertion_order') AS v")
+            assert setting.to_pylist()[0]["v"] is False
+    assert after == before and before

@@ -168,6 +168,11 @@ class Engine(abc.ABC):
             raise EngineError(step, sql, RuntimeError(f"{self.name} cannot change a table in place"))
         self.query(step, sql, params)
 
+    def unordered_results(self) -> None:
+        """Let later steps return rows in any order: for a caller that sorts whatever order it needs (the
+        monitoring run). A speed setting only; engines whose results carry no order anyway do nothing."""
+        return None
+
     def register_arrow(self, name: str, table: pa.Table) -> None:
         self._register_arrow(check_identifier(name), table)
 

@@ -606,6 +606,7 @@ def run_monitoring(
     changed = load_indicator_file(Path(compare)) if compare is not None else None
     began = time.perf_counter()
     eng = get_engine(engine, ws)
+    eng.unordered_results()  # every output below is sorted by the roll-up, never read in insertion order
     try:
         result, shadow_hits = compute(eng, cat, start, end, progress, extra=[changed] if changed else None)
         shadow = None
