@@ -5,29 +5,17 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
-import pytest
 
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines.duckdb_engine import DuckDBEngine
-from chainbreaker.ingest import load_folder
 from chainbreaker.monitoring.features import build_features, profile
 from chainbreaker.monitoring.pipeline import EARLIEST, LATEST
-from chainbreaker.synth import SynthConfig, generate_bank
 
 
 class CopyingEngine(DuckDBEngine):
     """DuckDB taking the path of engines that cannot update in place (Spark)."""
 
     updates_in_place = False
-
-
-@pytest.fixture(scope="module")
-def synth_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    tmp = tmp_path_factory.mktemp("flags")
-    generate_bank(tmp / "bank", SynthConfig(transactions=60_000, seed=18, format="parquet"))
-    ws = Workspace(tmp / "ws")
-    load_folder(tmp / "bank", ws)
-    return ws
 
 
 def _enriched(engine: DuckDBEngine) -> pa.Table:

@@ -8,15 +8,23 @@ shop's phone nor an employer field.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines.duckdb_engine import DuckDBEngine
+from chainbreaker.ingest import load_folder
+from chainbreaker.monitoring import run_monitoring
 from chainbreaker.monitoring.features import DataProfile
 from chainbreaker.monitoring.pipeline import _housing_groups
 from chainbreaker.monitoring.runner import Hit
 from chainbreaker.monitoring.scoring import ContactGroup, ControlTie
+from chainbreaker.synth import SynthConfig, generate_bank
 
 T0 = dt.datetime(2024, 1, 1)
 # (party, type, address key, city, country, surname, nationality)
@@ -90,3 +98,34 @@ def test_no_housing_without_a_rent_paying_front_a_controller_or_nationalities() 
     assert _housing_groups(engine, nationality, [_hit("LT-11", "SPA")], []) == []
     # an export without nationalities cannot show who shares the owner's country: no group, never a guess
     assert _housing_groups(engine, _profile(set()), [_hit("LT-11", "SPA")], CONTROLS) == []
+
+
+def test_on_a_thin_kyc_export_housing_ties_reach_the_fronts_own_workers(tmp_path: Path) -> None:
+    """The real chain: a `sparse_kyc` bank of massage rings (synth), loaded and monitored. Some flat-only
+    workers lost the shop's phone and the employer field; the run ties them to their own ring's storefront
+    through housing, as likely victims with no subject-side score; and only to their own ring's storefront."""
+    config = SynthConfig(
+        transactions=80_000,
+        seed=13,
+        prevalence=0.08,
+        scheme_mix={"massage": 1.0},
+        weak_share=0.0,
+        format="parquet",
+        styles=("sparse_kyc",),
+    )
+    generate_bank(tmp_path / "bank", config)
+    workspace = Workspace(tmp_path / "ws")
+    load_folder(tmp_path / "bank", workspace)
+    report = run_monitoring(workspace, tmp_path / "out")
+    with (tmp_path / "bank" / "labels.csv").open(encoding="utf-8") as handle:
+        labels = {r["party_id"]: r for r in csv.DictReader(handle)}
+    rows = pq.read_table(report.party_risk_path).to_pylist()
+    housed = [(r, t) for r in rows for t in json.loads(r["ties"] or "[]") if t.get("identifier") == "housing"]
+    assert housed, "seed 13 holds flat-only workers whose only tie is their housing"
+    for r, tie in housed:
+        worker, front = labels.get(r["party_id"]), labels.get(tie["party_id"])
+        assert worker is not None and worker["role"] == "victim", r["party_id"]
+        assert (
+            front is not None and front["role"] == "front_business" and front["ring_id"] == worker["ring_id"]
+        )
+        assert r["role"] == "likely_victim" and r["subject_score"] == 0

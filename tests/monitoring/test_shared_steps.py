@@ -3,25 +3,12 @@ them from one table made once (`runner.shared_steps`); each must give the hits i
 
 from __future__ import annotations
 
-import pytest
-
 from chainbreaker.core.workspace import Workspace
 from chainbreaker.engines.duckdb_engine import DuckDBEngine
-from chainbreaker.ingest import load_folder
 from chainbreaker.monitoring import load_catalogue
 from chainbreaker.monitoring.features import DataProfile, build_features, profile
 from chainbreaker.monitoring.pipeline import EARLIEST, LATEST
 from chainbreaker.monitoring.runner import SHARED_PREFIX, run_indicator, run_indicators, shared_steps
-from chainbreaker.synth import SynthConfig, generate_bank
-
-
-@pytest.fixture(scope="module")
-def synth_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    tmp = tmp_path_factory.mktemp("shared")
-    generate_bank(tmp / "bank", SynthConfig(transactions=60_000, seed=18, format="parquet"))
-    ws = Workspace(tmp / "ws")
-    load_folder(tmp / "bank", ws)
-    return ws
 
 
 def test_repayment_patterns_are_shared() -> None:
