@@ -267,21 +267,6 @@ def _col(profile_: DataProfile, table: str, column: str, alias: str, sql_type: s
     return f"CAST(NULL AS {sql_type})"
 
 
-# Conditional aggregates as `count_if` and `sum(CASE ...)`, not `FILTER (WHERE ...)`: the same values (a row
-# outside the condition adds 0), and DuckDB evaluates forty-odd of them over every row about 40% faster
-# without the per-aggregate filter step (docs/decisions/perf-04-monitoring-feature-stage.md).
-def _n(cond: str) -> str:
-    return f"count_if({cond})"
-
-
-def _s(cond: str) -> str:
-    return f"coalesce(sum(CASE WHEN {cond} THEN amount ELSE 0 END), 0)"
-
-
-def _d(cond: str, what: str) -> str:
-    return f"count(DISTINCT CASE WHEN {cond} THEN {what} END)"
-
-
 KEY_SCHEMA = pa.schema(
     [
         ("party_id", pa.string()),
@@ -665,12 +650,9 @@ def card_rows(
     date_from: dt.datetime,
     date_to: dt.datetime,
     accounts: str | None = None,
-    home: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """The enriched card purchases (the columns of `monitoring_tx`) as SQL and its parameters; with `accounts`
-    (a table of account ids) only those accounts' rows, filtered before any lookup; with `home` one more
-    column, the owner's `home_country`, read through `monitoring_account_home` (one row per account) in place
-    of `accounts`, so no per-row join with the party table is needed."""
+    (a table of account ids) only those accounts' rows, filtered before any lookup."""
     ref = reference()
     t = "transactions"
     memo = _col(prof, t, "description", "x")
@@ -693,10 +675,9 @@ def card_rows(
                lower(trim({_col(prof, t, "city", "x")})) AS city, upper({_col(prof, t, "country", "x")}) AS country,
                0 AS is_payroll, 0 AS is_rent, coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
                0 AS is_crypto, 0 AS is_tppp, 0 AS is_recruiter, CAST(NULL AS VARCHAR) AS payroll_memo
-               {", a.home_country" if home else ""}
         FROM transactions x
         {only}
-        JOIN {"monitoring_account_home" if home else "accounts"} a ON a.account_id = x.account_id
+        JOIN accounts a ON a.account_id = x.account_id
         LEFT JOIN monitoring_mcc b ON b.mcc = {_col(prof, t, "mcc", "x")}
         LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
         LEFT JOIN monitoring_memo m ON m.memo_raw = {memo}
@@ -996,159 +977,169 @@ def _flagged_copy(engine: Engine) -> None:
     engine.drop("monitoring_tx_base")
 
 
-def _account_month(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
-    """Per account and month: every count and sum the catalogue needs, grouped by city and rolled up.
+#: Facts about one enriched row, each one bit of the row's `code` in the account-month step. A fact holds only
+#: where some aggregate reads it (an amount band only on the rows whose aggregate has that band), so rows that
+#: differ in nothing the aggregates read share a code, and an account's month, city and code group them.
+#: `{home}` is the alias of the row's owner (home country and city).
+MONTH_FACTS: dict[str, str] = {
+    "in": "direction = 'in'",
+    "out": "direction = 'out'",
+    "cash": "channel IN ('cash', 'atm')",
+    "ach": "channel = 'ach'",
+    "card": "channel = 'card'",
+    "p2p": "channel = 'p2p'",
+    "night": "is_night = 1 AND (channel IN ('cash', 'atm') OR (direction = 'in' AND channel = 'p2p'))",
+    "offhours": "direction = 'in' AND (hour < 7 OR hour >= 21)",
+    "p2p_small": "direction = 'in' AND channel = 'p2p' AND amount < 100",
+    "deposit_mid": "direction = 'in' AND channel IN ('cash', 'atm') AND amount >= 200 AND amount <= 800",
+    "ad_multiple": "direction = 'out' AND basket = 'online_ads' AND amount <= 100 "
+    "AND CAST(round(amount * 100) AS BIGINT) % :ad_unit_cents = 0",
+    "ad_foreign": "direction = 'out' AND basket = 'online_ads' AND t.country IS NOT NULL "
+    "AND t.country <> coalesce({home}.home_country, '')",
+    "risky": "direction = 'out' AND cp_country IN :high_risk",
+    "payroll": "direction = 'out' AND is_payroll = 1",
+    "rent": "direction = 'out' AND (is_rent = 1 OR t.mcc = '6513')",
+    "crypto": "direction = 'out' AND (basket = 'crypto' OR is_crypto = 1)",
+    "prepaid": "direction = 'out' AND (basket = 'prepaid' OR is_prepaid = 1)",
+    "recruit": "direction = 'out' AND (basket = 'recruitment' OR is_recruiter = 1)",
+    "cash_away": "direction = 'in' AND channel IN ('cash', 'atm') AND t.city <> coalesce({home}.home_city, '')",
+    **{
+        basket: f"direction = 'out' AND basket = '{basket}'"
+        for basket in (
+            "lodging",
+            "long_travel",
+            "local_transport",
+            "fast_food",
+            "restaurant",
+            "grocery",
+            "personal_care",
+            "online_ads",
+            "topup",
+            "gambling",
+            "luxury",
+            "utilities",
+        )
+    },
+}
 
-    One grouped pass over the enriched rows by account, month and city; the city groups are then rolled up
-    (sums of sums, and counts of city flags give the distinct-city figures). The card purchases (about 60%
-    of the rows) are read straight from `transactions` with the owner's home country per account (no
-    per-row party join) and evaluate only the conditions they can meet: they are never incoming, cash, ACH
-    or P2P and carry no pay flag, so those aggregates get a constant (`false`, 0.0). The other rows join the
-    party for the home country as before. Distinct payers come from the small materialised table.
-    `count(DISTINCT ...)` over raw rows is avoided (docs/decisions/perf-04-monitoring-feature-stage.md).
+#: Facts a card purchase (direction 'out', channel 'card') never has: it is not incoming, cash, ACH or P2P,
+#: and carries no pay flag, so its code leaves them out; `out` and `card` are always set.
+CARD_NEVER = frozenset(
+    {"in", "cash", "ach", "p2p", "night", "offhours", "p2p_small", "deposit_mid", "payroll", "cash_away"}
+)
+
+_SUSTENANCE = (
+    "lodging",
+    "long_travel",
+    "local_transport",
+    "personal_care",
+    "fast_food",
+    "restaurant",
+    "grocery",
+)
+
+#: The account-month aggregates: name -> (`n` counts rows, `s` sums amounts, facts all required, facts of
+#: which one is enough). `n_txn`, `first_at` and `last_at` are added to every row.
+MONTH_AGGREGATES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "n_in": ("n", ("in",), ()),
+    "sum_in": ("s", ("in",), ()),
+    "sum_out": ("s", ("out",), ()),
+    "cash_in_n": ("n", ("in", "cash"), ()),
+    "cash_in_sum": ("s", ("in", "cash"), ()),
+    "cash_out_n": ("n", ("out", "cash"), ()),
+    "cash_atm_n": ("n", ("cash",), ()),
+    "night_cash_n": ("n", ("cash", "night"), ()),
+    "ach_n": ("n", ("ach",), ()),
+    "card_out_sum": ("s", ("out", "card"), ()),
+    "lodging_n": ("n", ("lodging",), ()),
+    "lodging_sum": ("s", ("lodging",), ()),
+    "travel_n": ("n", ("long_travel",), ()),
+    "travel_sum": ("s", ("long_travel",), ()),
+    "local_n": ("n", ("local_transport",), ()),
+    "fast_food_n": ("n", ("fast_food",), ()),
+    "food_sum": ("s", (), ("fast_food", "restaurant", "grocery")),
+    "care_n": ("n", ("personal_care",), ()),
+    "care_sum": ("s", ("personal_care",), ()),
+    "ads_n": ("n", ("online_ads",), ()),
+    "ads_sum": ("s", ("online_ads",), ()),
+    "ads_multiple_n": ("n", ("ad_multiple",), ()),
+    "ads_foreign_n": ("n", ("ad_foreign",), ()),
+    "crypto_n": ("n", ("crypto",), ()),
+    "crypto_sum": ("s", ("crypto",), ()),
+    "prepaid_n": ("n", ("prepaid",), ()),
+    "prepaid_sum": ("s", ("prepaid",), ()),
+    "topup_n": ("n", ("topup",), ()),
+    "gambling_sum": ("s", ("gambling",), ()),
+    "luxury_sum": ("s", ("luxury",), ()),
+    "recruit_n": ("n", ("recruit",), ()),
+    "recruit_sum": ("s", ("recruit",), ()),
+    "sustenance_sum": ("s", (), _SUSTENANCE),
+    "p2p_in_small_n": ("n", ("p2p_small",), ()),
+    "night_p2p_in_n": ("n", ("in", "p2p", "night"), ()),
+    "dep_mid_n": ("n", ("deposit_mid",), ()),
+    "risky_out_sum": ("s", ("risky",), ()),
+    "payroll_out_sum": ("s", ("payroll",), ()),
+    "offhours_in_n": ("n", ("offhours",), ()),
+    "rent_out_n": ("n", ("rent",), ()),
+    "rent_out_sum": ("s", ("rent",), ()),
+    "utilities_sum": ("s", ("utilities",), ()),
+}
+
+#: Distinct cities (with a city on the row) per account and month where some row meets the condition.
+MONTH_CITY_FLAGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "atm_cities": (("cash",), ()),
+    "cash_in_away_cities": (("cash_away",), ()),
+    "activity_cities": ((), ("card", "cash")),
+    "lodging_cities": (("lodging",), ()),
+    "dep_mid_cities": (("deposit_mid",), ()),
+}
+
+
+def _fact_bits(names: tuple[str, ...]) -> int:
+    bits = list(MONTH_FACTS)
+    return sum(1 << bits.index(n) for n in names)
+
+
+def _meets(every: tuple[str, ...], some: tuple[str, ...]) -> str:
+    """The condition on a group's `code`: every fact of `every` set, and one of `some` when given."""
+    parts = []
+    if every:
+        parts.append(f"(code & {_fact_bits(every)}) = {_fact_bits(every)}")
+    if some:
+        parts.append(f"(code & {_fact_bits(some)}) <> 0")
+    return " AND ".join(parts) or "TRUE"
+
+
+def _code(home: str, card: bool) -> str:
+    """A row's facts as one integer (bit i: fact i of MONTH_FACTS); on card purchases only the facts they can
+    have are evaluated."""
+    terms = []
+    for bit, (name, cond) in enumerate(MONTH_FACTS.items()):
+        if card and name in CARD_NEVER:
+            continue
+        if card and name in ("out", "card"):
+            terms.append(str(1 << bit))
+        else:
+            terms.append(f"CASE WHEN {cond.format(home=home)} THEN {1 << bit} ELSE 0 END")
+    return " + ".join(terms)
+
+
+def _account_month(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
+    """Per account and month: every count and sum the catalogue needs, and distinct-city counts.
+
+    Forty-odd conditional aggregates over every row were the run's costliest step (each row updated each
+    aggregate: 13.8 CPU-s at 10M transactions). Instead each row's facts (direction, channel, basket, the
+    amount bands and flags that some aggregate reads) become one integer `code`, and a narrow grouping by
+    account, month, city and code keeps only a count, a sum and the first and last booking (10M rows -> 4M
+    groups). The conditional aggregates then run on those groups, and the city flags on their cities
+    (docs/decisions/perf-08-account-month-by-row-facts.md). The card purchases (about 60% of the rows) are
+    read straight from `transactions` with the owner's home country per account (no per-row party join);
+    their raw city is grouped and normalised once per account, month and city, never per row. Distinct
+    payers come from the small materialised table. `count(DISTINCT ...)` over raw rows is avoided
+    (docs/decisions/perf-04-monitoring-feature-stage.md).
     """
     ref = reference()
-    cash = "channel IN ('cash', 'atm')"
-    xin = "direction = 'in'"
-    xout = "direction = 'out'"
-    aggregates = {
-        "n_txn": "count(*)",
-        "n_in": _n(xin),
-        "sum_in": _s(xin),
-        "sum_out": _s(xout),
-        "cash_in_n": _n(f"{xin} AND {cash}"),
-        "cash_in_sum": _s(f"{xin} AND {cash}"),
-        "cash_out_n": _n(f"{xout} AND {cash}"),
-        "cash_atm_n": _n(cash),
-        "night_cash_n": _n(f"{cash} AND is_night = 1"),
-        "ach_n": _n("channel = 'ach'"),
-        "card_out_sum": _s(f"{xout} AND channel = 'card'"),
-        "lodging_n": _n(f"{xout} AND basket = 'lodging'"),
-        "lodging_sum": _s(f"{xout} AND basket = 'lodging'"),
-        "travel_n": _n(f"{xout} AND basket = 'long_travel'"),
-        "travel_sum": _s(f"{xout} AND basket = 'long_travel'"),
-        "local_n": _n(f"{xout} AND basket = 'local_transport'"),
-        "fast_food_n": _n(f"{xout} AND basket = 'fast_food'"),
-        "food_sum": _s(f"{xout} AND basket IN ('fast_food', 'restaurant', 'grocery')"),
-        "care_n": _n(f"{xout} AND basket = 'personal_care'"),
-        "care_sum": _s(f"{xout} AND basket = 'personal_care'"),
-        "ads_n": _n(f"{xout} AND basket = 'online_ads'"),
-        "ads_sum": _s(f"{xout} AND basket = 'online_ads'"),
-        "ads_multiple_n": _n(
-            f"{xout} AND basket = 'online_ads' AND amount <= 100 "
-            "AND CAST(round(amount * 100) AS BIGINT) % :ad_unit_cents = 0"
-        ),
-        "ads_foreign_n": _n(
-            f"{xout} AND basket = 'online_ads' AND t.country IS NOT NULL AND t.country <> coalesce(p.home_country, '')"
-        ),
-        "crypto_n": _n(f"{xout} AND (basket = 'crypto' OR is_crypto = 1)"),
-        "crypto_sum": _s(f"{xout} AND (basket = 'crypto' OR is_crypto = 1)"),
-        "prepaid_n": _n(f"{xout} AND (basket = 'prepaid' OR is_prepaid = 1)"),
-        "prepaid_sum": _s(f"{xout} AND (basket = 'prepaid' OR is_prepaid = 1)"),
-        "topup_n": _n(f"{xout} AND basket = 'topup'"),
-        "gambling_sum": _s(f"{xout} AND basket = 'gambling'"),
-        "luxury_sum": _s(f"{xout} AND basket = 'luxury'"),
-        "recruit_n": _n(f"{xout} AND (basket = 'recruitment' OR is_recruiter = 1)"),
-        "recruit_sum": _s(f"{xout} AND (basket = 'recruitment' OR is_recruiter = 1)"),
-        "sustenance_sum": _s(
-            f"{xout} AND basket IN ('lodging', 'long_travel', 'local_transport', 'personal_care', 'fast_food', "
-            "'restaurant', 'grocery')"
-        ),
-        "p2p_in_small_n": _n(f"{xin} AND channel = 'p2p' AND amount < 100"),
-        "night_p2p_in_n": _n(f"{xin} AND channel = 'p2p' AND is_night = 1"),
-        "dep_mid_n": _n(f"{xin} AND {cash} AND amount >= 200 AND amount <= 800"),
-        "risky_out_sum": _s(f"{xout} AND cp_country IN :high_risk"),
-        "payroll_out_sum": _s(f"{xout} AND is_payroll = 1"),
-        "offhours_in_n": _n(f"{xin} AND (hour < 7 OR hour >= 21)"),
-        "rent_out_n": _n(f"{xout} AND (is_rent = 1 OR t.mcc = '6513')"),
-        "rent_out_sum": _s(f"{xout} AND (is_rent = 1 OR t.mcc = '6513')"),
-        "utilities_sum": _s(f"{xout} AND basket = 'utilities'"),
-        "first_at": "min(booked_at)",
-        "last_at": "max(booked_at)",
-    }
-    city_flags = {
-        "atm_cities": cash,
-        "cash_in_away_cities": f"{xin} AND {cash} AND t.city <> coalesce(p.home_city, '')",
-        "activity_cities": "channel IN ('card', 'cash', 'atm')",
-        "lodging_cities": f"{xout} AND basket = 'lodging'",
-        "dep_mid_cities": f"{xin} AND {cash} AND amount >= 200 AND amount <= 800",
-    }
-    payer_flags = {
-        "night_p2p_payers": f"{xin} AND channel = 'p2p' AND is_night = 1",
-    }
-    # aggregates that are 0 on every card purchase (direction 'out', channel 'card', no pay/rent/crypto/recruiter
-    # flag), and the city flags that card purchases can set
-    card_zero = {
-        "n_in",
-        "sum_in",
-        "cash_in_n",
-        "cash_in_sum",
-        "cash_out_n",
-        "cash_atm_n",
-        "night_cash_n",
-        "ach_n",
-        "p2p_in_small_n",
-        "night_p2p_in_n",
-        "dep_mid_n",
-        "payroll_out_sum",
-        "offhours_in_n",
-    }
-    card_cities = {"activity_cities", "lodging_cities"}
-
-    def kind(expr: str) -> str:
-        return "n" if expr.startswith("count") else "s" if expr.startswith("coalesce(sum(") else expr[:3]
-
-    def value(name: str, expr: str, zero: bool) -> str:  # one row's part of the aggregate
-        if name == "n_txn":
-            return "1"
-        if name in ("first_at", "last_at"):
-            return "booked_at"
-        if kind(expr) == "n":
-            return "false" if zero else f"({expr[len('count_if(') : -1]})"
-        return "CAST(0 AS DOUBLE)" if zero else expr[len("coalesce(sum(") : -len("), 0)")]
-
-    def flag(cond: str) -> str:
-        return f"CASE WHEN t.city IS NOT NULL AND {cond} THEN 1 ELSE 0 END"
-
-    card_select = (
-        ",\n                 ".join(
-            f"{value(name, expr, name in card_zero).replace('p.home_country', 't.home_country')} AS {name}"
-            for name, expr in aggregates.items()
-        )
-        + ",\n                 "
-        + ", ".join(f"{flag(c)} AS {n}" if n in card_cities else f"0 AS {n}" for n, c in city_flags.items())
-    )
-    row_select = (
-        ",\n                 ".join(
-            f"{value(name, expr, False)} AS {name}" for name, expr in aggregates.items()
-        )
-        + ",\n                 "
-        + ", ".join(f"{flag(c)} AS {n}" for n, c in city_flags.items())
-    )
-
-    def city_expr(name: str, kind_: str) -> str:
-        if name == "n_txn":
-            return "count(*)"
-        if name == "first_at":
-            return "min(first_at)"
-        if name == "last_at":
-            return "max(last_at)"
-        return f"count_if({name})" if kind_ == "n" else f"coalesce(sum({name}), 0)"
-
-    city_select = (
-        ",\n                 ".join(
-            f"{city_expr(name, kind(expr))} AS {name}" for name, expr in aggregates.items()
-        )
-        + ",\n                 "
-        + ", ".join(f"max({n}) AS {n}" for n in city_flags)
-    )
-    rollup = ",\n               ".join(
-        f"{'min' if name == 'first_at' else 'max' if name == 'last_at' else 'sum'}({name}) AS {name}"
-        for name in aggregates
-    )
-    city_sum = ", ".join(f"sum({n}) AS {n}" for n in city_flags)
-    payer_max = ", ".join(f"max(CASE WHEN {c} THEN 1 ELSE 0 END) AS {n}" for n, c in payer_flags.items())
-    payer_sum = ", ".join(f"sum({n}) AS {n}" for n in payer_flags)
+    t = "transactions"
     engine.create_table(
         "monitoring_account_home",
         "features: account home countries",
@@ -1157,46 +1148,83 @@ def _account_month(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         FROM accounts a LEFT JOIN monitoring_party p ON p.party_id = a.party_id
         """,
     )
-    card_sql, card_params = card_rows(prof, date_from, date_to, home=True)
+    memo = _col(prof, t, "description", "x")
+    mcc = _col(prof, t, "mcc", "x")
+    # the card purchases' columns the facts read, as in `card_rows` (the same lookups), the city left raw
+    cards = f"""
+        SELECT x.account_id, x.booked_at, date_trunc('month', x.booked_at) AS month,
+               CAST(x.amount AS DOUBLE) AS amount, 'out' AS direction, 'card' AS channel,
+               upper({_col(prof, t, "counterparty_country", "x")}) AS cp_country, {mcc} AS mcc,
+               CASE WHEN {mcc} IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
+               {_col(prof, t, "city", "x")} AS city, upper({_col(prof, t, "country", "x")}) AS country,
+               0 AS is_payroll, 0 AS is_rent, coalesce(m.is_prepaid, 0) AS is_prepaid, 0 AS is_crypto,
+               0 AS is_recruiter, a.home_country
+        FROM transactions x
+        JOIN monitoring_account_home a ON a.account_id = x.account_id
+        LEFT JOIN monitoring_mcc b ON b.mcc = {mcc}
+        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
+        LEFT JOIN monitoring_memo m ON m.memo_raw = {memo}
+        WHERE x.booked_at >= :date_from AND x.booked_at < :date_to AND x.direction = 'out' AND x.channel = 'card'
+    """
+    sums = ",\n               ".join(
+        f"sum(CASE WHEN {_meets(every, some)} THEN {kind} ELSE 0 END) AS {name}"
+        for name, (kind, every, some) in MONTH_AGGREGATES.items()
+    )
+    city_flags = ", ".join(
+        f"max(CASE WHEN {_meets(every, some)} THEN 1 ELSE 0 END) AS {name}"
+        for name, (every, some) in MONTH_CITY_FLAGS.items()
+    )
     engine.create_table(
         "monitoring_account_month",
         "features: account-month aggregates",
         f"""
-        WITH card AS (
-          SELECT t.account_id, t.party_id, t.month, t.city,
-                 {card_select}
-          FROM ({card_sql}) t
-        ), other AS (
-          SELECT t.account_id, t.party_id, t.month, t.city,
-                 {row_select}
-          FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
-        ), by_city AS (
-          SELECT account_id, party_id, month, city,
-                 {city_select}
-          FROM (SELECT * FROM card UNION ALL SELECT * FROM other) u
-          GROUP BY account_id, party_id, month, city
+        WITH g AS (
+          SELECT account_id, month, city, code, count(*) AS n, coalesce(sum(amount), 0) AS s,
+                 min(booked_at) AS first_at, max(booked_at) AS last_at
+          FROM (
+            SELECT t.account_id, t.month, t.city, t.amount, t.booked_at, {_code("t", card=True)} AS code
+            FROM ({cards}) t
+            UNION ALL
+            SELECT t.account_id, t.month, t.city, t.amount, t.booked_at, {_code("p", card=False)} AS code
+            FROM monitoring_tx t LEFT JOIN monitoring_party p ON p.party_id = t.party_id
+          ) r
+          GROUP BY account_id, month, city, code
         ), main AS (
-          SELECT account_id, party_id, month,
-               {rollup},
-               {city_sum}
-          FROM by_city GROUP BY account_id, party_id, month
+          SELECT account_id, month, sum(n) AS n_txn,
+               {sums},
+               min(first_at) AS first_at, max(last_at) AS last_at
+          FROM g GROUP BY account_id, month
+        ), cities AS (
+          SELECT account_id, month, {", ".join(f"sum({n}) AS {n}" for n in MONTH_CITY_FLAGS)} FROM (
+            SELECT account_id, month, city, {", ".join(f"max({n}) AS {n}" for n in MONTH_CITY_FLAGS)} FROM (
+              SELECT account_id, month, lower(trim(city)) AS city, {city_flags}
+              FROM g WHERE city IS NOT NULL GROUP BY account_id, month, city
+            ) raw_city GROUP BY account_id, month, city
+          ) c GROUP BY account_id, month
         ), payers AS (
-          SELECT account_id, month, {payer_sum} FROM (
-            SELECT t.account_id, t.month, t.cp_key, {payer_max}
+          SELECT account_id, month, sum(night_p2p_payers) AS night_p2p_payers FROM (
+            SELECT t.account_id, t.month, t.cp_key,
+                   max(CASE WHEN t.direction = 'in' AND t.channel = 'p2p' AND t.is_night = 1 THEN 1 ELSE 0 END)
+                     AS night_p2p_payers
             FROM monitoring_tx t
             WHERE t.direction = 'in' AND t.cp_key IS NOT NULL AND t.channel IN ('p2p', 'internal', 'ach', 'wire')
             GROUP BY t.account_id, t.month, t.cp_key
           ) y GROUP BY account_id, month
         )
-        SELECT m.*, a.account_type, p.party_type, p.is_front_sector, p.is_labour_sector,
-               {", ".join(f"coalesce(y.{n}, 0) AS {n}" for n in payer_flags)}
+        SELECT m.account_id, a.party_id, m.month, m.n_txn, {", ".join(f"m.{n}" for n in MONTH_AGGREGATES)},
+               m.first_at, m.last_at,
+               {", ".join(f"coalesce(c.{n}, 0) AS {n}" for n in MONTH_CITY_FLAGS)},
+               a.account_type, p.party_type, p.is_front_sector, p.is_labour_sector,
+               coalesce(y.night_p2p_payers, 0) AS night_p2p_payers
         FROM main m
+        LEFT JOIN cities c ON c.account_id = m.account_id AND c.month = m.month
         LEFT JOIN monitoring_accounts a ON a.account_id = m.account_id
-        LEFT JOIN monitoring_party p ON p.party_id = m.party_id
+        LEFT JOIN monitoring_party p ON p.party_id = a.party_id
         LEFT JOIN payers y ON y.account_id = m.account_id AND y.month = m.month
         """,
         {
-            **card_params,
+            "date_from": date_from,
+            "date_to": date_to,
             "ad_unit_cents": int(ref.get("ad_unit_cents", 300)),
             "high_risk": list(ref["high_risk_countries"]),
         },
