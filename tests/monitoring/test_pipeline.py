@@ -201,6 +201,41 @@ def test_evidence_from_the_hit_parties_rows_equals_evidence_from_every_row(bank_
     ]
 
 
+def test_one_evidence_query_per_run_and_a_faulty_condition_costs_only_its_own(bank_ws: Workspace) -> None:
+    """Every indicator's evidence comes from one query (a CASE branch per indicator). When one indicator's
+    condition cannot run, that query fails and each indicator runs on its own: the faulty one loses its
+    evidence, every other hit keeps exactly the ids the one query gave."""
+    import copy
+
+    from chainbreaker.engines import get_engine
+    from chainbreaker.monitoring.pipeline import EARLIEST, LATEST, compute
+    from chainbreaker.monitoring.runner import attach_evidence
+
+    eng = get_engine("duckdb", bank_ws)
+    try:
+        result, _ = compute(eng, load_catalogue(), EARLIEST, LATEST)
+        indicators = list(result.indicators.values())
+        together, apart = copy.deepcopy(result.hits), copy.deepcopy(result.hits)
+        attach_evidence(eng, indicators, together, 25)
+        steps = [t.step for t in eng.timings]
+        faulty_id = next(h.indicator_id for h in together if h.txn_ids)
+        faulty = [
+            i.model_copy(update={"evidence": "t.no_such_column = 1"}) if i.id == faulty_id else i
+            for i in indicators
+        ]
+        attach_evidence(eng, faulty, apart, 25)
+    finally:
+        eng.close()
+    assert steps.count("evidence: every indicator") == 1
+    assert not [s for s in steps if s.startswith("evidence ") and s != "evidence: every indicator"]
+    assert sum(1 for h in together if h.txn_ids) > 1
+    for a, b in zip(together, apart, strict=True):
+        if a.indicator_id == faulty_id:
+            assert b.txn_ids == []
+        else:
+            assert (b.txn_ids, b.txn_ids_truncated) == (a.txn_ids, a.txn_ids_truncated)
+
+
 def test_hits_tied_on_the_sort_key_come_in_one_order() -> None:
     """SQL returns rows in no defined order; two hits of one party and period must still sort alike."""
     import pyarrow as pa

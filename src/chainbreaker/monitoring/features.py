@@ -132,7 +132,9 @@ def profile(engine: Engine) -> DataProfile:
     for table in TABLES_BY_NAME.values():
         if not engine.exists(table.name):
             continue
-        cols = [c for c in table.column_names if c in set(engine.columns(table.name))]
+        # the table's columns read once (each `columns` call is a DESCRIBE: 47 of them took about 0.4 s)
+        have = set(engine.columns(table.name))
+        cols = [c for c in table.column_names if c in have]
         if not cols:
             continue
         # whether each column holds a value, not how many: a scan that stops at the first non-empty row (an

@@ -403,14 +403,54 @@ def attach_evidence(
             WHERE t.party_id IN (SELECT DISTINCT party_id FROM monitoring_hits)
             """,
         )
-    for ind_id in sorted({h.indicator_id for h in todo}):
-        ind = by_ind[ind_id]
-        condition = ind.evidence or "TRUE"
-        used = {k: v for k, v in ind.defaults.items() if f":{k}" in condition}
-        # The condition is bound on its own (its parameters are the indicator's), then placed in the query.
-        bound = bind_parameters(f"SELECT 1 FROM monitoring_hit_tx AS t WHERE {condition}", used)
-        where = bound.args["where"].this.sql(dialect="duckdb")
-        sql = f"""
+    ids = sorted({h.indicator_id for h in todo})
+    conditions = {ind_id: _evidence_condition(by_ind[ind_id]) for ind_id in ids}
+    try:
+        # one query for every indicator: each hit's rows meet its own indicator's condition (one CASE branch
+        # per indicator), so the ids are those of the per-indicator queries below, without 40-odd plans
+        rows = engine.query(
+            "evidence: every indicator",
+            _evidence_sql(
+                "CASE h.indicator_id "
+                + " ".join(f"WHEN :indicator_{n} THEN ({conditions[i]})" for n, i in enumerate(ids))
+                + " ELSE FALSE END"
+            ),
+            {"limit": limit + 1, **{f"indicator_{n}": i for n, i in enumerate(ids)}},
+        ).to_pylist()
+    except EngineError:
+        # one indicator's faulty condition must not cost the others their evidence: each on its own
+        rows = []
+        for ind_id in ids:
+            try:
+                rows += engine.query(
+                    f"evidence {ind_id}",
+                    _evidence_sql(f"h.indicator_id = :indicator_id AND ({conditions[ind_id]})"),
+                    {"indicator_id": ind_id, "limit": limit + 1},
+                ).to_pylist()
+            except EngineError as exc:
+                log.warning("evidence failed", extra={"indicator": ind_id, "error": str(exc.cause)[:200]})
+    grouped: dict[int, list[tuple[int, str]]] = {}
+    for r in rows:
+        grouped.setdefault(int(r["hit_no"]), []).append((int(r["rn"]), str(r["txn_id"])))
+    for hit_no, items in grouped.items():
+        ids_ = [txn for _, txn in sorted(items)]
+        todo[hit_no].txn_ids = ids_[:limit]
+        todo[hit_no].txn_ids_truncated = len(ids_) > limit
+
+
+def _evidence_condition(ind: Indicator) -> str:
+    """The indicator's evidence condition on `monitoring_hit_tx AS t`, its parameters bound (they are the
+    indicator's own), as DuckDB SQL to place in a query."""
+    condition = ind.evidence or "TRUE"
+    used = {k: v for k, v in ind.defaults.items() if f":{k}" in condition}
+    bound = bind_parameters(f"SELECT 1 FROM monitoring_hit_tx AS t WHERE {condition}", used)
+    return str(bound.args["where"].this.sql(dialect="duckdb"))
+
+
+def _evidence_sql(where: str) -> str:
+    """The first `:limit` rows (by booking time, then id) of each hit's party, account and period that meet
+    `where` (on `monitoring_hits h` and `monitoring_hit_tx t`)."""
+    return f"""
         SELECT hit_no, txn_id, rn FROM (
           SELECT h.hit_no, t.txn_id,
                  row_number() OVER (PARTITION BY h.hit_no ORDER BY t.booked_at, t.txn_id) AS rn
@@ -418,20 +458,6 @@ def attach_evidence(
           JOIN monitoring_hit_tx t ON t.party_id = h.party_id
            AND (h.account_id IS NULL OR t.account_id = h.account_id)
            AND t.booked_at >= h.period_start AND t.booked_at < h.period_end
-          WHERE h.indicator_id = :indicator_id AND ({where})
+          WHERE {where}
         ) x WHERE rn <= :limit
         """
-        try:
-            rows = engine.query(
-                f"evidence {ind_id}", sql, {"indicator_id": ind_id, "limit": limit + 1}
-            ).to_pylist()
-        except EngineError as exc:
-            log.warning("evidence failed", extra={"indicator": ind_id, "error": str(exc.cause)[:200]})
-            continue
-        grouped: dict[int, list[tuple[int, str]]] = {}
-        for r in rows:
-            grouped.setdefault(int(r["hit_no"]), []).append((int(r["rn"]), str(r["txn_id"])))
-        for hit_no, items in grouped.items():
-            ids = [txn for _, txn in sorted(items)]
-            todo[hit_no].txn_ids = ids[:limit]
-            todo[hit_no].txn_ids_truncated = len(ids) > limit
