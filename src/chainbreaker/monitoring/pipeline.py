@@ -625,13 +625,23 @@ def run_monitoring(
         timings: dict[str, float] = defaultdict(float)
         for t in eng.timings:
             timings[t.step] += t.seconds
-    finally:
+    except BaseException:
         eng.close()
-    alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
-    alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
-    risk_path = write_table(risk_rows.result(), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
-    profile_path = out / "profile.json"
-    profile_path.write_text(profile_text.result(), encoding="utf-8")
+        raise
+    # Closing frees every feature table (about 0.2 s at 10M transactions, without holding the GIL): done in a
+    # worker thread while the alert rows are made and the files written, and waited for before returning,
+    # so the workspace is released when the call returns, as before.
+    closing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-close")
+    closed = closing.submit(eng.close)
+    closing.shutdown(wait=False)
+    try:
+        alerts = alert_rows(result.hits, result.indicators, result.parties, link_groups(result.hits))
+        alerts_path = write_table(alerts, ALERT_SCHEMA, out / "alerts", fmt)
+        risk_path = write_table(risk_rows.result(), PARTY_RISK_SCHEMA, out / "party_risk", fmt)
+        profile_path = out / "profile.json"
+        profile_path.write_text(profile_text.result(), encoding="utf-8")
+    finally:
+        closed.result()
     alerted = [p for p in result.parties.values() if p.alerted]
     report = MonitoringReport(
         out_dir=out,
