@@ -352,6 +352,17 @@ def score_parties(
     contact_of = _contact_workers(parties, subject_side, contacts or [], cfg, passes)
     cohoused = _cohoused(contacts or [])
     for pid, p in parties.items():
+        if not p.contributions and not (
+            pid in neighbours
+            or pid in contact_of
+            or pid in cohoused
+            or pid in control
+            or pid in control_ties
+            or pid in victim_feeders
+        ):
+            # no red flag of its own and no tie of any kind (most of a bank's parties): it keeps the empty
+            # roll-up it was made with, which is what every step below would leave it
+            continue
         if len(victim_feeders.get(pid, ())) >= 2:
             p.subject_score = max(p.subject_score, p.victim_score + 0.01)
             p.subrole = "recruiter" if pid in fee_payees else "controller"
