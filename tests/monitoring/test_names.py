@@ -1,4 +1,4 @@
-"""Family names and name signatures in the layouts banks use (monitoring/names.py)."""
+"""Family names and name signatures in the layouts banks use (core/names.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chainbreaker.monitoring.names import family_name, layout, org_key, signature
+from chainbreaker.core.names import family_name, layout, org_key, signature
 
 
 @pytest.mark.parametrize(

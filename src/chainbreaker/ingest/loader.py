@@ -44,6 +44,7 @@ from chainbreaker.ingest.lines import (
     lines_of_simple_records,
 )
 from chainbreaker.ingest.mapping import Mapping, TableMapping, load_mapping, mapping_digest
+from chainbreaker.ingest.party_keys import store_party_keys
 from chainbreaker.ingest.report import FileReport, LoadReport
 from chainbreaker.ingest.staging import STAGE, Staged, raw_rows_sql, stage
 from chainbreaker.ingest.store import REJECT_CSV_COLUMNS, earlier_load, ensure_tables
@@ -111,6 +112,10 @@ def load_folder(
             reports.append(_load_one(con, src, mapping.for_table(name), load_id, digest, step))
             done[name] = index + 1
             hook(name, done[name] / total, "done")
+        if "parties" in per_table:
+            # the parties' identifier keys and name parts, once here rather than in every monitoring run
+            hook("parties", 1.0, "identifier keys")
+            store_party_keys(con)
         con.execute("COMMIT")
         table_rows = {
             t: int(r[0]) if (r := con.execute(f"SELECT count(*) FROM {t}").fetchone()) else 0

@@ -25,9 +25,24 @@ import pyarrow as pa
 import yaml
 
 from chainbreaker.core.contract import TABLES_BY_NAME
-from chainbreaker.core.identifiers import party_keys
+from chainbreaker.core.logging import get_logger
+from chainbreaker.core.names import compact, layout, signature
+from chainbreaker.core.party_keys import (
+    KEY_SCHEMA,
+    NAME_SCHEMA,
+    RULES,
+    STORED_KEYS,
+    STORED_META,
+    STORED_NAMES,
+    fingerprint_sql,
+    key_rows_sql,
+    key_table,
+    name_rows_sql,
+    name_table,
+)
 from chainbreaker.engines.base import Engine, check_identifier
-from chainbreaker.monitoring.names import compact, family_name, layout, org_key, signature
+
+log = get_logger(__name__)
 
 TRANSFER_CHANNELS = ("p2p", "internal", "wire", "ach", "check", "other")
 
@@ -269,17 +284,6 @@ def _col(profile_: DataProfile, table: str, column: str, alias: str, sql_type: s
     return f"CAST(NULL AS {sql_type})"
 
 
-KEY_SCHEMA = pa.schema(
-    [
-        ("party_id", pa.string()),
-        ("phone_key", pa.string()),
-        ("email_key", pa.string()),
-        ("address_key", pa.string()),
-        ("id_key", pa.string()),
-    ]
-)
-
-
 def _table_col(columns: set[str], column: str, sql_type: str = "VARCHAR") -> str:
     """A column of the table aliased `x` when the table has it (`columns`), else a typed NULL. Unlike `_col`
     this needs no profile: a column the table has but that is all empty reads as NULL in every row, which is
@@ -287,63 +291,12 @@ def _table_col(columns: set[str], column: str, sql_type: str = "VARCHAR") -> str
     return f"x.{column}" if column in columns else f"CAST(NULL AS {sql_type})"
 
 
-def _party_key_table(raw: list[dict[str, Any]]) -> pa.Table:
-    """Each party's phone, email, address and id keys by `core.identifiers`, the rules cases and screening
-    use too (phones as E.164 through `phonenumbers`)."""
-    rows = []
-    for r in raw:
-        # the street with the city, not the postal code: thin KYC files lose or mistype postal codes, and one
-        # flat's tenants must get one key whether or not their record carries the code
-        keys = party_keys(
-            r["phone"],
-            r["email"],
-            r["address"],
-            None if r["city"] else r["postal_code"],
-            r["city"],
-            r["id_number"],
-            r["country"],
-        )
-        rows.append(
-            {
-                "party_id": r["party_id"],
-                "phone_key": keys.phone,
-                "email_key": keys.email,
-                "address_key": keys.address,
-                "id_key": keys.id_number,
-            }
-        )
-    return pa.Table.from_pylist(rows, schema=KEY_SCHEMA)
-
-
-def _name_table(rows: list[dict[str, Any]]) -> pa.Table:
-    """Family name and order-free signature of every party's name (monitoring/names.py, rigour tokens)."""
-    return pa.table(
-        {
-            "party_id": pa.array([str(r["party_id"]) for r in rows], pa.string()),
-            "surname": pa.array(
-                [family_name(r["name"]) if r["party_type"] == "person" else None for r in rows],
-                pa.string(),
-            ),
-            "name_sig": pa.array([signature(r["name"]) for r in rows], pa.string()),
-            "compact": pa.array([compact(r["name"]) for r in rows], pa.string()),
-            "c12": pa.array([(compact(r["name"]) or "")[:12] or None for r in rows], pa.string()),
-            "c12_rev": pa.array(
-                [(compact(r["name"], reverse=True) or "")[:12] or None for r in rows], pa.string()
-            ),
-            # an organisation's name, and a person's KYC employer, without legal forms (LLC, S.A. DE C.V.)
-            "org_key": pa.array(
-                [org_key(r["name"] if r["party_type"] == "organization" else r["employer"]) for r in rows],
-                pa.string(),
-            ),
-        }
-    )
-
-
 @dataclass
 class PartyTables:
-    """The party keys and name tables being computed in Python (`phonenumbers`, `rigour`: about 3 CPU-s at
-    46,200 parties) by one worker thread, while the engine runs the profile pass and the feature steps that
-    need neither. Only the worker's pure Python runs off the main thread; every engine call stays on it."""
+    """The party keys and name tables: read from the tables the loader stored, or being computed in Python
+    (`phonenumbers`, `rigour`: about 1.5 CPU-s at 46,200 parties) by one worker thread while the engine runs
+    the profile pass and the feature steps that need neither. Only the worker's pure Python runs off the
+    main thread; every engine call stays on it."""
 
     keys: Future[pa.Table]
     names: Future[pa.Table]
@@ -355,33 +308,47 @@ class PartyTables:
 
 
 def start_party_tables(engine: Engine) -> PartyTables:
-    """Read the parties' identifiers and names (two quick queries) and start computing their keys and name
-    signatures in a worker thread; `PartyTables.register` waits for them. DuckDB releases the GIL while it
-    runs a query, so the profile pass and the first feature steps overlap with this Python work."""
+    """The parties' identifier keys and name parts (`core.party_keys`): those the loader stored when they
+    still match the parties table and the rules (`stored_party_tables`), else read the parties' identifiers
+    and names (two quick queries) and start computing them in a worker thread; `PartyTables.register` waits
+    for them. DuckDB releases the GIL while it runs a query, so the profile pass and the first feature steps
+    overlap with this Python work."""
     columns = set(engine.columns("parties"))
-
-    def col(name: str) -> str:
-        return _table_col(columns, name)
-
-    raw = engine.query(
-        "features: party identifiers",
-        f"""
-        SELECT x.party_id, {col("phone")} AS phone, {col("email")} AS email, {col("address")} AS address,
-               {col("postal_code")} AS postal_code, {col("city")} AS city, {col("id_number")} AS id_number,
-               {col("country")} AS country
-        FROM parties x
-        """,
-    ).to_pylist()
-    names = engine.query(
-        "features: party names",
-        f"SELECT party_id, party_type, name, {col('employer')} AS employer FROM parties x",
-    ).to_pylist()
+    stored = stored_party_tables(engine, columns)
+    if stored is not None:
+        keys: Future[pa.Table] = Future()
+        names_done: Future[pa.Table] = Future()
+        keys.set_result(stored[0])
+        names_done.set_result(stored[1])
+        return PartyTables(keys=keys, names=names_done)
+    raw = engine.query("features: party identifiers", key_rows_sql(columns)).to_pylist()
+    names = engine.query("features: party names", name_rows_sql(columns)).to_pylist()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="party-tables")
     try:
-        tables = PartyTables(keys=pool.submit(_party_key_table, raw), names=pool.submit(_name_table, names))
+        tables = PartyTables(keys=pool.submit(key_table, raw), names=pool.submit(name_table, names))
     finally:
         pool.shutdown(wait=False)  # the submitted work still runs; no more is accepted
     return tables
+
+
+def stored_party_tables(engine: Engine, columns: set[str]) -> tuple[pa.Table, pa.Table] | None:
+    """The keys and name parts the loader stored, when its fingerprint of the parties table and its rules
+    are those of now (`core.party_keys`); None when any is missing or stale (they are computed then)."""
+    if not all(engine.exists(t) for t in (STORED_META, STORED_KEYS, STORED_NAMES)):
+        return None
+    meta = engine.query("features: stored party keys (rules)", f"SELECT rules, n, h FROM {STORED_META}")
+    now = engine.query("features: parties' fingerprint", fingerprint_sql(columns)).to_pylist()[0]
+    rows = meta.to_pylist()
+    if len(rows) != 1 or (rows[0]["rules"], rows[0]["n"], rows[0]["h"]) != (RULES, now["n"], now["h"]):
+        log.info("stored party keys are stale: computed again", extra={"parties": now["n"]})
+        return None
+    keys = engine.query(
+        "features: stored party keys", f"SELECT {', '.join(KEY_SCHEMA.names)} FROM {STORED_KEYS}"
+    ).cast(KEY_SCHEMA)
+    names = engine.query(
+        "features: stored party names", f"SELECT {', '.join(NAME_SCHEMA.names)} FROM {STORED_NAMES}"
+    ).cast(NAME_SCHEMA)
+    return keys, names
 
 
 def build_features(

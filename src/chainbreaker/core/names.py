@@ -1,4 +1,5 @@
-"""Name parts for monitoring: the family name and an order-free signature of a party's name.
+"""Name parts: the family name and an order-free signature of a party's name (monitoring reads them, and
+the loader stores them with the party keys, `core.party_keys`).
 
 Banks write person names in different layouts: `Maria Garcia`, `GARCIA Maria`, `Garcia, Maria`. "The last
 word is the surname" makes strangers look like relatives in a surname-first bank (and relatives like
