@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -12,8 +14,12 @@ import pytest
 from chainbreaker.core.contract import ALERT_COLUMNS, PARTY_RISK_COLUMNS
 from chainbreaker.core.errors import InputError, NotFoundError
 from chainbreaker.core.workspace import Workspace
+from chainbreaker.engines import Engine, get_engine
 from chainbreaker.monitoring import MonitoringReport, load_catalogue, run_monitoring
 from chainbreaker.monitoring.catalogue import Catalogue, load_catalogue_from
+from chainbreaker.monitoring.features import hit_rows
+from chainbreaker.monitoring.pipeline import EARLIEST, LATEST, RunResult, compute
+from chainbreaker.monitoring.runner import attach_evidence
 
 from .bank import CONTROLLER, FAST_FOOD_FAN, ORDINARY, STRUCTURER, VICTIMS, build_rows, write_bank
 
@@ -172,28 +178,30 @@ def test_runs_under_a_tight_memory_limit(
     assert report.alerted_parties == 5
 
 
-def test_evidence_from_the_hit_parties_rows_equals_evidence_from_every_row(bank_ws: Workspace) -> None:
-    """The evidence step reads only the hit parties' rows (card purchases through their accounts): each
-    hit's txn ids must be those the whole enriched table gives."""
-    import copy
-
-    from chainbreaker.engines import get_engine
-    from chainbreaker.monitoring.features import hit_rows
-    from chainbreaker.monitoring.pipeline import EARLIEST, LATEST, compute
-    from chainbreaker.monitoring.runner import attach_evidence
-
+@pytest.fixture
+def computed(bank_ws: Workspace) -> Iterator[tuple[Engine, RunResult]]:
+    """An open engine on the hand-made bank with features, indicators and roll-up done, evidence not yet."""
     eng = get_engine("duckdb", bank_ws)
     try:
         result, _ = compute(eng, load_catalogue(), EARLIEST, LATEST)
-        indicators = list(result.indicators.values())
-        whole, narrowed = copy.deepcopy(result.hits), copy.deepcopy(result.hits)
-        attach_evidence(eng, indicators, whole, 25)
-        attach_evidence(
-            eng, indicators, narrowed, 25, read_rows=lambda e: hit_rows(e, result.profile, EARLIEST, LATEST)
-        )
-        card = eng.query("card rows", "SELECT count(*) AS n FROM monitoring_hit_tx WHERE channel = 'card'")
+        yield eng, result
     finally:
         eng.close()
+
+
+def test_evidence_from_the_hit_parties_rows_equals_evidence_from_every_row(
+    computed: tuple[Engine, RunResult],
+) -> None:
+    """The evidence step reads only the hit parties' rows (card purchases through their accounts): each
+    hit's txn ids must be those the whole enriched table gives."""
+    eng, result = computed
+    indicators = list(result.indicators.values())
+    whole, narrowed = copy.deepcopy(result.hits), copy.deepcopy(result.hits)
+    attach_evidence(eng, indicators, whole, 25)
+    attach_evidence(
+        eng, indicators, narrowed, 25, read_rows=lambda e: hit_rows(e, result.profile, EARLIEST, LATEST)
+    )
+    card = eng.query("card rows", "SELECT count(*) AS n FROM monitoring_hit_tx WHERE channel = 'card'")
     assert card.to_pylist()[0]["n"] > 0  # the hit parties' card purchases are read too
     assert sum(len(h.txn_ids) for h in whole) > 0
     assert [(h.txn_ids, h.txn_ids_truncated) for h in narrowed] == [
@@ -201,31 +209,23 @@ def test_evidence_from_the_hit_parties_rows_equals_evidence_from_every_row(bank_
     ]
 
 
-def test_one_evidence_query_per_run_and_a_faulty_condition_costs_only_its_own(bank_ws: Workspace) -> None:
+def test_one_evidence_query_per_run_and_a_faulty_condition_costs_only_its_own(
+    computed: tuple[Engine, RunResult],
+) -> None:
     """Every indicator's evidence comes from one query (a CASE branch per indicator). When one indicator's
     condition cannot run, that query fails and each indicator runs on its own: the faulty one loses its
     evidence, every other hit keeps exactly the ids the one query gave."""
-    import copy
-
-    from chainbreaker.engines import get_engine
-    from chainbreaker.monitoring.pipeline import EARLIEST, LATEST, compute
-    from chainbreaker.monitoring.runner import attach_evidence
-
-    eng = get_engine("duckdb", bank_ws)
-    try:
-        result, _ = compute(eng, load_catalogue(), EARLIEST, LATEST)
-        indicators = list(result.indicators.values())
-        together, apart = copy.deepcopy(result.hits), copy.deepcopy(result.hits)
-        attach_evidence(eng, indicators, together, 25)
-        steps = [t.step for t in eng.timings]
-        faulty_id = next(h.indicator_id for h in together if h.txn_ids)
-        faulty = [
-            i.model_copy(update={"evidence": "t.no_such_column = 1"}) if i.id == faulty_id else i
-            for i in indicators
-        ]
-        attach_evidence(eng, faulty, apart, 25)
-    finally:
-        eng.close()
+    eng, result = computed
+    indicators = list(result.indicators.values())
+    together, apart = copy.deepcopy(result.hits), copy.deepcopy(result.hits)
+    attach_evidence(eng, indicators, together, 25)
+    steps = [t.step for t in eng.timings]
+    faulty_id = next(h.indicator_id for h in together if h.txn_ids)
+    faulty = [
+        i.model_copy(update={"evidence": "t.no_such_column = 1"}) if i.id == faulty_id else i
+        for i in indicators
+    ]
+    attach_evidence(eng, faulty, apart, 25)
     assert steps.count("evidence: every indicator") == 1
     assert not [s for s in steps if s.startswith("evidence ") and s != "evidence: every indicator"]
     assert sum(1 for h in together if h.txn_ids) > 1
