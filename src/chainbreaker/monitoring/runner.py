@@ -374,8 +374,9 @@ def attach_evidence(
     """Fill each hit's bounded list of transaction ids from its indicator's evidence condition.
 
     The transactions of hit parties are first narrowed to one small table (`monitoring_hit_tx`, made by
-    `read_rows` from the registered `monitoring_hits`, else read from `monitoring_tx_all`), so each indicator's
-    evidence query reads thousands of rows rather than the whole bank.
+    `read_rows` from the registered `monitoring_hits`, else read from `monitoring_tx_all`), so the evidence
+    query reads thousands of rows rather than the whole bank. One query serves every indicator (a CASE branch
+    each); only when it fails does each indicator run its own, so one faulty condition costs only its own.
     """
     by_ind = {i.id: i for i in indicators if i.evidence}
     todo = [h for h in hits if h.indicator_id in by_ind]
@@ -403,8 +404,8 @@ def attach_evidence(
             WHERE t.party_id IN (SELECT DISTINCT party_id FROM monitoring_hits)
             """,
         )
-    ids = sorted({h.indicator_id for h in todo})
-    conditions = {ind_id: _evidence_condition(by_ind[ind_id]) for ind_id in ids}
+    indicator_ids = sorted({h.indicator_id for h in todo})
+    conditions = {ind_id: _evidence_condition(by_ind[ind_id]) for ind_id in indicator_ids}
     try:
         # one query for every indicator: each hit's rows meet its own indicator's condition (one CASE branch
         # per indicator), so the ids are those of the per-indicator queries below, without 40-odd plans
@@ -412,15 +413,15 @@ def attach_evidence(
             "evidence: every indicator",
             _evidence_sql(
                 "CASE h.indicator_id "
-                + " ".join(f"WHEN :indicator_{n} THEN ({conditions[i]})" for n, i in enumerate(ids))
+                + " ".join(f"WHEN :indicator_{n} THEN ({conditions[i]})" for n, i in enumerate(indicator_ids))
                 + " ELSE FALSE END"
             ),
-            {"limit": limit + 1, **{f"indicator_{n}": i for n, i in enumerate(ids)}},
+            {"limit": limit + 1, **{f"indicator_{n}": i for n, i in enumerate(indicator_ids)}},
         ).to_pylist()
     except EngineError:
         # one indicator's faulty condition must not cost the others their evidence: each on its own
         rows = []
-        for ind_id in ids:
+        for ind_id in indicator_ids:
             try:
                 rows += engine.query(
                     f"evidence {ind_id}",
@@ -433,9 +434,9 @@ def attach_evidence(
     for r in rows:
         grouped.setdefault(int(r["hit_no"]), []).append((int(r["rn"]), str(r["txn_id"])))
     for hit_no, items in grouped.items():
-        ids_ = [txn for _, txn in sorted(items)]
-        todo[hit_no].txn_ids = ids_[:limit]
-        todo[hit_no].txn_ids_truncated = len(ids_) > limit
+        txn_ids = [txn for _, txn in sorted(items)]
+        todo[hit_no].txn_ids = txn_ids[:limit]
+        todo[hit_no].txn_ids_truncated = len(txn_ids) > limit
 
 
 def _evidence_condition(ind: Indicator) -> str:
