@@ -91,9 +91,9 @@ def test_masked_tax_ids_resolve_to_the_one_customer_with_those_digits_and_name(
 ) -> None:
     import re
 
+    from chainbreaker.core.names import signature
     from chainbreaker.engines import get_engine
     from chainbreaker.monitoring.features import build_features, profile
-    from chainbreaker.core.names import signature
     from chainbreaker.monitoring.pipeline import EARLIEST, LATEST
 
     report, _bank = latam
