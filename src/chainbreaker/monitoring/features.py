@@ -624,10 +624,6 @@ def card_rows(
     (a table of account ids) only those accounts' rows, filtered before any lookup."""
     ref = reference()
     t = "transactions"
-    memo = _col(prof, t, "description", "x")
-    # an inner join with the (small, distinct) account list: DuckDB turns it into a filter on the scan, so
-    # the lookups below run on those accounts' rows only
-    only = f"JOIN {check_identifier(accounts)} h ON h.account_id = x.account_id" if accounts else ""
     sql = f"""
         SELECT x.txn_id, x.account_id, a.party_id, x.booked_at,
                date_trunc('month', x.booked_at) AS month,
@@ -639,18 +635,11 @@ def card_rows(
                CAST(NULL AS VARCHAR) AS cp_party_id, CAST(NULL AS VARCHAR) AS cp_account_id,
                CAST(NULL AS VARCHAR) AS cp_key,
                upper({_col(prof, t, "counterparty_country", "x")}) AS cp_country,
-               {_col(prof, t, "mcc", "x")} AS mcc,
-               CASE WHEN {_col(prof, t, "mcc", "x")} IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
+               {_col(prof, t, "mcc", "x")} AS mcc, {_CARD_BASKET.format(mcc=_col(prof, t, "mcc", "x"))} AS basket,
                lower(trim({_col(prof, t, "city", "x")})) AS city, upper({_col(prof, t, "country", "x")}) AS country,
                0 AS is_payroll, 0 AS is_rent, coalesce(m.is_fee, 0) AS is_fee, coalesce(m.is_prepaid, 0) AS is_prepaid,
                0 AS is_crypto, 0 AS is_tppp, 0 AS is_recruiter, CAST(NULL AS VARCHAR) AS payroll_memo
-        FROM transactions x
-        {only}
-        JOIN accounts a ON a.account_id = x.account_id
-        LEFT JOIN monitoring_mcc b ON b.mcc = {_col(prof, t, "mcc", "x")}
-        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
-        LEFT JOIN monitoring_memo m ON m.memo_raw = {memo}
-        WHERE x.booked_at >= :date_from AND x.booked_at < :date_to AND x.direction = 'out' AND x.channel = 'card'
+        {_card_source(prof, "accounts", accounts)}
         """
     params: dict[str, Any] = {
         "night_start": int(ref["night_start_hour"]),
@@ -659,6 +648,28 @@ def card_rows(
         "date_to": date_to,
     }
     return sql, params
+
+
+#: A card purchase's MCC basket: from its MCC, else from its merchant descriptor (`b`, `mm` of `_card_source`).
+_CARD_BASKET = "CASE WHEN {mcc} IS NOT NULL THEN b.basket ELSE mm.basket END"
+
+
+def _card_source(prof: DataProfile, owners: str, accounts: str | None = None) -> str:
+    """The card purchases (`transactions x`, its owner's row as `a` from `owners`) in the period, with the
+    lookups their columns need: MCC basket `b`, merchant-descriptor basket `mm`, memo flags `m`. With
+    `accounts` (a table of account ids) only those accounts' rows: an inner join with the small, distinct list
+    that DuckDB turns into a filter on the scan, so the lookups run on those rows only."""
+    t = "transactions"
+    only = f"JOIN {check_identifier(accounts)} h ON h.account_id = x.account_id" if accounts else ""
+    return f"""
+        FROM transactions x
+        {only}
+        JOIN {check_identifier(owners)} a ON a.account_id = x.account_id
+        LEFT JOIN monitoring_mcc b ON b.mcc = {_col(prof, t, "mcc", "x")}
+        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
+        LEFT JOIN monitoring_memo m ON m.memo_raw = {_col(prof, t, "description", "x")}
+        WHERE x.booked_at >= :date_from AND x.booked_at < :date_to AND x.direction = 'out' AND x.channel = 'card'
+    """
 
 
 def hit_rows(engine: Engine, prof: DataProfile, date_from: dt.datetime, date_to: dt.datetime) -> None:
@@ -1121,23 +1132,17 @@ def _account_month(engine: Engine, prof: DataProfile, date_from: dt.datetime, da
         FROM accounts a LEFT JOIN monitoring_party p ON p.party_id = a.party_id
         """,
     )
-    memo = _col(prof, t, "description", "x")
     mcc = _col(prof, t, "mcc", "x")
-    # the card purchases' columns the facts read, as in `card_rows` (the same lookups), the city left raw
+    # the card purchases' columns the facts read, through the lookups `card_rows` uses, the city left raw
     cards = f"""
         SELECT x.account_id, x.booked_at, date_trunc('month', x.booked_at) AS month,
                CAST(x.amount AS DOUBLE) AS amount, 'out' AS direction, 'card' AS channel,
                upper({_col(prof, t, "counterparty_country", "x")}) AS cp_country, {mcc} AS mcc,
-               CASE WHEN {mcc} IS NOT NULL THEN b.basket ELSE mm.basket END AS basket,
+               {_CARD_BASKET.format(mcc=mcc)} AS basket,
                {_col(prof, t, "city", "x")} AS city, upper({_col(prof, t, "country", "x")}) AS country,
                0 AS is_payroll, 0 AS is_rent, coalesce(m.is_prepaid, 0) AS is_prepaid, 0 AS is_crypto,
                0 AS is_recruiter, a.home_country
-        FROM transactions x
-        JOIN monitoring_account_home a ON a.account_id = x.account_id
-        LEFT JOIN monitoring_mcc b ON b.mcc = {mcc}
-        LEFT JOIN monitoring_merchant mm ON mm.merchant_raw = {_col(prof, t, "merchant_name", "x")}
-        LEFT JOIN monitoring_memo m ON m.memo_raw = {memo}
-        WHERE x.booked_at >= :date_from AND x.booked_at < :date_to AND x.direction = 'out' AND x.channel = 'card'
+        {_card_source(prof, "monitoring_account_home")}
     """
     sums = ",\n               ".join(
         f"sum(CASE WHEN {_meets(every, some)} THEN {kind} ELSE 0 END) AS {name}"
